@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the test suite drives besides cargo: the nghttp2 clients (nghttp, h2load), curl,
+# openssl, and Python's `h2` and `hpack` packages. Does nothing for what is already there.
+set -euo pipefail
+
+missing=()
+for tool in curl:curl nghttp:nghttp2-client h2load:nghttp2-client openssl:openssl pkg-config:pkg-config; do
+  command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
+done
+dpkg -s libssl-dev >/dev/null 2>&1 || missing+=(libssl-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+    $(printf '%s\n' "${missing[@]}" | sort -u)
+fi
+
+if ! python3 -c 'import h2, hpack' >/dev/null 2>&1; then
+  python3 -m pip install --quiet h2 hpack
+fi

@@ -1,0 +1,15 @@
+//! h2lab — an HTTP/2 server written from scratch to be read, run and watched.
+//!
+//! The modules are the layers of `DESIGN.md`, lowest first. Each knows only the ones below it:
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`error`] | the two kinds of protocol error of RFC 9113 §5.4 and the §7 error codes |
+//! | [`frame`] | the wire format: the 9-octet header and the ten frame types of RFC 9113 §6 |
+//! | [`hpack`] | header compression, RFC 7541 |
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod frame;
+pub mod hpack;
