@@ -7,9 +7,11 @@
 //! | [`error`] | the two kinds of protocol error of RFC 9113 §5.4 and the §7 error codes |
 //! | [`frame`] | the wire format: the 9-octet header and the ten frame types of RFC 9113 §6 |
 //! | [`hpack`] | header compression, RFC 7541 |
+//! | [`http`] | requests, responses and the [`http::Handler`] interface, RFC 9113 §8 |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod error;
 pub mod frame;
 pub mod hpack;
+pub mod http;

@@ -1,0 +1,101 @@
+//! HTTP semantics over HTTP/2 — RFC 9113 §8: requests, responses and the application's interface.
+//!
+//! The connection layer turns a valid header block into a [`Request`] and hands it to a [`Handler`].
+//! Because one thread runs a whole connection, a handler never blocks on the request body: it
+//! returns an [`Exchange`] that is fed the body as DATA frames arrive and gives its [`Response`] when
+//! the request has ended. The response body is a [`Body`] that the connection pulls from as flow
+//! control allows, so a large file is streamed, never read whole.
+
+use std::io::Read;
+
+/// A request as the server decoded it (RFC 9113 §8.3.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// `:method`.
+    pub method: String,
+    /// `:scheme`.
+    pub scheme: String,
+    /// `:authority`, or the `host` field when `:authority` is absent.
+    pub authority: Option<String>,
+    /// `:path` (for CONNECT, empty).
+    pub path: String,
+    /// Every field of the header block in the order received, pseudo-header fields included.
+    pub fields: Vec<(String, String)>,
+}
+
+impl Request {
+    /// The value of the first regular field called `name` (lowercase), if any.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A response's body, pulled by the connection as the peer's windows allow.
+pub enum Body {
+    /// No body (HEAD, 204, 304): HEADERS carries END_STREAM.
+    Empty,
+    /// A body held in memory.
+    Bytes(Vec<u8>),
+    /// A body read from a source of known length, a file for one.
+    Reader {
+        /// Where the octets come from.
+        source: Box<dyn Read + Send>,
+        /// How many octets it will give.
+        len: u64,
+    },
+}
+
+impl Body {
+    /// The body's length in octets.
+    pub fn len(&self) -> u64 {
+        match self {
+            Body::Empty => 0,
+            Body::Bytes(bytes) => bytes.len() as u64,
+            Body::Reader { len, .. } => *len,
+        }
+    }
+
+    /// Whether the body has no octets at all.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Body::Empty => f.write_str("Body::Empty"),
+            Body::Bytes(bytes) => write!(f, "Body::Bytes({} octets)", bytes.len()),
+            Body::Reader { len, .. } => write!(f, "Body::Reader({len} octets)"),
+        }
+    }
+}
+
+/// A response: status, regular header fields (lowercase names) and body.
+#[derive(Debug)]
+pub struct Response {
+    /// The status code, sent as `:status`.
+    pub status: u16,
+    /// Regular fields in order; the application sets `content-length`, `content-type`, `date`.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Body,
+}
+
+/// What handles requests; shared by every connection's thread.
+pub trait Handler: Send + Sync {
+    /// A request's header block has arrived and is valid: begin the exchange.
+    fn start(&self, request: Request) -> Box<dyn Exchange>;
+}
+
+/// One request in progress: it takes the request body, then gives the response.
+pub trait Exchange: Send {
+    /// Request body octets, in order, as DATA frames arrive.
+    fn body(&mut self, chunk: &[u8]);
+
+    /// The request has ended (END_STREAM), with its trailer fields if any: produce the response.
+    fn finish(self: Box<Self>, trailers: &[(String, String)]) -> Response;
+}
