@@ -8,6 +8,10 @@
 //! | [`frame`] | the wire format: the 9-octet header and the ten frame types of RFC 9113 §6 |
 //! | [`hpack`] | header compression, RFC 7541 |
 //! | [`http`] | requests, responses and the [`http::Handler`] interface, RFC 9113 §8 |
+//! | [`connection`] | one connection's protocol state, I/O-free: bytes in, bytes out |
+//! | [`app`] | static files and the `/_h2lab/` built-ins |
+//! | [`server`] | sockets, TLS, threads |
+//! | [`trace`] | how a frame is shown to a person |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -15,3 +19,7 @@ pub mod error;
 pub mod frame;
 pub mod hpack;
 pub mod http;
+pub mod connection;
+pub mod app;
+pub mod server;
+pub mod trace;
