@@ -12,6 +12,7 @@
 //! | [`app`] | static files and the `/_h2lab/` built-ins |
 //! | [`server`] | sockets, TLS, threads |
 //! | [`trace`] | how a frame is shown to a person |
+//! | [`client`] | a raw HTTP/2 client for tests and teaching: any frame, well-formed or not |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -23,3 +24,4 @@ pub mod connection;
 pub mod app;
 pub mod server;
 pub mod trace;
+pub mod client;

@@ -1,0 +1,503 @@
+//! Shared support of the conformance catalogue — the server under test, the transport loop, and
+//! the checks of RFC 9113 §5.4 (what a connection error and a stream error look like on the wire).
+//!
+//! Each test starts its own `h2lab` on a fresh temporary ROOT (killed and removed on drop) and runs
+//! its body twice, over TLS and over cleartext h2c, reporting both runs before failing.
+//! `H2LAB_CONFORMANCE_TLS` / `H2LAB_CONFORMANCE_H2C` (`host:port`) point the catalogue at a server
+//! that is already running instead; it must serve the two files of [`write_fixtures`].
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub use h2lab::client::{
+    describe, field, raw_frame, Client, ClientError, Reaction, Received, Response, Transport,
+};
+pub use h2lab::error::ErrorCode;
+pub use h2lab::frame::{
+    flags, Data, Frame, FrameType, GoAway, Headers, Ping, Priority, PrioritySpec, RstStream,
+    SettingId, Settings, WindowUpdate,
+};
+pub use h2lab::hpack::Field;
+
+/// How long a test waits for any one reaction of the server.
+pub const WAIT: Duration = Duration::from_secs(3);
+
+/// How long a test watches for something that must not happen (a frame beyond a window).
+pub const QUIET: Duration = Duration::from_millis(300);
+
+/// The small file of the fixture ROOT, and its content.
+pub const HELLO_PATH: &str = "/hello.txt";
+/// Content of [`HELLO_PATH`].
+pub const HELLO: &[u8] = b"hello, h2lab\n";
+/// The large file of the fixture ROOT: far larger than any initial window.
+pub const BIG_PATH: &str = "/big.bin";
+/// Size of [`BIG_PATH`].
+pub const BIG_LEN: usize = 0x40000;
+/// The built-in that answers any request, after reading the whole request body.
+pub const ECHO_PATH: &str = "/_h2lab/echo";
+
+/// Runs `body` once per transport against a server of its own, and fails after both runs if
+/// either failed, naming the transports that failed.
+pub fn each_transport(body: impl Fn(&Target)) {
+    let server = Server::start();
+    let mut failed = Vec::new();
+    for (transport, addr) in server.targets() {
+        let target = Target { addr, transport };
+        if catch_unwind(AssertUnwindSafe(|| body(&target))).is_err() {
+            failed.push(format!("{transport:?}"));
+        }
+    }
+    if !failed.is_empty() {
+        server.print_log();
+        panic!("failed over {}", failed.join(" and "));
+    }
+}
+
+/// One server address and the transport to reach it by.
+pub struct Target {
+    /// Where the server listens.
+    pub addr: SocketAddr,
+    /// TLS or cleartext.
+    pub transport: Transport,
+}
+
+impl Target {
+    /// A connection on which nothing has been sent yet.
+    pub fn connect(&self) -> Client {
+        Client::connect(self.addr, self.transport)
+            .unwrap_or_else(|e| panic!("{:?}: cannot connect: {e}", self.transport))
+    }
+
+    /// A connection after the preface and the SETTINGS exchange, with empty SETTINGS.
+    pub fn handshake(&self) -> Client {
+        self.handshake_with(&[])
+    }
+
+    /// A connection after the preface and the SETTINGS exchange, with our `settings`.
+    pub fn handshake_with(&self, settings: &[(SettingId, u32)]) -> Client {
+        let mut client = self.connect();
+        client
+            .handshake_with(settings)
+            .unwrap_or_else(|e| panic!("{:?}: handshake failed: {e}", self.transport));
+        client
+    }
+}
+
+/// Fails unless the server answers with a connection error (RFC 9113 §5.4.1): GOAWAY with
+/// `code` and a last-stream-id among `last_stream_ids`, then the end of the connection.
+pub fn expect_connection_error(client: &mut Client, code: ErrorCode, last_stream_ids: &[u32]) {
+    let goaway = must(client, |c| c.wait_for_goaway(WAIT), "GOAWAY");
+    assert_goaway(client, &goaway, &[code], last_stream_ids);
+}
+
+/// Like [`expect_connection_error`], for rules that allow more than one code.
+pub fn expect_connection_error_of(client: &mut Client, codes: &[ErrorCode], last: &[u32]) {
+    let goaway = must(client, |c| c.wait_for_goaway(WAIT), "GOAWAY");
+    assert_goaway(client, &goaway, codes, last);
+}
+
+/// Checks a GOAWAY against the allowed codes and last-stream-ids, then waits for the close.
+pub fn assert_goaway(client: &mut Client, goaway: &GoAway, codes: &[ErrorCode], last: &[u32]) {
+    assert!(
+        codes.contains(&goaway.error_code),
+        "GOAWAY code {} (expected one of {codes:?}); frames: {:#?}",
+        goaway.error_code,
+        client.seen()
+    );
+    assert!(
+        last.contains(&goaway.last_stream_id),
+        "GOAWAY last-stream-id {} (expected one of {last:?}); frames: {:#?}",
+        goaway.last_stream_id,
+        client.seen()
+    );
+    expect_closed(client);
+}
+
+/// Fails unless the server closes the connection (RFC 9113 §5.4.1: "After sending the GOAWAY
+/// frame for an error condition, the endpoint MUST close the TCP connection").
+pub fn expect_closed(client: &mut Client) {
+    let closed = must(client, |c| c.is_closed(WAIT), "the end of the connection");
+    assert!(
+        closed,
+        "the connection stayed open; frames: {:#?}",
+        client.seen()
+    );
+}
+
+/// Fails unless the server answers with a stream error (RFC 9113 §5.4.2): RST_STREAM with
+/// `code` on `stream_id`, after which the connection still serves a new request.
+pub fn expect_stream_error(client: &mut Client, stream_id: u32, code: ErrorCode) {
+    expect_stream_error_of(client, stream_id, &[code]);
+}
+
+/// Like [`expect_stream_error`], for rules that allow more than one code.
+pub fn expect_stream_error_of(client: &mut Client, stream_id: u32, codes: &[ErrorCode]) {
+    let rst = must(
+        client,
+        |c| c.wait_for_rst(stream_id, WAIT),
+        "RST_STREAM on the stream",
+    );
+    assert!(
+        codes.contains(&rst.error_code),
+        "RST_STREAM code {} on stream {stream_id} (expected one of {codes:?}); frames: {:#?}",
+        rst.error_code,
+        client.seen()
+    );
+    expect_still_serving(client);
+}
+
+/// For rules that allow either scope: RST_STREAM with `code` on `stream_id` (then the connection
+/// still serves), or GOAWAY with `code` (then it closes).
+pub fn expect_stream_or_connection_error(client: &mut Client, stream_id: u32, code: ErrorCode) {
+    let reaction = must(client, |c| c.wait_for_error(stream_id, WAIT), "an error");
+    match reaction {
+        Reaction::Stream(rst) => {
+            assert_eq!(
+                rst.error_code,
+                code,
+                "RST_STREAM code; frames: {:#?}",
+                client.seen()
+            );
+            expect_still_serving(client);
+        }
+        Reaction::Connection(goaway) => {
+            let any_last: Vec<u32> = (0x0..=stream_id).collect();
+            assert_goaway(client, &goaway, &[code], &any_last);
+        }
+    }
+}
+
+/// For a malformed request (RFC 9113 §8.1.1: "MUST be treated as a stream error of type
+/// PROTOCOL_ERROR"; "a server MAY send an HTTP response prior to closing or resetting the
+/// stream"): RST_STREAM PROTOCOL_ERROR on `stream_id`, possibly after a 4xx response, and the
+/// connection still serves.
+pub fn expect_malformed(client: &mut Client, stream_id: u32) {
+    let transport = client.transport();
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let received = match client.read_frame(left) {
+            Ok(Some(received)) => received,
+            Ok(None) => panic!(
+                "{transport:?}: no RST_STREAM PROTOCOL_ERROR on stream {stream_id}; frames: {:#?}",
+                client.seen()
+            ),
+            Err(e) => panic!("{transport:?}: expected RST_STREAM PROTOCOL_ERROR: {e}"),
+        };
+        match (&received.frame, &received.fields) {
+            (Frame::RstStream(r), _) if r.stream_id == stream_id => {
+                assert_eq!(
+                    r.error_code,
+                    ErrorCode::PROTOCOL_ERROR,
+                    "{transport:?}: RST_STREAM code; frames: {:#?}",
+                    client.seen()
+                );
+                break;
+            }
+            (Frame::GoAway(g), _) if g.error_code != ErrorCode::NO_ERROR => panic!(
+                "{transport:?}: connection error {} instead of a stream error; frames: {:#?}",
+                g.error_code,
+                client.seen()
+            ),
+            (Frame::Headers(h), Some(fields)) if h.stream_id == stream_id => {
+                let status = h2lab::client::find_field(fields, ":status").unwrap_or_default();
+                assert!(
+                    status.starts_with(b"4"),
+                    "{transport:?}: the malformed request was answered with {:?}; frames: {:#?}",
+                    String::from_utf8_lossy(status),
+                    client.seen()
+                );
+            }
+            _ => {}
+        }
+    }
+    expect_still_serving(client);
+}
+
+/// Fails unless the connection still answers a new request with the fixture file.
+pub fn expect_still_serving(client: &mut Client) {
+    let response = must(client, |c| c.request(HELLO_PATH), "a response to a new request");
+    assert_eq!(response.status, 200, "status of {HELLO_PATH}");
+    assert_eq!(response.body, HELLO, "body of {HELLO_PATH}");
+}
+
+/// Fails if the server reacts to what was just sent with an error: a PING round trip completes
+/// with no RST_STREAM or GOAWAY on the way, and a new request is still answered.
+pub fn expect_no_error(client: &mut Client) {
+    let before = client.seen().len();
+    must(
+        client,
+        |c| c.ping([0x68, 0x32, 0x6c, 0x61, 0x62, 0x0, 0x0, 0x1], WAIT),
+        "the PING ACK",
+    );
+    let errors: Vec<&String> = client
+        .seen()
+        .iter()
+        .skip(before)
+        .filter(|line| line.starts_with("RST_STREAM") || line.starts_with("GOAWAY"))
+        .collect();
+    assert!(errors.is_empty(), "unexpected error frames: {errors:?}");
+    expect_still_serving(client);
+}
+
+/// Unwraps a client result, failing with the error (which lists the frames seen) otherwise.
+pub fn must<T>(
+    client: &mut Client,
+    call: impl FnOnce(&mut Client) -> Result<T, ClientError>,
+    what: &str,
+) -> T {
+    let transport = client.transport();
+    call(client).unwrap_or_else(|e| panic!("{transport:?}: expected {what}: {e}"))
+}
+
+/// Fails unless `result` is the server's error with `code`: for [`Client::read_response`] and
+/// [`Client::request`] results.
+pub fn assert_server_code<T: std::fmt::Debug>(result: Result<T, ClientError>, code: ErrorCode) {
+    match result {
+        Err(e) => assert_eq!(e.server_code(), Some(code), "expected {code}, got: {e}"),
+        Ok(value) => panic!("expected {code}, got {value:?}"),
+    }
+}
+
+/// Opens a request stream and leaves it open (RFC 9113 §5.1 "open" on the server's side): a POST
+/// to the echo built-in without END_STREAM, whose body the server waits for.
+pub fn open_stream(client: &mut Client) -> u32 {
+    let stream_id = client.next_stream_id();
+    let fields = client.request_fields("POST", ECHO_PATH);
+    must(
+        client,
+        |c| c.send_headers(stream_id, &fields, false),
+        "to send HEADERS",
+    );
+    stream_id
+}
+
+/// Requests a complete response and returns its stream, now "closed" (RFC 9113 §5.1).
+pub fn closed_stream(client: &mut Client) -> u32 {
+    let stream_id = client.next_stream_id();
+    let fields = client.request_fields("GET", HELLO_PATH);
+    must(
+        client,
+        |c| c.send_headers(stream_id, &fields, true),
+        "to send HEADERS",
+    );
+    let response = must(
+        client,
+        |c| c.read_response(stream_id, WAIT),
+        "the response",
+    );
+    assert_eq!(response.status, 200);
+    stream_id
+}
+
+/// The SETTINGS that keep a large response stalled: a stream window of 1,000 octets.
+pub const SMALL_WINDOW: [(SettingId, u32); 1] = [(SettingId::INITIAL_WINDOW_SIZE, 1000)];
+
+/// On a connection made with [`SMALL_WINDOW`], requests the large file and reads the response
+/// header section: the server has the whole request ("half-closed (remote)", RFC 9113 §5.1) and
+/// its response stays stalled by the window.
+pub fn half_closed_remote_stream(client: &mut Client) -> u32 {
+    let stream_id = client.next_stream_id();
+    let fields = client.request_fields("GET", BIG_PATH);
+    must(
+        client,
+        |c| c.send_headers(stream_id, &fields, true),
+        "to send HEADERS",
+    );
+    let (fields, end_stream) = must(
+        client,
+        |c| c.expect_headers(stream_id, WAIT),
+        "the response header section",
+    );
+    assert_eq!(
+        h2lab::client::find_field(&fields, ":status"),
+        Some(b"200".as_slice())
+    );
+    assert!(!end_stream, "the large response ended at once");
+    stream_id
+}
+
+/// Reads DATA of `stream_id` for as long as it keeps coming within [`QUIET`], and returns the
+/// flow-controlled octets received (RFC 9113 §6.9.1: padding included).
+pub fn drain_data(client: &mut Client, stream_id: u32) -> usize {
+    let mut total = 0;
+    loop {
+        match client.read_frame(QUIET) {
+            Ok(Some(Received {
+                frame: Frame::Data(d),
+                ..
+            })) if d.stream_id == stream_id => total += d.flow_len() as usize,
+            Ok(Some(_)) => {}
+            Ok(None) => return total,
+            Err(e) => panic!("reading DATA of stream {stream_id}: {e}"),
+        }
+    }
+}
+
+/// A header block with the four pseudo-header fields of `GET path` and then `extra`.
+pub fn request_with(client: &Client, method: &str, path: &str, extra: &[Field]) -> Vec<Field> {
+    let mut fields = client.request_fields(method, path);
+    fields.extend_from_slice(extra);
+    fields
+}
+
+/// Sends `fields` as a whole request (END_STREAM) on a new stream and returns the stream.
+pub fn send_request(client: &mut Client, fields: &[Field]) -> u32 {
+    let stream_id = client.next_stream_id();
+    must(
+        client,
+        |c| c.send_headers(stream_id, fields, true),
+        "to send HEADERS",
+    );
+    stream_id
+}
+
+/// A field from octets.
+pub fn field_bytes(name: &[u8], value: &[u8]) -> Field {
+    Field {
+        name: name.to_vec(),
+        value: value.to_vec(),
+    }
+}
+
+/// Writes the files that every test may request into `root`.
+pub fn write_fixtures(root: &Path) {
+    std::fs::write(root.join("hello.txt"), HELLO).expect("write hello.txt");
+    let big: Vec<u8> = (0..BIG_LEN).map(|i| (i % 251) as u8).collect();
+    std::fs::write(root.join("big.bin"), big).expect("write big.bin");
+}
+
+/// A running `h2lab` on a temporary ROOT, killed and cleaned up on drop; or the addresses of a
+/// server started by hand (`H2LAB_CONFORMANCE_TLS`, `H2LAB_CONFORMANCE_H2C`).
+pub struct Server {
+    /// The child process, when we started it.
+    child: Option<Child>,
+    /// Its fixture ROOT, when we made it.
+    root: Option<PathBuf>,
+    /// Where to connect, per transport.
+    targets: Vec<(Transport, SocketAddr)>,
+    /// The server's standard error, kept for the report of a failed test.
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+/// Numbers the temporary ROOTs of one test process.
+static ROOTS: AtomicUsize = AtomicUsize::new(0);
+
+impl Server {
+    /// Starts `h2lab --listen 127.0.0.1:0 ROOT` and waits for its `serving ... https://...:PORT/`.
+    pub fn start() -> Server {
+        let external: Vec<(Transport, SocketAddr)> = [
+            (Transport::Tls, "H2LAB_CONFORMANCE_TLS"),
+            (Transport::Cleartext, "H2LAB_CONFORMANCE_H2C"),
+        ]
+        .into_iter()
+        .filter_map(|(t, var)| {
+            let addr = std::env::var(var).ok()?;
+            let addr = addr.to_socket_addrs().ok()?.next()?;
+            Some((t, addr))
+        })
+        .collect();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        if !external.is_empty() {
+            return Server {
+                child: None,
+                root: None,
+                targets: external,
+                log,
+            };
+        }
+        let root = std::env::temp_dir().join(format!(
+            "h2lab-conformance-{}-{}",
+            std::process::id(),
+            ROOTS.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&root).expect("create the temporary ROOT");
+        write_fixtures(&root);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_h2lab"))
+            .args(["--listen", "127.0.0.1:0"])
+            .arg(&root)
+            .env("RUST_LOG", "h2lab=debug")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start h2lab");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let (port_tx, port_rx) = mpsc::channel();
+        let lines = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { return };
+                if line.contains("serving") {
+                    if let Some(port) = port_of(&line) {
+                        let _ = port_tx.send(port);
+                    }
+                }
+                if let Ok(mut lines) = lines.lock() {
+                    lines.push(line);
+                }
+            }
+        });
+        let mut server = Server {
+            child: Some(child),
+            root: Some(root),
+            targets: Vec::new(),
+            log,
+        };
+        let Ok(port) = port_rx.recv_timeout(Duration::from_secs(10)) else {
+            server.print_log();
+            panic!("h2lab did not print `serving ... https://127.0.0.1:PORT/` within 10 s");
+        };
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        server.targets = Transport::ALL.iter().map(|&t| (t, addr)).collect();
+        server
+    }
+
+    /// Where to connect, per transport.
+    pub fn targets(&self) -> Vec<(Transport, SocketAddr)> {
+        self.targets.clone()
+    }
+
+    /// Prints the server's standard error so far, for a failed test.
+    pub fn print_log(&self) {
+        let Ok(lines) = self.log.lock() else { return };
+        if lines.is_empty() {
+            return;
+        }
+        eprintln!("---- h2lab stderr ----");
+        for line in lines.iter().rev().take(200).collect::<Vec<_>>().iter().rev() {
+            eprintln!("{line}");
+        }
+        eprintln!("---- end of h2lab stderr ----");
+    }
+}
+
+/// The port of the first `://127.0.0.1:PORT/` in a line.
+fn port_of(line: &str) -> Option<u16> {
+    let start = line.find("://127.0.0.1:")? + "://127.0.0.1:".len();
+    let digits: String = line[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok()
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(child) = self.child.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if let Some(root) = &self.root {
+            let _ = std::fs::remove_dir_all(root);
+        }
+    }
+}
