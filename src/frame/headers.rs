@@ -1,4 +1,25 @@
 //! HEADERS frame — RFC 9113 §6.2
+//!
+//! ```text
+//! +---------------+
+//! |Pad Length? (8)|
+//! +-+-------------+-----------------------------------------------+
+//! |E|                 Stream Dependency? (31)                     |
+//! +-+-------------+-----------------------------------------------+
+//! |  Weight? (8)  |
+//! +-+-------------+-----------------------------------------------+
+//! |                   Field Block Fragment (*)                  ...
+//! +---------------------------------------------------------------+
+//! |                           Padding (*)                       ...
+//! +---------------------------------------------------------------+
+//! ```
+//! Flags: END_STREAM (0x01), END_HEADERS (0x04), PADDED (0x08), PRIORITY (0x20).
+
+use super::{
+    connection_error, flag_if, flags, strip_padding, write_header, FrameHeader, FrameType,
+    RESERVED_BIT,
+};
+use crate::error::{ErrorCode, ProtocolError, StreamError};
 
 /// The priority fields of HEADERS and PRIORITY (RFC 9113 §5.3.2, deprecated but still parsed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,6 +30,44 @@ pub struct PrioritySpec {
     pub dependency: u32,
     /// Weight as on the wire: the real weight minus one (0..=255).
     pub weight: u8,
+}
+
+/// Octets of the Exclusive, Stream Dependency and Weight fields.
+pub(super) const PRIORITY_SPEC_LEN: usize = 5;
+
+impl PrioritySpec {
+    /// Reads the five priority octets of a frame on `stream_id`, and checks that the stream does
+    /// not depend on itself.
+    pub(super) fn decode(
+        stream_id: u32,
+        fields: &[u8; PRIORITY_SPEC_LEN],
+    ) -> Result<PrioritySpec, ProtocolError> {
+        let [d0, d1, d2, d3, weight] = *fields;
+        let word = u32::from_be_bytes([d0, d1, d2, d3]);
+        let spec = PrioritySpec {
+            exclusive: word & RESERVED_BIT != 0,
+            dependency: word & !RESERVED_BIT,
+            weight,
+        };
+        // RFC 7540 §5.3.1, kept by RFC 9113 §5.3.2: "A stream cannot depend on itself. An endpoint
+        // MUST treat this as a stream error (Section 5.4.2) of type PROTOCOL_ERROR."
+        if spec.dependency == stream_id {
+            return Err(StreamError::new(
+                stream_id,
+                ErrorCode::PROTOCOL_ERROR,
+                format!("stream {stream_id} depends on itself"),
+            )
+            .into());
+        }
+        Ok(spec)
+    }
+
+    /// Writes the five priority octets.
+    pub(super) fn encode(&self, out: &mut Vec<u8>) {
+        let exclusive = if self.exclusive { RESERVED_BIT } else { 0x0 };
+        out.extend_from_slice(&(exclusive | (self.dependency & !RESERVED_BIT)).to_be_bytes());
+        out.push(self.weight);
+    }
 }
 
 /// HEADERS opens a stream and carries a field block fragment.
@@ -26,4 +85,62 @@ pub struct Headers {
     pub priority: Option<PrioritySpec>,
     /// The Pad Length field when PADDED is set.
     pub pad_len: Option<u8>,
+}
+
+impl Headers {
+    /// Decodes a HEADERS payload.
+    ///
+    /// A stream dependency on the frame's own stream is a stream error, reported only after every
+    /// connection-level rule has passed. Note for the caller: such a frame still carried a field
+    /// block fragment that this error does not return.
+    pub fn decode(header: &FrameHeader, payload: &[u8]) -> Result<Headers, ProtocolError> {
+        // RFC 9113 §6.2: "If a HEADERS frame is received whose Stream Identifier field is 0x00, the
+        // recipient MUST respond with a connection error (Section 5.4.1) of type PROTOCOL_ERROR."
+        if header.stream_id == 0x0 {
+            return Err(connection_error(
+                ErrorCode::PROTOCOL_ERROR,
+                "HEADERS frame on stream 0",
+            ));
+        }
+        let (pad_len, priority, fragment) = if header.flags & flags::PRIORITY != 0 {
+            let padded = strip_padding::<PRIORITY_SPEC_LEN>(header, payload)?;
+            let spec = PrioritySpec::decode(header.stream_id, padded.fixed)?;
+            (padded.pad_len, Some(spec), padded.body)
+        } else {
+            let padded = strip_padding::<0>(header, payload)?;
+            (padded.pad_len, None, padded.body)
+        };
+        Ok(Headers {
+            stream_id: header.stream_id,
+            fragment: fragment.to_vec(),
+            end_stream: header.flags & flags::END_STREAM != 0,
+            end_headers: header.flags & flags::END_HEADERS != 0,
+            priority,
+            pad_len,
+        })
+    }
+
+    /// Writes the frame; padding octets are zero (§6.2: "MUST be set to zero when sending").
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        let flags = flag_if(self.end_stream, flags::END_STREAM)
+            | flag_if(self.end_headers, flags::END_HEADERS)
+            | flag_if(self.pad_len.is_some(), flags::PADDED)
+            | flag_if(self.priority.is_some(), flags::PRIORITY);
+        let padding = self.pad_len.map_or(0, |pad_len| 1 + usize::from(pad_len));
+        let priority = if self.priority.is_some() {
+            PRIORITY_SPEC_LEN
+        } else {
+            0
+        };
+        let length = padding + priority + self.fragment.len();
+        write_header(out, FrameType::HEADERS, flags, self.stream_id, length);
+        if let Some(pad_len) = self.pad_len {
+            out.push(pad_len);
+        }
+        if let Some(spec) = self.priority {
+            spec.encode(out);
+        }
+        out.extend_from_slice(&self.fragment);
+        out.resize(out.len() + usize::from(self.pad_len.unwrap_or(0)), 0x0);
+    }
 }
