@@ -54,3 +54,35 @@ impl Continuation {
         out.extend_from_slice(&self.fragment);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{assert_connection_error, assert_round_trip};
+    use super::*;
+    use crate::frame::Frame;
+
+    #[test]
+    fn continuation_round_trips_as_exact_bytes() {
+        let frame = Continuation {
+            stream_id: 0x1,
+            fragment: vec![0x82, 0x84, 0x87],
+            end_headers: true,
+        };
+        assert_round_trip("000003 09 04 00000001 828487", Frame::Continuation(frame));
+    }
+
+    #[test]
+    fn empty_continuation_without_end_headers_round_trips() {
+        let frame = Continuation {
+            stream_id: 0x3,
+            fragment: Vec::new(),
+            end_headers: false,
+        };
+        assert_round_trip("000000 09 00 00000003", Frame::Continuation(frame));
+    }
+
+    #[test]
+    fn continuation_on_stream_zero_is_connection_protocol_error() {
+        assert_connection_error("000001 09 04 00000000 82", ErrorCode::PROTOCOL_ERROR);
+    }
+}

@@ -93,3 +93,118 @@ pub fn encode_data(stream_id: u32, data: &[u8], end_stream: bool, out: &mut Vec<
     );
     out.extend_from_slice(data);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{assert_connection_error, assert_round_trip, decode_hex, hex};
+    use super::*;
+    use crate::frame::Frame;
+
+    #[test]
+    fn data_round_trips_as_exact_bytes() {
+        let frame = Data {
+            stream_id: 0x1,
+            data: b"hello".to_vec(),
+            end_stream: true,
+            pad_len: None,
+        };
+        assert_round_trip("000005 00 01 00000001 68656c6c6f", Frame::Data(frame));
+    }
+
+    #[test]
+    fn padded_data_round_trips_with_zero_padding() {
+        let frame = Data {
+            stream_id: 0x3,
+            data: b"hel".to_vec(),
+            end_stream: false,
+            pad_len: Some(0x2),
+        };
+        assert_round_trip("000006 00 08 00000003 02 68656c 0000", Frame::Data(frame));
+    }
+
+    #[test]
+    fn pad_length_zero_adds_one_octet_and_is_valid() {
+        let frame = Data {
+            stream_id: 0x1,
+            data: Vec::new(),
+            end_stream: false,
+            pad_len: Some(0x0),
+        };
+        assert_round_trip("000001 00 08 00000001 00", Frame::Data(frame));
+    }
+
+    #[test]
+    fn padding_may_fill_the_whole_payload_after_pad_length() {
+        let Ok(Frame::Data(data)) = decode_hex("000003 00 08 00000001 02 0000") else {
+            panic!("padding of payload length minus one is valid");
+        };
+        assert_eq!((data.data.len(), data.pad_len), (0, Some(0x2)));
+    }
+
+    #[test]
+    fn nonzero_padding_is_not_verified() {
+        let Ok(Frame::Data(data)) = decode_hex("000004 00 08 00000001 02 68 ffff") else {
+            panic!("padding content is not checked");
+        };
+        assert_eq!(data.data, b"h");
+    }
+
+    #[test]
+    fn data_unknown_flags_are_ignored_and_not_sent() {
+        let frame = decode_hex("000001 00 f6 00000001 68").unwrap();
+        let expected = Data {
+            stream_id: 0x1,
+            data: b"h".to_vec(),
+            end_stream: false,
+            pad_len: None,
+        };
+        assert_eq!(frame, Frame::Data(expected));
+        let mut out = Vec::new();
+        frame.encode(&mut out);
+        assert_eq!(out, hex("000001 00 00 00000001 68"));
+    }
+
+    #[test]
+    fn data_on_stream_zero_is_connection_protocol_error() {
+        assert_connection_error("000001 00 00 00000000 68", ErrorCode::PROTOCOL_ERROR);
+    }
+
+    #[test]
+    fn data_pad_length_equal_to_payload_length_is_connection_protocol_error() {
+        assert_connection_error("000003 00 08 00000001 03 0000", ErrorCode::PROTOCOL_ERROR);
+    }
+
+    #[test]
+    fn data_pad_length_beyond_payload_is_connection_protocol_error() {
+        assert_connection_error("000001 00 08 00000001 ff", ErrorCode::PROTOCOL_ERROR);
+    }
+
+    #[test]
+    fn padded_data_without_pad_length_is_connection_frame_size_error() {
+        assert_connection_error("000000 00 08 00000001", ErrorCode::FRAME_SIZE_ERROR);
+    }
+
+    #[test]
+    fn flow_len_counts_pad_length_and_padding() {
+        let padded = Data {
+            stream_id: 0x1,
+            data: b"hel".to_vec(),
+            end_stream: false,
+            pad_len: Some(0x2),
+        };
+        assert_eq!(padded.flow_len(), 6);
+        let plain = Data {
+            pad_len: None,
+            ..padded
+        };
+        assert_eq!(plain.flow_len(), 3);
+    }
+
+    #[test]
+    fn encode_data_writes_an_unpadded_data_frame() {
+        let mut out = Vec::new();
+        encode_data(0x5, b"hi", true, &mut out);
+        encode_data(0x5, b"", false, &mut out);
+        assert_eq!(out, hex("000002 00 01 00000005 6869 000000 00 00 00000005"));
+    }
+}

@@ -67,3 +67,61 @@ impl GoAway {
         out.extend_from_slice(&self.debug_data);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{assert_connection_error, assert_round_trip, decode_hex};
+    use super::*;
+    use crate::frame::Frame;
+
+    #[test]
+    fn goaway_round_trips_as_exact_bytes() {
+        let frame = GoAway {
+            last_stream_id: 0x5,
+            error_code: ErrorCode::PROTOCOL_ERROR,
+            debug_data: b"hello".to_vec(),
+        };
+        assert_round_trip(
+            "00000d 07 00 00000000 00000005 00000001 68656c6c6f",
+            Frame::GoAway(frame),
+        );
+    }
+
+    #[test]
+    fn goaway_without_debug_data_round_trips() {
+        let frame = GoAway {
+            last_stream_id: 0x7fff_ffff,
+            error_code: ErrorCode::NO_ERROR,
+            debug_data: Vec::new(),
+        };
+        assert_round_trip(
+            "000008 07 00 00000000 7fffffff 00000000",
+            Frame::GoAway(frame),
+        );
+    }
+
+    #[test]
+    fn goaway_last_stream_reserved_bit_is_ignored() {
+        let Ok(Frame::GoAway(frame)) = decode_hex("000008 07 00 00000000 80000003 00000000") else {
+            panic!("the reserved bit does not make the frame invalid");
+        };
+        assert_eq!(frame.last_stream_id, 0x3);
+    }
+
+    #[test]
+    fn goaway_on_a_stream_is_connection_protocol_error() {
+        assert_connection_error(
+            "000008 07 00 00000001 00000000 00000000",
+            ErrorCode::PROTOCOL_ERROR,
+        );
+    }
+
+    #[test]
+    fn goaway_shorter_than_8_is_connection_frame_size_error() {
+        assert_connection_error(
+            "000007 07 00 00000000 00000000 000000",
+            ErrorCode::FRAME_SIZE_ERROR,
+        );
+        assert_connection_error("000000 07 00 00000000", ErrorCode::FRAME_SIZE_ERROR);
+    }
+}

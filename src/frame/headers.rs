@@ -144,3 +144,122 @@ impl Headers {
         out.resize(out.len() + usize::from(self.pad_len.unwrap_or(0)), 0x0);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{
+        assert_connection_error, assert_encodes_to, assert_round_trip, assert_stream_error,
+        decode_hex,
+    };
+    use super::*;
+    use crate::frame::Frame;
+
+    #[test]
+    fn headers_round_trip_as_exact_bytes() {
+        let frame = Headers {
+            stream_id: 0x1,
+            fragment: vec![0x82, 0x84, 0x87],
+            end_stream: true,
+            end_headers: true,
+            priority: None,
+            pad_len: None,
+        };
+        assert_round_trip("000003 01 05 00000001 828487", Frame::Headers(frame));
+    }
+
+    #[test]
+    fn padded_headers_with_priority_round_trip_as_exact_bytes() {
+        let frame = Headers {
+            stream_id: 0x5,
+            fragment: vec![0x82, 0x84],
+            end_stream: false,
+            end_headers: true,
+            priority: Some(PrioritySpec {
+                exclusive: true,
+                dependency: 0x3,
+                weight: 0xf,
+            }),
+            pad_len: Some(0x1),
+        };
+        assert_round_trip(
+            "000009 01 2c 00000005 01 80000003 0f 8284 00",
+            Frame::Headers(frame),
+        );
+    }
+
+    #[test]
+    fn headers_unknown_flags_are_ignored_and_not_sent() {
+        let frame = decode_hex("000001 01 d2 00000001 82").unwrap();
+        assert_encodes_to(&frame, "000001 01 00 00000001 82");
+    }
+
+    #[test]
+    fn headers_on_stream_zero_is_connection_protocol_error() {
+        assert_connection_error("000001 01 04 00000000 82", ErrorCode::PROTOCOL_ERROR);
+    }
+
+    #[test]
+    fn headers_pad_length_equal_to_payload_length_is_connection_protocol_error() {
+        assert_connection_error("000003 01 0c 00000001 03 8284", ErrorCode::PROTOCOL_ERROR);
+    }
+
+    #[test]
+    fn headers_padding_over_the_priority_fields_is_connection_protocol_error() {
+        assert_connection_error(
+            "000007 01 2c 00000001 02 00000000 0f 82",
+            ErrorCode::PROTOCOL_ERROR,
+        );
+    }
+
+    #[test]
+    fn headers_padding_up_to_the_priority_fields_is_valid() {
+        let Ok(Frame::Headers(headers)) = decode_hex("000007 01 2c 00000001 01 00000000 0f 00")
+        else {
+            panic!("padding that leaves the priority fields whole is valid");
+        };
+        assert_eq!((headers.fragment.len(), headers.pad_len), (0, Some(0x1)));
+    }
+
+    #[test]
+    fn padded_headers_without_pad_length_is_connection_frame_size_error() {
+        assert_connection_error("000000 01 0c 00000001", ErrorCode::FRAME_SIZE_ERROR);
+    }
+
+    #[test]
+    fn headers_too_short_for_priority_fields_is_connection_frame_size_error() {
+        assert_connection_error(
+            "000004 01 24 00000001 00000003",
+            ErrorCode::FRAME_SIZE_ERROR,
+        );
+    }
+
+    #[test]
+    fn padded_headers_too_short_for_priority_fields_is_connection_frame_size_error() {
+        assert_connection_error(
+            "000005 01 2c 00000001 00 00000003",
+            ErrorCode::FRAME_SIZE_ERROR,
+        );
+    }
+
+    #[test]
+    fn headers_depending_on_own_stream_is_stream_protocol_error() {
+        assert_stream_error(
+            "000006 01 24 00000003 00000003 0f 82",
+            0x3,
+            ErrorCode::PROTOCOL_ERROR,
+        );
+        assert_stream_error(
+            "000005 01 24 00000003 80000003 0f",
+            0x3,
+            ErrorCode::PROTOCOL_ERROR,
+        );
+    }
+
+    #[test]
+    fn headers_self_dependency_yields_to_a_connection_error() {
+        assert_connection_error(
+            "000006 01 2c 00000003 01 00000003 0f",
+            ErrorCode::PROTOCOL_ERROR,
+        );
+    }
+}

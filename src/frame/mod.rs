@@ -393,3 +393,298 @@ fn strip_padding<'a, const N: usize>(
         body: &rest[..end],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Octets from hex digits; whitespace separates fields for the reader and is skipped.
+    pub(super) fn hex(text: &str) -> Vec<u8> {
+        let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+        assert!(
+            digits.len().is_multiple_of(2),
+            "odd number of hex digits in {text:?}"
+        );
+        digits
+            .chunks(2)
+            .map(|pair| {
+                let pair = std::str::from_utf8(pair).expect("hex digits are ASCII");
+                u8::from_str_radix(pair, 16).expect("hex digits")
+            })
+            .collect()
+    }
+
+    /// Splits exactly one whole frame out of `text` and decodes it.
+    pub(super) fn decode_hex(text: &str) -> Result<Frame, ProtocolError> {
+        let bytes = hex(text);
+        let (header, payload, used) = split_frame(&bytes, MAX_MAX_FRAME_SIZE)
+            .expect("length within the limit")
+            .expect("a whole frame");
+        assert_eq!(used, bytes.len(), "test input holds exactly one frame");
+        Frame::decode(&header, payload)
+    }
+
+    /// `text` decodes to `frame`, and `frame` encodes to exactly `text`.
+    pub(super) fn assert_round_trip(text: &str, frame: Frame) {
+        assert_eq!(decode_hex(text), Ok(frame.clone()));
+        let mut out = Vec::new();
+        frame.encode(&mut out);
+        assert_eq!(out, hex(text));
+    }
+
+    /// `frame` encodes to exactly `text`.
+    pub(super) fn assert_encodes_to(frame: &Frame, text: &str) {
+        let mut out = Vec::new();
+        frame.encode(&mut out);
+        assert_eq!(out, hex(text));
+    }
+
+    /// `text` is a connection error of type `code`.
+    pub(super) fn assert_connection_error(text: &str, code: ErrorCode) {
+        match decode_hex(text) {
+            Err(ProtocolError::Connection(e)) => assert_eq!(e.code, code, "{}", e.reason),
+            other => panic!("expected a connection error {code}, got {other:?}"),
+        }
+    }
+
+    /// `text` is a stream error of type `code` on `stream_id`.
+    pub(super) fn assert_stream_error(text: &str, stream_id: u32, code: ErrorCode) {
+        match decode_hex(text) {
+            Err(ProtocolError::Stream(e)) => {
+                assert_eq!((e.stream_id, e.code), (stream_id, code), "{}", e.reason)
+            }
+            other => panic!("expected a stream error {code} on {stream_id}, got {other:?}"),
+        }
+    }
+
+    /// One valid frame of each type, padded and prioritised variants included.
+    const SAMPLES: [&str; 14] = [
+        "000005 00 01 00000001 68656c6c6f",
+        "000006 00 08 00000003 02 68656c 0000",
+        "000003 01 05 00000001 828487",
+        "000009 01 2c 00000005 01 80000003 0f 8284 00",
+        "000005 02 00 00000003 80000001 ff",
+        "000004 03 00 00000001 00000008",
+        "00000c 04 00 00000000 0003 00000064 0004 0000ffff",
+        "000000 04 01 00000000",
+        "000008 05 0c 00000001 02 00000002 82 0000",
+        "000008 06 00 00000000 0102030405060708",
+        "00000d 07 00 00000000 00000005 00000001 68656c6c6f",
+        "000004 08 00 00000001 00010000",
+        "000003 09 04 00000001 828487",
+        "000003 0a 5a 00000007 010203",
+    ];
+
+    #[test]
+    fn preface_is_the_24_octets_of_section_3_4() {
+        assert_eq!(
+            PREFACE.to_vec(),
+            hex("505249202a20485454502f322e300d0a0d0a534d0d0a0d0a")
+        );
+    }
+
+    #[test]
+    fn header_decodes_every_field() {
+        let header = FrameHeader::decode(&[0x12, 0x34, 0x56, 0x01, 0x25, 0x00, 0x00, 0x00, 0x07]);
+        assert_eq!(
+            header,
+            FrameHeader {
+                length: 0x12_3456,
+                kind: FrameType::HEADERS,
+                flags: 0x25,
+                stream_id: 0x7,
+            }
+        );
+    }
+
+    #[test]
+    fn header_reserved_bit_is_ignored_on_read() {
+        let header = FrameHeader::decode(&[0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x00, 0x00, 0x01]);
+        assert_eq!(header.stream_id, 0x1);
+    }
+
+    #[test]
+    fn header_reserved_bit_is_written_as_zero() {
+        let header = FrameHeader {
+            length: 0xff_ffff,
+            kind: FrameType(0xff),
+            flags: 0xff,
+            stream_id: 0xffff_ffff,
+        };
+        let mut out = Vec::new();
+        header.encode(&mut out);
+        assert_eq!(out, hex("ffffff ff ff 7fffffff"));
+    }
+
+    #[test]
+    fn split_frame_waits_for_a_whole_header() {
+        assert_eq!(split_frame(&hex("000000 04 00 000000"), 0x4000), Ok(None));
+    }
+
+    #[test]
+    fn split_frame_waits_for_a_whole_payload() {
+        assert_eq!(
+            split_frame(&hex("000002 00 00 00000001 68"), 0x4000),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn split_frame_takes_one_frame_off_the_front() {
+        let bytes = hex("000001 00 00 00000001 68 000000 04 01 00000000");
+        let (header, payload, used) = split_frame(&bytes, 0x4000).unwrap().unwrap();
+        assert_eq!((header.kind, header.stream_id), (FrameType::DATA, 0x1));
+        assert_eq!((payload, used), (&[0x68][..], 10));
+        let (header, payload, used) = split_frame(&bytes[used..], 0x4000).unwrap().unwrap();
+        assert_eq!(
+            (header.kind, header.flags),
+            (FrameType::SETTINGS, flags::ACK)
+        );
+        assert_eq!((payload, used), (&[][..], 9));
+    }
+
+    #[test]
+    fn split_frame_accepts_a_frame_of_exactly_max_frame_size() {
+        let mut bytes = hex("004000 00 00 00000001");
+        bytes.resize(HEADER_LEN + 0x4000, 0x0);
+        let (_, payload, used) = split_frame(&bytes, 0x4000).unwrap().unwrap();
+        assert_eq!((payload.len(), used), (0x4000, HEADER_LEN + 0x4000));
+    }
+
+    #[test]
+    fn frame_over_max_frame_size_is_connection_frame_size_error_from_the_header_alone() {
+        let error = split_frame(&hex("004001 00 00 00000001"), 0x4000).unwrap_err();
+        assert_eq!(error.code, ErrorCode::FRAME_SIZE_ERROR);
+    }
+
+    #[test]
+    fn unknown_frame_type_round_trips_unchanged() {
+        let frame = Frame::Unknown(Unknown {
+            header: FrameHeader {
+                length: 0x3,
+                kind: FrameType(0xa),
+                flags: 0x5a,
+                stream_id: 0x7,
+            },
+            payload: vec![0x01, 0x02, 0x03],
+        });
+        assert_round_trip("000003 0a 5a 00000007 010203", frame);
+    }
+
+    #[test]
+    fn unknown_frame_type_is_never_an_error() {
+        assert!(matches!(
+            decode_hex("000000 ff ff 00000000"),
+            Ok(Frame::Unknown(_))
+        ));
+        assert!(matches!(
+            decode_hex("000001 0b 00 80000003 00"),
+            Ok(Frame::Unknown(Unknown { header, .. })) if header.stream_id == 0x3
+        ));
+    }
+
+    #[test]
+    fn stream_id_names_the_stream_of_each_frame() {
+        let ids: Vec<u32> = SAMPLES
+            .iter()
+            .map(|text| decode_hex(text).unwrap().stream_id())
+            .collect();
+        assert_eq!(ids, [1, 3, 1, 5, 3, 1, 0, 0, 1, 0, 0, 1, 1, 7]);
+    }
+
+    #[test]
+    fn samples_round_trip_as_exact_bytes() {
+        for text in SAMPLES {
+            let frame = decode_hex(text).unwrap();
+            assert_encodes_to(&frame, text);
+        }
+    }
+
+    #[test]
+    fn every_frame_type_truncated_at_every_octet_is_incomplete_for_split_frame() {
+        for text in SAMPLES {
+            let bytes = hex(text);
+            for end in 0..bytes.len() {
+                assert_eq!(
+                    split_frame(&bytes[..end], MAX_MAX_FRAME_SIZE),
+                    Ok(None),
+                    "{text} cut at {end}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_frame_type_with_a_shortened_length_decodes_without_panic() {
+        for text in SAMPLES {
+            let bytes = hex(text);
+            let (header, payload, _) = split_frame(&bytes, MAX_MAX_FRAME_SIZE).unwrap().unwrap();
+            for end in 0..payload.len() {
+                let short = FrameHeader {
+                    length: end as u32,
+                    ..header
+                };
+                let result = Frame::decode(&short, &payload[..end]);
+                let fixed_len = match header.kind {
+                    FrameType::PRIORITY => 5,
+                    FrameType::RST_STREAM | FrameType::WINDOW_UPDATE => 4,
+                    FrameType::PING | FrameType::GOAWAY => 8,
+                    _ => 0,
+                };
+                if end < fixed_len {
+                    let code = result.map(|_| ()).unwrap_err().code();
+                    assert_eq!(code, ErrorCode::FRAME_SIZE_ERROR, "{text} cut at {end}");
+                }
+            }
+        }
+    }
+
+    /// Decodes `header` + `payload`; when it decodes, re-encoding keeps the length and decodes to
+    /// the same frame, and encoding is stable from then on.
+    fn check_decode_encode_identity(header: &FrameHeader, payload: &[u8]) {
+        let Ok(frame) = Frame::decode(header, payload) else {
+            return;
+        };
+        let mut out = Vec::new();
+        frame.encode(&mut out);
+        assert_eq!(out.len(), HEADER_LEN + payload.len());
+        let (again_header, again_payload, used) =
+            split_frame(&out, MAX_MAX_FRAME_SIZE).unwrap().unwrap();
+        assert_eq!(used, out.len());
+        let again = Frame::decode(&again_header, again_payload).unwrap();
+        assert_eq!(again, frame);
+        let mut out_again = Vec::new();
+        again.encode(&mut out_again);
+        assert_eq!(out_again, out);
+    }
+
+    proptest! {
+        #[test]
+        fn random_octets_never_panic_and_decoded_frames_re_encode(
+            bytes in proptest::collection::vec(any::<u8>(), 0..512),
+            max_frame_size in DEFAULT_MAX_FRAME_SIZE..=MAX_MAX_FRAME_SIZE,
+        ) {
+            let mut rest = &bytes[..];
+            while let Ok(Some((header, payload, used))) = split_frame(rest, max_frame_size) {
+                check_decode_encode_identity(&header, payload);
+                rest = &rest[used..];
+            }
+        }
+
+        #[test]
+        fn random_frames_of_every_type_never_panic_and_decoded_frames_re_encode(
+            kind in 0x0u8..=0xb,
+            flags in any::<u8>(),
+            stream_id in prop_oneof![Just(0x0u32), Just(0x1), Just(0x8000_0001), any::<u32>()],
+            payload in proptest::collection::vec(any::<u8>(), 0..40),
+        ) {
+            let mut bytes = Vec::new();
+            FrameHeader { length: payload.len() as u32, kind: FrameType(kind), flags, stream_id }
+                .encode(&mut bytes);
+            bytes.extend_from_slice(&payload);
+            let (header, payload, _) = split_frame(&bytes, MAX_MAX_FRAME_SIZE).unwrap().unwrap();
+            check_decode_encode_identity(&header, payload);
+        }
+    }
+}

@@ -51,3 +51,40 @@ impl Ping {
         out.extend_from_slice(&self.data);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{assert_connection_error, assert_round_trip};
+    use super::*;
+    use crate::frame::Frame;
+
+    #[test]
+    fn ping_and_ping_ack_round_trip_as_exact_bytes() {
+        let data = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08];
+        let ping = Ping { ack: false, data };
+        assert_round_trip("000008 06 00 00000000 0102030405060708", Frame::Ping(ping));
+        let ack = Ping { ack: true, data };
+        assert_round_trip("000008 06 01 00000000 0102030405060708", Frame::Ping(ack));
+    }
+
+    #[test]
+    fn ping_on_a_stream_is_connection_protocol_error() {
+        assert_connection_error(
+            "000008 06 00 00000001 0102030405060708",
+            ErrorCode::PROTOCOL_ERROR,
+        );
+    }
+
+    #[test]
+    fn ping_of_length_other_than_8_is_connection_frame_size_error() {
+        assert_connection_error(
+            "000007 06 00 00000000 01020304050607",
+            ErrorCode::FRAME_SIZE_ERROR,
+        );
+        assert_connection_error(
+            "000009 06 00 00000000 010203040506070809",
+            ErrorCode::FRAME_SIZE_ERROR,
+        );
+        assert_connection_error("000000 06 01 00000000", ErrorCode::FRAME_SIZE_ERROR);
+    }
+}

@@ -61,3 +61,54 @@ impl Priority {
         self.spec.encode(out);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{assert_connection_error, assert_round_trip, assert_stream_error};
+    use super::*;
+    use crate::frame::Frame;
+
+    #[test]
+    fn priority_round_trips_as_exact_bytes() {
+        let frame = Priority {
+            stream_id: 0x3,
+            spec: PrioritySpec {
+                exclusive: true,
+                dependency: 0x1,
+                weight: 0xff,
+            },
+        };
+        assert_round_trip("000005 02 00 00000003 80000001 ff", Frame::Priority(frame));
+    }
+
+    #[test]
+    fn priority_on_stream_zero_is_connection_protocol_error() {
+        assert_connection_error(
+            "000005 02 00 00000000 00000001 10",
+            ErrorCode::PROTOCOL_ERROR,
+        );
+    }
+
+    #[test]
+    fn priority_of_length_other_than_5_is_stream_frame_size_error() {
+        assert_stream_error(
+            "000004 02 00 00000003 00000001",
+            0x3,
+            ErrorCode::FRAME_SIZE_ERROR,
+        );
+        assert_stream_error(
+            "000006 02 00 00000003 00000001 10 00",
+            0x3,
+            ErrorCode::FRAME_SIZE_ERROR,
+        );
+    }
+
+    #[test]
+    fn priority_depending_on_own_stream_is_stream_protocol_error() {
+        assert_stream_error(
+            "000005 02 00 00000007 00000007 10",
+            0x7,
+            ErrorCode::PROTOCOL_ERROR,
+        );
+    }
+}

@@ -88,3 +88,79 @@ impl PushPromise {
         out.resize(out.len() + usize::from(self.pad_len.unwrap_or(0)), 0x0);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{assert_connection_error, assert_round_trip, decode_hex};
+    use super::*;
+    use crate::frame::Frame;
+
+    #[test]
+    fn push_promise_round_trips_as_exact_bytes() {
+        let frame = PushPromise {
+            stream_id: 0x1,
+            promised_stream_id: 0x2,
+            fragment: vec![0x82, 0x84, 0x87],
+            end_headers: true,
+            pad_len: None,
+        };
+        assert_round_trip(
+            "000007 05 04 00000001 00000002 828487",
+            Frame::PushPromise(frame),
+        );
+    }
+
+    #[test]
+    fn padded_push_promise_round_trips_as_exact_bytes() {
+        let frame = PushPromise {
+            stream_id: 0x1,
+            promised_stream_id: 0x2,
+            fragment: vec![0x82],
+            end_headers: false,
+            pad_len: Some(0x2),
+        };
+        assert_round_trip(
+            "000008 05 08 00000001 02 00000002 82 0000",
+            Frame::PushPromise(frame),
+        );
+    }
+
+    #[test]
+    fn promised_stream_reserved_bit_is_ignored() {
+        let Ok(Frame::PushPromise(frame)) = decode_hex("000004 05 04 00000001 80000002") else {
+            panic!("the reserved bit does not make the frame invalid");
+        };
+        assert_eq!(frame.promised_stream_id, 0x2);
+    }
+
+    #[test]
+    fn push_promise_on_stream_zero_is_connection_protocol_error() {
+        assert_connection_error("000004 05 04 00000000 00000002", ErrorCode::PROTOCOL_ERROR);
+    }
+
+    #[test]
+    fn push_promise_of_stream_zero_is_connection_protocol_error() {
+        assert_connection_error("000004 05 04 00000001 00000000", ErrorCode::PROTOCOL_ERROR);
+    }
+
+    #[test]
+    fn push_promise_too_short_for_promised_stream_is_connection_frame_size_error() {
+        assert_connection_error("000003 05 04 00000001 000002", ErrorCode::FRAME_SIZE_ERROR);
+        assert_connection_error(
+            "000004 05 0c 00000001 00 000002",
+            ErrorCode::FRAME_SIZE_ERROR,
+        );
+    }
+
+    #[test]
+    fn push_promise_padding_over_the_promised_stream_is_connection_protocol_error() {
+        assert_connection_error(
+            "000006 05 0c 00000001 02 00000002 00",
+            ErrorCode::PROTOCOL_ERROR,
+        );
+        assert_connection_error(
+            "000005 05 0c 00000001 01 00000002",
+            ErrorCode::PROTOCOL_ERROR,
+        );
+    }
+}

@@ -50,3 +50,42 @@ impl RstStream {
         out.extend_from_slice(&self.error_code.0.to_be_bytes());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{assert_connection_error, assert_round_trip};
+    use super::*;
+    use crate::frame::Frame;
+
+    #[test]
+    fn rst_stream_round_trips_as_exact_bytes() {
+        let frame = RstStream {
+            stream_id: 0x1,
+            error_code: ErrorCode::CANCEL,
+        };
+        assert_round_trip("000004 03 00 00000001 00000008", Frame::RstStream(frame));
+    }
+
+    #[test]
+    fn rst_stream_keeps_an_unknown_error_code() {
+        let frame = RstStream {
+            stream_id: 0x1,
+            error_code: ErrorCode(0xff),
+        };
+        assert_round_trip("000004 03 00 00000001 000000ff", Frame::RstStream(frame));
+    }
+
+    #[test]
+    fn rst_stream_on_stream_zero_is_connection_protocol_error() {
+        assert_connection_error("000004 03 00 00000000 00000008", ErrorCode::PROTOCOL_ERROR);
+    }
+
+    #[test]
+    fn rst_stream_of_length_other_than_4_is_connection_frame_size_error() {
+        assert_connection_error("000003 03 00 00000001 000008", ErrorCode::FRAME_SIZE_ERROR);
+        assert_connection_error(
+            "000005 03 00 00000001 0000000800",
+            ErrorCode::FRAME_SIZE_ERROR,
+        );
+    }
+}

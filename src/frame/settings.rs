@@ -141,3 +141,130 @@ fn check_range(id: SettingId, value: u32) -> Result<(), ProtocolError> {
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{assert_connection_error, assert_round_trip, decode_hex};
+    use super::*;
+    use crate::frame::Frame;
+
+    #[test]
+    fn settings_round_trip_as_exact_bytes() {
+        let frame = Settings {
+            ack: false,
+            params: vec![
+                (SettingId::MAX_CONCURRENT_STREAMS, 0x64),
+                (SettingId::INITIAL_WINDOW_SIZE, 0xffff),
+            ],
+        };
+        assert_round_trip(
+            "00000c 04 00 00000000 0003 00000064 0004 0000ffff",
+            Frame::Settings(frame),
+        );
+    }
+
+    #[test]
+    fn empty_settings_and_settings_ack_round_trip() {
+        let empty = Settings {
+            ack: false,
+            params: Vec::new(),
+        };
+        assert_round_trip("000000 04 00 00000000", Frame::Settings(empty));
+        let ack = Settings {
+            ack: true,
+            params: Vec::new(),
+        };
+        assert_round_trip("000000 04 01 00000000", Frame::Settings(ack));
+    }
+
+    #[test]
+    fn unknown_setting_is_kept_in_order() {
+        let frame = Settings {
+            ack: false,
+            params: vec![
+                (SettingId(0xff), 0xffff_ffff),
+                (SettingId::HEADER_TABLE_SIZE, 0x0),
+            ],
+        };
+        assert_round_trip(
+            "00000c 04 00 00000000 00ff ffffffff 0001 00000000",
+            Frame::Settings(frame),
+        );
+    }
+
+    #[test]
+    fn settings_without_range_take_any_value() {
+        let text = "000012 04 00 00000000 0001 ffffffff 0003 ffffffff 0006 ffffffff";
+        assert!(decode_hex(text).is_ok());
+    }
+
+    #[test]
+    fn settings_on_a_stream_is_connection_protocol_error() {
+        assert_connection_error("000000 04 00 00000001", ErrorCode::PROTOCOL_ERROR);
+    }
+
+    #[test]
+    fn settings_ack_with_payload_is_connection_frame_size_error() {
+        assert_connection_error(
+            "000006 04 01 00000000 0003 00000064",
+            ErrorCode::FRAME_SIZE_ERROR,
+        );
+    }
+
+    #[test]
+    fn settings_length_not_a_multiple_of_6_is_connection_frame_size_error() {
+        assert_connection_error(
+            "000005 04 00 00000000 0003000000",
+            ErrorCode::FRAME_SIZE_ERROR,
+        );
+        assert_connection_error(
+            "000007 04 00 00000000 0003 00000064 00",
+            ErrorCode::FRAME_SIZE_ERROR,
+        );
+    }
+
+    #[test]
+    fn enable_push_0_and_1_are_valid() {
+        assert!(decode_hex("000006 04 00 00000000 0002 00000000").is_ok());
+        assert!(decode_hex("000006 04 00 00000000 0002 00000001").is_ok());
+    }
+
+    #[test]
+    fn enable_push_other_than_0_or_1_is_connection_protocol_error() {
+        assert_connection_error(
+            "000006 04 00 00000000 0002 00000002",
+            ErrorCode::PROTOCOL_ERROR,
+        );
+    }
+
+    #[test]
+    fn initial_window_size_of_2_pow_31_minus_1_is_valid() {
+        assert!(decode_hex("000006 04 00 00000000 0004 7fffffff").is_ok());
+    }
+
+    #[test]
+    fn initial_window_size_above_2_pow_31_minus_1_is_connection_flow_control_error() {
+        assert_connection_error(
+            "000006 04 00 00000000 0004 80000000",
+            ErrorCode::FLOW_CONTROL_ERROR,
+        );
+    }
+
+    #[test]
+    fn max_frame_size_at_both_ends_of_its_range_is_valid() {
+        assert!(decode_hex("000006 04 00 00000000 0005 00004000").is_ok());
+        assert!(decode_hex("000006 04 00 00000000 0005 00ffffff").is_ok());
+    }
+
+    #[test]
+    fn max_frame_size_outside_its_range_is_connection_protocol_error() {
+        assert_connection_error(
+            "000006 04 00 00000000 0005 00003fff",
+            ErrorCode::PROTOCOL_ERROR,
+        );
+        assert_connection_error(
+            "000006 04 00 00000000 0005 01000000",
+            ErrorCode::PROTOCOL_ERROR,
+        );
+    }
+}

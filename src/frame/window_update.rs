@@ -62,3 +62,68 @@ impl WindowUpdate {
         out.extend_from_slice(&(self.increment & !RESERVED_BIT).to_be_bytes());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{
+        assert_connection_error, assert_round_trip, assert_stream_error, decode_hex,
+    };
+    use super::*;
+    use crate::frame::Frame;
+
+    #[test]
+    fn window_update_round_trips_on_the_connection_and_on_a_stream() {
+        let connection = WindowUpdate {
+            stream_id: 0x0,
+            increment: 0x7fff_ffff,
+        };
+        assert_round_trip(
+            "000004 08 00 00000000 7fffffff",
+            Frame::WindowUpdate(connection),
+        );
+        let stream = WindowUpdate {
+            stream_id: 0x1,
+            increment: 0x1_0000,
+        };
+        assert_round_trip(
+            "000004 08 00 00000001 00010000",
+            Frame::WindowUpdate(stream),
+        );
+    }
+
+    #[test]
+    fn window_update_reserved_bit_is_ignored() {
+        let Ok(Frame::WindowUpdate(frame)) = decode_hex("000004 08 00 00000001 80000001") else {
+            panic!("the reserved bit does not make the frame invalid");
+        };
+        assert_eq!(frame.increment, 0x1);
+    }
+
+    #[test]
+    fn window_update_of_length_other_than_4_is_connection_frame_size_error() {
+        assert_connection_error("000003 08 00 00000001 000001", ErrorCode::FRAME_SIZE_ERROR);
+        assert_connection_error(
+            "000005 08 00 00000000 0000000100",
+            ErrorCode::FRAME_SIZE_ERROR,
+        );
+    }
+
+    #[test]
+    fn window_update_increment_0_on_a_stream_is_stream_protocol_error() {
+        assert_stream_error(
+            "000004 08 00 00000005 00000000",
+            0x5,
+            ErrorCode::PROTOCOL_ERROR,
+        );
+        assert_stream_error(
+            "000004 08 00 00000005 80000000",
+            0x5,
+            ErrorCode::PROTOCOL_ERROR,
+        );
+    }
+
+    #[test]
+    fn window_update_increment_0_on_the_connection_is_connection_protocol_error() {
+        assert_connection_error("000004 08 00 00000000 00000000", ErrorCode::PROTOCOL_ERROR);
+    }
+}
