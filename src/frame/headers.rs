@@ -92,7 +92,10 @@ impl Headers {
     ///
     /// A stream dependency on the frame's own stream is a stream error, reported only after every
     /// connection-level rule has passed. Note for the caller: such a frame still carried a field
-    /// block fragment that this error does not return.
+    /// block fragment, which this error does not return, and §5.4.2 says frames after a stream
+    /// error may be ignored "except where they modify connection state (such as the state
+    /// maintained for field section compression (Section 4.3) or flow control)". A caller that cannot decode that fragment keeps
+    /// its HPACK state in sync only by ending the connection instead (§5.4.1 allows it).
     pub fn decode(header: &FrameHeader, payload: &[u8]) -> Result<Headers, ProtocolError> {
         // RFC 9113 §6.2: "If a HEADERS frame is received whose Stream Identifier field is 0x00, the
         // recipient MUST respond with a connection error (Section 5.4.1) of type PROTOCOL_ERROR."
