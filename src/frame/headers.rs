@@ -36,30 +36,33 @@ pub struct PrioritySpec {
 pub(super) const PRIORITY_SPEC_LEN: usize = 5;
 
 impl PrioritySpec {
-    /// Reads the five priority octets of a frame on `stream_id`, and checks that the stream does
-    /// not depend on itself.
-    pub(super) fn decode(
-        stream_id: u32,
-        fields: &[u8; PRIORITY_SPEC_LEN],
-    ) -> Result<PrioritySpec, ProtocolError> {
+    /// Reads the five priority octets.
+    pub(super) fn decode(fields: &[u8; PRIORITY_SPEC_LEN]) -> PrioritySpec {
         let [d0, d1, d2, d3, weight] = *fields;
         let word = u32::from_be_bytes([d0, d1, d2, d3]);
-        let spec = PrioritySpec {
+        PrioritySpec {
             exclusive: word & RESERVED_BIT != 0,
             dependency: word & !RESERVED_BIT,
             weight,
-        };
+        }
+    }
+
+    /// Checks that stream `stream_id`, which these fields belong to, does not depend on itself.
+    ///
+    /// PRIORITY calls this while decoding. HEADERS does not: its field block must still reach the
+    /// HPACK decoder to keep the compression state in sync (RFC 9113 §4.3), so the connection calls
+    /// this after decoding the block.
+    pub fn check_not_self(&self, stream_id: u32) -> Result<(), StreamError> {
         // RFC 7540 §5.3.1, kept by RFC 9113 §5.3.2: "A stream cannot depend on itself. An endpoint
         // MUST treat this as a stream error (Section 5.4.2) of type PROTOCOL_ERROR."
-        if spec.dependency == stream_id {
+        if self.dependency == stream_id {
             return Err(StreamError::new(
                 stream_id,
                 ErrorCode::PROTOCOL_ERROR,
                 format!("stream {stream_id} depends on itself"),
-            )
-            .into());
+            ));
         }
-        Ok(spec)
+        Ok(())
     }
 
     /// Writes the five priority octets.
@@ -90,12 +93,8 @@ pub struct Headers {
 impl Headers {
     /// Decodes a HEADERS payload.
     ///
-    /// A stream dependency on the frame's own stream is a stream error, reported only after every
-    /// connection-level rule has passed. Note for the caller: such a frame still carried a field
-    /// block fragment, which this error does not return, and §5.4.2 says frames after a stream
-    /// error may be ignored "except where they modify connection state (such as the state
-    /// maintained for field section compression (Section 4.3) or flow control)". A caller that cannot decode that fragment keeps
-    /// its HPACK state in sync only by ending the connection instead (§5.4.1 allows it).
+    /// A dependency on the frame's own stream is not checked here but by the connection, after the
+    /// field block has been decoded: see [`PrioritySpec::check_not_self`].
     pub fn decode(header: &FrameHeader, payload: &[u8]) -> Result<Headers, ProtocolError> {
         // RFC 9113 §6.2: "If a HEADERS frame is received whose Stream Identifier field is 0x00, the
         // recipient MUST respond with a connection error (Section 5.4.1) of type PROTOCOL_ERROR."
@@ -107,7 +106,7 @@ impl Headers {
         }
         let (pad_len, priority, fragment) = if header.flags & flags::PRIORITY != 0 {
             let padded = strip_padding::<PRIORITY_SPEC_LEN>(header, payload)?;
-            let spec = PrioritySpec::decode(header.stream_id, padded.fixed)?;
+            let spec = PrioritySpec::decode(padded.fixed);
             (padded.pad_len, Some(spec), padded.body)
         } else {
             let padded = strip_padding::<0>(header, payload)?;
@@ -151,8 +150,7 @@ impl Headers {
 #[cfg(test)]
 mod tests {
     use super::super::tests::{
-        assert_connection_error, assert_encodes_to, assert_round_trip, assert_stream_error,
-        decode_hex,
+        assert_connection_error, assert_encodes_to, assert_round_trip, decode_hex,
     };
     use super::*;
     use crate::frame::Frame;
@@ -245,17 +243,15 @@ mod tests {
     }
 
     #[test]
-    fn headers_depending_on_own_stream_is_stream_protocol_error() {
-        assert_stream_error(
-            "000006 01 24 00000003 00000003 0f 82",
-            0x3,
-            ErrorCode::PROTOCOL_ERROR,
-        );
-        assert_stream_error(
-            "000005 01 24 00000003 80000003 0f",
-            0x3,
-            ErrorCode::PROTOCOL_ERROR,
-        );
+    fn headers_depending_on_own_stream_decodes_and_fails_the_separate_check() {
+        let Ok(Frame::Headers(frame)) = decode_hex("000006 01 24 00000003 00000003 0f 82") else {
+            panic!("a self-dependent HEADERS frame must still decode, to keep its field block");
+        };
+        assert_eq!(frame.fragment, vec![0x82]);
+        let spec = frame.priority.unwrap();
+        let err = spec.check_not_self(0x3).unwrap_err();
+        assert_eq!((err.stream_id, err.code), (0x3, ErrorCode::PROTOCOL_ERROR));
+        assert!(spec.check_not_self(0x5).is_ok());
     }
 
     #[test]

@@ -43,9 +43,11 @@ impl Priority {
             )
             .into());
         };
+        let spec = PrioritySpec::decode(fields);
+        spec.check_not_self(header.stream_id)?;
         Ok(Priority {
             stream_id: header.stream_id,
-            spec: PrioritySpec::decode(header.stream_id, fields)?,
+            spec,
         })
     }
 
