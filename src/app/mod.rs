@@ -1,7 +1,8 @@
 //! The application: static files from a root folder and the `/_h2lab/` built-ins — RFC 9110.
 //!
 //! [`App`] is the [`Handler`] the server runs. It picks an exchange by path:
-//! - any `/_h2lab/` path: 404, so that no file in the root can hide a built-in;
+//! - `/_h2lab/echo` ([`echo`]): the request as the server decoded it, as JSON;
+//! - any other `/_h2lab/` path: 404, so that no file in the root can hide a built-in;
 //! - everything else ([`files`]): a file or folder listing from the root.
 //!
 //! Whatever the exchange, [`Finishing`] completes the response the same way: `content-length`,
@@ -13,6 +14,7 @@ use std::time::SystemTime;
 
 use crate::http::{Body, Exchange, Handler, Request, Response};
 
+mod echo;
 mod files;
 pub mod httpdate;
 pub mod json;
@@ -50,7 +52,9 @@ impl Handler for App {
     fn start(&self, request: Request) -> Box<dyn Exchange> {
         let head = request.method == "HEAD";
         let path = request.path.split('?').next().unwrap_or_default();
-        let inner: Box<dyn Exchange> = if path.starts_with(BUILTIN_PREFIX) {
+        let inner: Box<dyn Exchange> = if path == echo::PATH {
+            Box::new(echo::Echo::new(request))
+        } else if path.starts_with(BUILTIN_PREFIX) {
             Box::new(Ready(text(404, "no such built-in path")))
         } else {
             Box::new(files::StaticFile::new(self.root.clone(), request))
@@ -136,7 +140,7 @@ mod tests {
     fn every_response_carries_length_date_and_server() {
         let dir = TempDir::new();
         let app = App::new(dir.path().to_path_buf()).unwrap();
-        for path in ["/", "/missing", "/_h2lab/nothing"] {
+        for path in ["/", "/missing", "/_h2lab/echo", "/_h2lab/nothing"] {
             let answer = get(&app, path);
             assert_eq!(
                 answer.header("content-length"),
