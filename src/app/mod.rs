@@ -1,11 +1,11 @@
 //! The application: static files from a root folder and the `/_h2lab/` built-ins — RFC 9110.
 //!
 //! [`App`] is the [`Handler`] the server runs. It picks an exchange by path:
-//! - `/_h2lab/echo` ([`echo`]): the request as the server decoded it, as JSON;
+//! - `/_h2lab/echo` (`echo.rs`): the request as the server decoded it, as JSON;
 //! - any other `/_h2lab/` path: 404, so that no file in the root can hide a built-in;
-//! - everything else ([`files`]): a file or folder listing from the root.
+//! - everything else (`files.rs`): a file or folder listing from the root.
 //!
-//! Whatever the exchange, [`Finishing`] completes the response the same way: `content-length`,
+//! Whatever the exchange, `Finishing` completes the response the same way: `content-length`,
 //! `date` and `server` on every response, and for HEAD the headers of GET without the body.
 
 use std::io;
