@@ -52,10 +52,6 @@ use transport::Io;
 /// How long [`Client::handshake`] and [`Client::request`] wait for each answer.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The SETTINGS_MAX_FRAME_SIZE this client accepts, the protocol's initial value (RFC 9113 §4.2);
-/// the client never advertises another unless told to.
-const RECEIVE_MAX_FRAME_SIZE: u32 = frame::DEFAULT_MAX_FRAME_SIZE;
-
 /// The default SETTINGS_HEADER_TABLE_SIZE of both peers (RFC 9113 §6.5.2).
 const DEFAULT_HEADER_TABLE_SIZE: usize = 4096;
 
@@ -132,6 +128,9 @@ pub struct Client {
     server_settings: Vec<(SettingId, u32)>,
     /// The largest frame payload the server accepts (its SETTINGS_MAX_FRAME_SIZE, §4.2).
     send_max_frame_size: u32,
+    /// The largest frame payload we accept: our SETTINGS_MAX_FRAME_SIZE as sent by
+    /// [`Client::handshake_with`], else the protocol's initial 16,384 (§4.2).
+    receive_max_frame_size: u32,
     /// The identifier [`Client::next_stream_id`] hands out next.
     next_stream_id: u32,
     /// One line per frame received, oldest first.
@@ -157,6 +156,7 @@ impl Client {
             pending: None,
             server_settings: Vec::new(),
             send_max_frame_size: frame::DEFAULT_MAX_FRAME_SIZE,
+            receive_max_frame_size: frame::DEFAULT_MAX_FRAME_SIZE,
             next_stream_id: 0x1,
             seen: Vec::new(),
         })
@@ -180,7 +180,9 @@ impl Client {
 
     /// The start of a connection (RFC 9113 §3.4, §6.5.3): sends the preface and a SETTINGS frame
     /// with `settings`, waits for the server's SETTINGS, which must be its first frame,
-    /// acknowledges it, and waits for the server to acknowledge ours.
+    /// acknowledges it, and waits for the server to acknowledge ours. Once acknowledged, our
+    /// SETTINGS_HEADER_TABLE_SIZE and SETTINGS_MAX_FRAME_SIZE apply to what the client accepts
+    /// (SETTINGS sent later with [`Client::send_raw`] or [`Client::send_frame`] do not).
     pub fn handshake_with(&mut self, settings: &[(SettingId, u32)]) -> Result<(), ClientError> {
         let mut out = frame::PREFACE.to_vec();
         Frame::Settings(Settings {
@@ -208,7 +210,22 @@ impl Client {
         self.expect_frame(DEFAULT_TIMEOUT, "the ACK of our SETTINGS", |f| {
             matches!(f, Frame::Settings(s) if s.ack)
         })?;
+        self.apply_own_settings(settings);
         Ok(())
+    }
+
+    /// Applies our acknowledged SETTINGS to what we receive: the dynamic table limit of our
+    /// decoder (RFC 7541 §4.2) and the largest frame we accept (RFC 9113 §4.2).
+    fn apply_own_settings(&mut self, settings: &[(SettingId, u32)]) {
+        for &(id, value) in settings {
+            match id {
+                SettingId::HEADER_TABLE_SIZE => self
+                    .decoder
+                    .set_max_table_size(usize::try_from(value).unwrap_or(usize::MAX)),
+                SettingId::MAX_FRAME_SIZE => self.receive_max_frame_size = value,
+                _ => {}
+            }
+        }
     }
 
     /// The server's SETTINGS received so far, in order.
@@ -603,7 +620,7 @@ impl Client {
 
     /// Takes one whole frame off the input buffer, if there is one, and processes it.
     fn take_buffered_frame(&mut self) -> Result<Option<Received>, ClientError> {
-        let (header, frame) = match split_frame(&self.inbuf, RECEIVE_MAX_FRAME_SIZE) {
+        let (header, frame) = match split_frame(&self.inbuf, self.receive_max_frame_size) {
             Ok(None) => return Ok(None),
             Ok(Some((header, payload, used))) => {
                 let frame = Frame::decode(&header, payload);

@@ -5,7 +5,7 @@
 //! its body twice, over TLS and over cleartext h2c, reporting both runs before failing.
 //! `H2LAB_CONFORMANCE_TLS` / `H2LAB_CONFORMANCE_H2C` (`host:port`) point the catalogue at a server
 //! that is already running instead; it must serve the two files of [`write_fixtures`].
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -47,7 +47,13 @@ pub const ECHO_PATH: &str = "/_h2lab/echo";
 /// Runs `body` once per transport against a server of its own, and fails after both runs if
 /// either failed, naming the transports that failed.
 pub fn each_transport(body: impl Fn(&Target)) {
-    let server = Server::start();
+    each_transport_with(&[], body);
+}
+
+/// Like [`each_transport`], with extra command-line options for the server (an external server
+/// is used as it is).
+pub fn each_transport_with(options: &[&str], body: impl Fn(&Target)) {
+    let server = Server::start(options);
     let mut failed = Vec::new();
     for (transport, addr) in server.targets() {
         let target = Target { addr, transport };
@@ -392,8 +398,9 @@ pub struct Server {
 static ROOTS: AtomicUsize = AtomicUsize::new(0);
 
 impl Server {
-    /// Starts `h2lab --listen 127.0.0.1:0 ROOT` and waits for its `serving ... https://...:PORT/`.
-    pub fn start() -> Server {
+    /// Starts `h2lab --listen 127.0.0.1:0 OPTIONS ROOT` and waits for its
+    /// `serving ... https://...:PORT/`.
+    pub fn start(options: &[&str]) -> Server {
         let external: Vec<(Transport, SocketAddr)> = [
             (Transport::Tls, "H2LAB_CONFORMANCE_TLS"),
             (Transport::Cleartext, "H2LAB_CONFORMANCE_H2C"),
@@ -423,6 +430,7 @@ impl Server {
         write_fixtures(&root);
         let mut child = Command::new(env!("CARGO_BIN_EXE_h2lab"))
             .args(["--listen", "127.0.0.1:0"])
+            .args(options)
             .arg(&root)
             .env("RUST_LOG", "h2lab=debug")
             .stdin(Stdio::null())

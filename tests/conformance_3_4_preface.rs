@@ -1,0 +1,121 @@
+//! Conformance: the connection preface — RFC 9113 §3.4.
+//!
+//! Each test runs over TLS and over cleartext h2c (see `conformance_support`).
+
+mod conformance_support;
+
+use conformance_support::*;
+
+/// RFC 9113 §3.4: "The server connection preface consists of a potentially empty SETTINGS frame
+/// (Section 6.5) that MUST be the first frame the server sends in the HTTP/2 connection."
+#[test]
+fn s3_4_server_preface_is_a_settings_frame_first() {
+    each_transport(|t| {
+        let mut client = t.connect();
+        must(&mut client, |c| c.send_preface(), "to send the preface");
+        let settings = Frame::Settings(Settings {
+            ack: false,
+            params: Vec::new(),
+        });
+        must(&mut client, |c| c.send_frame(&settings), "to send SETTINGS");
+        let first = must(&mut client, |c| c.read_frame(WAIT), "a frame")
+            .unwrap_or_else(|| panic!("no frame from the server"));
+        assert!(
+            matches!(&first.frame, Frame::Settings(s) if !s.ack),
+            "first frame: {}",
+            describe(&first.frame)
+        );
+    });
+}
+
+/// RFC 9113 §3.4: "The SETTINGS frames received from a peer as part of the connection preface
+/// MUST be acknowledged (see Section 6.5.3) after sending the connection preface."
+#[test]
+fn s3_4_client_settings_of_the_preface_are_acknowledged() {
+    each_transport(|t| {
+        let mut client = t.connect();
+        must(&mut client, |c| c.handshake(), "the SETTINGS exchange");
+        expect_still_serving(&mut client);
+    });
+}
+
+/// RFC 9113 §3.4: the preface is a byte sequence on a byte stream; a server reassembles it and
+/// the first SETTINGS frame from however many TCP segments they arrive in. (The client
+/// acknowledges the server's SETTINGS by itself as it reads them.)
+#[test]
+fn s3_4_preface_and_settings_sent_one_octet_at_a_time_are_accepted() {
+    each_transport(|t| {
+        let mut client = t.connect();
+        let mut bytes = h2lab::frame::PREFACE.to_vec();
+        bytes.extend(raw_frame(0x4, 0x0, 0x0, &[]));
+        for octet in bytes {
+            must(&mut client, |c| c.send_raw(&[octet]), "to send one octet");
+        }
+        must(
+            &mut client,
+            |c| {
+                c.expect_frame(WAIT, "the ACK of our SETTINGS", |f| {
+                    matches!(f, Frame::Settings(s) if s.ack)
+                })
+            },
+            "SETTINGS ACK",
+        );
+        expect_still_serving(&mut client);
+    });
+}
+
+/// Checks the reaction to an invalid client preface. RFC 9113 §3.4: "Clients and servers MUST
+/// treat an invalid connection preface as a connection error (Section 5.4.1) of type
+/// PROTOCOL_ERROR. A GOAWAY frame (Section 6.8) MAY be omitted in this case, since an invalid
+/// preface indicates that the peer is not using HTTP/2." Accepted: the server's own SETTINGS, then
+/// GOAWAY PROTOCOL_ERROR with last-stream-id 0 and the close, or the close without GOAWAY.
+fn expect_preface_rejected(client: &mut Client) {
+    loop {
+        match client.read_frame(WAIT) {
+            Ok(Some(Received {
+                frame: Frame::Settings(s),
+                ..
+            })) if !s.ack => {}
+            Ok(Some(Received {
+                frame: Frame::GoAway(goaway),
+                ..
+            })) => {
+                assert_goaway(client, &goaway, &[ErrorCode::PROTOCOL_ERROR], &[0x0]);
+                return;
+            }
+            Ok(Some(other)) => panic!(
+                "expected GOAWAY PROTOCOL_ERROR or the close, got {}",
+                describe(&other.frame)
+            ),
+            Ok(None) => panic!("the connection stayed open; frames: {:#?}", client.seen()),
+            Err(ClientError::Closed { .. }) => return,
+            Err(e) => panic!("expected GOAWAY PROTOCOL_ERROR or the close: {e}"),
+        }
+    }
+}
+
+/// RFC 9113 §3.4: a preface that begins like HTTP/2's and differs afterwards (`SM` replaced) is
+/// invalid: connection error PROTOCOL_ERROR, GOAWAY optional.
+#[test]
+fn s3_4_corrupted_preface_is_connection_protocol_error() {
+    each_transport(|t| {
+        let mut client = t.connect();
+        let mut bytes = b"PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n".to_vec();
+        bytes.extend(raw_frame(0x4, 0x0, 0x0, &[]));
+        must(&mut client, |c| c.send_raw(&bytes), "to send the preface");
+        expect_preface_rejected(&mut client);
+    });
+}
+
+/// RFC 9113 §3.4: "That is, the connection preface ... MUST be followed by a SETTINGS frame";
+/// a preface followed by PING is invalid: connection error PROTOCOL_ERROR, GOAWAY optional.
+#[test]
+fn s3_4_preface_followed_by_ping_instead_of_settings_is_connection_protocol_error() {
+    each_transport(|t| {
+        let mut client = t.connect();
+        let mut bytes = h2lab::frame::PREFACE.to_vec();
+        bytes.extend(raw_frame(0x6, 0x0, 0x0, &[0x0; 8]));
+        must(&mut client, |c| c.send_raw(&bytes), "to send the preface");
+        expect_preface_rejected(&mut client);
+    });
+}
