@@ -1,0 +1,186 @@
+//! Header block encoding — RFC 7541 §2.3, §4, §6 and §7.1
+//!
+//! The choices an encoder makes are its own; the RFC only fixes what each representation means.
+//! This one, field by field:
+//!
+//! 1. A sensitive field (§7.1.3) is a literal *never indexed*, whatever the tables hold:
+//!    `authorization`, `proxy-authorization`, and `cookie` values shorter than 20 octets
+//!    (short cookies are easy to guess, one compression probe at a time).
+//! 2. A field that a table holds exactly is sent as its index (§6.1), static table first.
+//! 3. A field that is rarely repeated (`content-length`, `etag`, `last-modified`, and `:path`
+//!    values longer than 32 octets), or larger than the whole table, is a literal *without
+//!    indexing* (§6.2.2): storing it would only push out entries that do get reused.
+//! 4. Everything else is a literal *with incremental indexing* (§6.2.1).
+//!
+//! A literal takes its name from a table when it can (lowest static index first, then the newest
+//! dynamic entry), and a string is Huffman-coded unless that makes it longer (§5.2).
+
+use super::table::DynamicTable;
+use super::{integer, static_table, string, Field, Indexing};
+
+/// The largest dynamic table this encoder uses, whatever the peer allows: 4096 octets, the
+/// default of SETTINGS_HEADER_TABLE_SIZE, is plenty for the fields a server sends.
+const MAX_TABLE_SIZE: usize = 0x1000;
+
+/// The number of entries in the static table; dynamic indices start right after.
+const STATIC_LEN: usize = 61;
+
+/// Cookies shorter than this are never indexed (RFC 7541 §7.1.3).
+const SHORT_COOKIE: usize = 20;
+
+/// `:path` values longer than this are not indexed.
+const LONG_PATH: usize = 0x20;
+
+/// Encodes the header blocks that we send on one connection, keeping a dynamic table that the
+/// peer's decoder mirrors.
+#[derive(Debug, Clone)]
+pub struct Encoder {
+    table: DynamicTable,
+    /// The maximum size to announce at the start of the next block, if it changed.
+    pending_size: Option<usize>,
+    /// The smallest maximum size set since the last block (§4.2).
+    smallest_pending: Option<usize>,
+    /// Whether strings may be Huffman-coded.
+    huffman: bool,
+}
+
+impl Default for Encoder {
+    fn default() -> Self {
+        Encoder::new()
+    }
+}
+
+impl Encoder {
+    /// An encoder for a new connection: empty dynamic table of 4096 octets, Huffman coding on.
+    pub fn new() -> Encoder {
+        Encoder::with_table_size(MAX_TABLE_SIZE)
+    }
+
+    /// An encoder whose table has maximum size `size` from the start, without a size update: for
+    /// contexts that agreed on a size out of band, such as the RFC 7541 Appendix C examples (256).
+    /// HTTP/2 connections start at 4096: use [`Encoder::new`].
+    pub fn with_table_size(size: usize) -> Encoder {
+        Encoder {
+            table: DynamicTable::new(size),
+            pending_size: None,
+            smallest_pending: None,
+            huffman: true,
+        }
+    }
+
+    /// Takes the peer's SETTINGS_HEADER_TABLE_SIZE: the table will use min(`size`, 4096), announced
+    /// by a dynamic table size update at the start of the next block (§4.2, §6.3).
+    pub fn set_max_table_size(&mut self, size: usize) {
+        let size = size.min(MAX_TABLE_SIZE);
+        self.pending_size = Some(size);
+        self.smallest_pending = Some(self.smallest_pending.map_or(size, |s| s.min(size)));
+    }
+
+    /// Turns Huffman coding of strings on (the default) or off. Off, every string is sent as raw
+    /// octets, as in the RFC 7541 C.3 and C.5 examples.
+    pub fn set_huffman(&mut self, enabled: bool) {
+        self.huffman = enabled;
+    }
+
+    /// The dynamic table's current size (§4.1).
+    pub fn table_size(&self) -> usize {
+        self.table.size()
+    }
+
+    /// The dynamic table's entries, index 62 first.
+    pub fn table_entries(&self) -> impl Iterator<Item = &Field> {
+        self.table.entries()
+    }
+
+    /// Appends the header block for `fields`, in order, to `out`.
+    pub fn encode(&mut self, fields: &[Field], out: &mut Vec<u8>) {
+        self.size_updates(out);
+        for field in fields {
+            self.field(field, out);
+        }
+    }
+
+    /// Announces a changed maximum size. RFC 7541 §4.2: "... the encoder MUST signal the smallest
+    /// maximum table size that occurs in that interval. ... This dynamic table size update MUST
+    /// occur at the beginning of the first header block following the change."
+    fn size_updates(&mut self, out: &mut Vec<u8>) {
+        let (Some(size), Some(smallest)) = (self.pending_size.take(), self.smallest_pending.take())
+        else {
+            return;
+        };
+        if smallest < size {
+            integer::encode(smallest, 5, 0x20, out);
+            self.table.set_max_size(smallest, &mut |_| {});
+        } else if size == self.table.max_size() {
+            return;
+        }
+        integer::encode(size, 5, 0x20, out);
+        self.table.set_max_size(size, &mut |_| {});
+    }
+
+    /// One field, as the module documentation describes.
+    fn field(&mut self, field: &Field, out: &mut Vec<u8>) {
+        let sensitive = is_sensitive(field);
+        if !sensitive {
+            if let Some((index, true)) = static_table::find(&field.name, &field.value) {
+                integer::encode(index, 7, 0x80, out);
+                return;
+            }
+            if let Some((position, true)) = self.table.find(&field.name, &field.value) {
+                integer::encode(STATIC_LEN + 1 + position, 7, 0x80, out);
+                return;
+            }
+        }
+        let indexing = if sensitive {
+            Indexing::NeverIndexed
+        } else if worth_indexing(field) && field.size() <= self.table.max_size() {
+            Indexing::Incremental
+        } else {
+            Indexing::WithoutIndexing
+        };
+        self.literal(field, indexing, out);
+    }
+
+    /// One field as a literal of the given kind (§6.2), its name taken from a table when one has
+    /// it; with incremental indexing, the field is then added to our table as the peer will.
+    pub(super) fn literal(&mut self, field: &Field, indexing: Indexing, out: &mut Vec<u8>) {
+        let name_index = static_table::find(&field.name, &field.value)
+            .map(|(index, _)| index)
+            .or_else(|| {
+                self.table
+                    .find(&field.name, &field.value)
+                    .map(|(position, _)| STATIC_LEN + 1 + position)
+            })
+            .unwrap_or(0);
+        match indexing {
+            Indexing::Incremental => integer::encode(name_index, 6, 0x40, out),
+            Indexing::WithoutIndexing => integer::encode(name_index, 4, 0x00, out),
+            Indexing::NeverIndexed => integer::encode(name_index, 4, 0x10, out),
+        }
+        if name_index == 0 {
+            string::encode(&field.name, self.huffman, out);
+        }
+        string::encode(&field.value, self.huffman, out);
+        if indexing == Indexing::Incremental {
+            self.table.insert(field.clone(), &mut |_| {});
+        }
+    }
+}
+
+/// Fields whose value must not be put in any table (RFC 7541 §7.1.3).
+fn is_sensitive(field: &Field) -> bool {
+    match &field.name[..] {
+        b"authorization" | b"proxy-authorization" => true,
+        b"cookie" => field.value.len() < SHORT_COOKIE,
+        _ => false,
+    }
+}
+
+/// Whether a field is likely to be sent again with the same value on this connection.
+fn worth_indexing(field: &Field) -> bool {
+    match &field.name[..] {
+        b"content-length" | b"etag" | b"last-modified" => false,
+        b":path" => field.value.len() <= LONG_PATH,
+        _ => true,
+    }
+}
