@@ -344,3 +344,290 @@ impl Decoder {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn field(name: &str, value: &str) -> Field {
+        Field::new(name, value)
+    }
+
+    /// The RFC 7541 C.3 and C.4 request blocks, in order (they share one decoder context).
+    const REQUESTS: [&[u8]; 3] = [
+        &[
+            0x82, 0x86, 0x84, 0x41, 0x8c, 0xf1, 0xe3, 0xc2, 0xe5, 0xf2, 0x3a, 0x6b, 0xa0, 0xab,
+            0x90, 0xf4, 0xff,
+        ],
+        &[
+            0x82, 0x86, 0x84, 0xbe, 0x58, 0x86, 0xa8, 0xeb, 0x10, 0x64, 0x9c, 0xbf,
+        ],
+        &[
+            0x82, 0x87, 0x85, 0xbf, 0x40, 0x0a, 0x63, 0x75, 0x73, 0x74, 0x6f, 0x6d, 0x2d, 0x6b,
+            0x65, 0x79, 0x0c, 0x63, 0x75, 0x73, 0x74, 0x6f, 0x6d, 0x2d, 0x76, 0x61, 0x6c, 0x75,
+            0x65,
+        ],
+    ];
+
+    #[test]
+    fn size_update_above_the_acknowledged_limit_is_an_error() {
+        // 0x3f 0xe2 0x1f: size update to 31 + 0x62 + (0x1f << 7) = 4097.
+        let mut decoder = Decoder::new();
+        assert_eq!(
+            decoder.decode(&[0x3f, 0xe2, 0x1f]),
+            Err(DecodeError::SizeUpdateTooLarge {
+                offset: 0,
+                size: 4097,
+                max: 4096
+            })
+        );
+    }
+
+    #[test]
+    fn size_update_up_to_the_limit_is_accepted_and_evicts() {
+        let mut decoder = Decoder::new();
+        decoder.decode(REQUESTS[0]).unwrap();
+        assert_eq!(decoder.table_size(), 57);
+        let mut events = Vec::new();
+        let decoded = decoder.decode_with(&[0x20, 0x3f, 0xe1, 0x1f], &mut |event| {
+            events.push(format!("{event:?}"))
+        });
+        assert_eq!(decoded, Ok(vec![]));
+        assert_eq!(decoder.table_size(), 0);
+        assert_eq!(decoder.table_max_size(), 4096);
+        assert_eq!(
+            events,
+            [
+                "Evicted { field: Field { name: [58, 97, 117, 116, 104, 111, 114, 105, 116, 121], \
+                 value: [119, 119, 119, 46, 101, 120, 97, 109, 112, 108, 101, 46, 99, 111, 109] } }",
+                "SizeUpdate { offset: 0, max_size: 0 }",
+                "SizeUpdate { offset: 1, max_size: 4096 }",
+            ]
+        );
+    }
+
+    #[test]
+    fn size_update_after_a_field_is_an_error() {
+        let mut decoder = Decoder::new();
+        assert_eq!(
+            decoder.decode(&[0x82, 0x20]),
+            Err(DecodeError::SizeUpdateNotAtStart { offset: 1 })
+        );
+    }
+
+    #[test]
+    fn a_reduced_limit_requires_a_size_update_at_the_start_of_the_next_block() {
+        let mut decoder = Decoder::new();
+        decoder.set_max_table_size(0x100);
+        assert_eq!(
+            decoder.decode(&[0x82]),
+            Err(DecodeError::SizeUpdateMissing {
+                offset: 0,
+                max: 0x100
+            })
+        );
+        let mut decoder = Decoder::new();
+        decoder.set_max_table_size(0x100);
+        // An update to 512 does not comply with a limit of 256.
+        assert_eq!(
+            decoder.decode(&[0x3f, 0xe1, 0x03, 0x82]),
+            Err(DecodeError::SizeUpdateTooLarge {
+                offset: 0,
+                size: 0x200,
+                max: 0x100
+            })
+        );
+        let mut decoder = Decoder::new();
+        decoder.set_max_table_size(0x100);
+        assert_eq!(
+            decoder.decode(&[0x3f, 0xe1, 0x01, 0x82]),
+            Ok(vec![field(":method", "GET")])
+        );
+        assert_eq!(decoder.table_max_size(), 0x100);
+        assert_eq!(decoder.decode(&[0x82]), Ok(vec![field(":method", "GET")]));
+    }
+
+    #[test]
+    fn a_raised_limit_needs_no_size_update() {
+        let mut decoder = Decoder::new();
+        decoder.set_max_table_size(0x4000);
+        assert_eq!(decoder.decode(&[0x82]), Ok(vec![field(":method", "GET")]));
+        assert_eq!(decoder.table_max_size(), 0x1000);
+    }
+
+    #[test]
+    fn indexed_field_with_index_0_is_an_error() {
+        let mut decoder = Decoder::new();
+        assert_eq!(
+            decoder.decode(&[0x82, 0x80]),
+            Err(DecodeError::IndexZero { offset: 1 })
+        );
+    }
+
+    #[test]
+    fn index_past_the_dynamic_table_is_an_error() {
+        let mut decoder = Decoder::new();
+        assert_eq!(
+            decoder.decode(&[0xbe]),
+            Err(DecodeError::IndexOutOfRange {
+                offset: 0,
+                index: 62,
+                last: 61
+            })
+        );
+        let mut decoder = Decoder::new();
+        decoder.decode(REQUESTS[0]).unwrap();
+        assert_eq!(
+            decoder.decode(&[0xbe, 0x7f, 0x01, 0x00]),
+            Err(DecodeError::IndexOutOfRange {
+                offset: 1,
+                index: 64,
+                last: 62
+            })
+        );
+    }
+
+    #[test]
+    fn huffman_padding_longer_than_7_bits_is_an_error() {
+        // Literal without indexing, name :path (4), value 'a' then 11 bits of ones.
+        let mut decoder = Decoder::new();
+        assert_eq!(
+            decoder.decode(&[0x04, 0x82, 0x1f, 0xff]),
+            Err(DecodeError::HuffmanPaddingTooLong { offset: 3 })
+        );
+    }
+
+    #[test]
+    fn huffman_padding_not_all_ones_is_an_error() {
+        let mut decoder = Decoder::new();
+        assert_eq!(
+            decoder.decode(&[0x04, 0x81, 0x1e]),
+            Err(DecodeError::HuffmanPaddingNotOnes { offset: 2 })
+        );
+    }
+
+    #[test]
+    fn huffman_eos_in_a_string_is_an_error() {
+        let mut decoder = Decoder::new();
+        assert_eq!(
+            decoder.decode(&[0x04, 0x84, 0xff, 0xff, 0xff, 0xff]),
+            Err(DecodeError::HuffmanEos { offset: 5 })
+        );
+    }
+
+    #[test]
+    fn integer_overflow_is_an_error() {
+        let mut decoder = Decoder::new();
+        assert_eq!(
+            decoder.decode(&[0x82, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f]),
+            Err(DecodeError::IntegerOverflow { offset: 1 })
+        );
+        // A string length past 32 bits.
+        assert_eq!(
+            decoder.decode(&[0x04, 0x7f, 0xff, 0xff, 0xff, 0xff, 0x7f]),
+            Err(DecodeError::IntegerOverflow { offset: 1 })
+        );
+    }
+
+    #[test]
+    fn header_list_limit_drops_fields_but_keeps_the_table_in_step() {
+        // Fields: :method GET (42), :scheme http (43), :path / (38), :authority ... (57) = 180.
+        let mut decoder = Decoder::new();
+        decoder.set_max_header_list_size(42 + 43);
+        assert_eq!(
+            decoder.decode(REQUESTS[0]),
+            Err(DecodeError::HeaderListTooLarge {
+                offset: 2,
+                size: 180,
+                max: 85
+            })
+        );
+        // The :authority literal was still added: the next block can refer to it.
+        assert_eq!(decoder.table_size(), 57);
+        decoder.set_max_header_list_size(0x10000);
+        assert_eq!(decoder.decode(REQUESTS[1]).map(|list| list.len()), Ok(5));
+    }
+
+    #[test]
+    fn header_list_exactly_at_the_limit_is_kept() {
+        let mut decoder = Decoder::new();
+        decoder.set_max_header_list_size(180);
+        assert_eq!(decoder.decode(REQUESTS[0]).map(|list| list.len()), Ok(4));
+    }
+
+    #[test]
+    fn decode_with_reports_representations_and_insertions() {
+        let mut decoder = Decoder::new();
+        let mut events = Vec::new();
+        decoder
+            .decode_with(REQUESTS[0], &mut |event| match event {
+                Event::Field {
+                    offset,
+                    representation,
+                    ..
+                } => events.push(format!("{offset}: {representation:?}")),
+                Event::Inserted { table_size, .. } => events.push(format!("inserted {table_size}")),
+                other => events.push(format!("{other:?}")),
+            })
+            .unwrap();
+        assert_eq!(
+            events,
+            [
+                "0: Indexed { index: 2 }",
+                "1: Indexed { index: 6 }",
+                "2: Indexed { index: 4 }",
+                "3: Literal { indexing: Incremental, name_index: Some(1), name_huffman: false, \
+                 value_huffman: true }",
+                "inserted 57",
+            ]
+        );
+    }
+
+    #[test]
+    fn every_truncation_of_a_valid_block_fails_unless_it_ends_between_representations() {
+        let mut decoder = Decoder::new();
+        for block in REQUESTS {
+            let mut boundaries = Vec::new();
+            let before = decoder.clone();
+            decoder
+                .decode_with(block, &mut |event| {
+                    if let Event::Field { offset, .. } | Event::SizeUpdate { offset, .. } = event {
+                        boundaries.push(offset);
+                    }
+                })
+                .unwrap();
+            for cut in 0..block.len() {
+                let result = before.clone().decode(&block[..cut]);
+                match boundaries.iter().position(|&b| b == cut) {
+                    Some(count) => assert_eq!(result.map(|list| list.len()), Ok(count)),
+                    None => assert!(
+                        matches!(result, Err(DecodeError::Truncated { .. })),
+                        "cut at {cut}: {result:?}"
+                    ),
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn random_bytes_never_panic(block in proptest::collection::vec(any::<u8>(), 0..64)) {
+            let mut decoder = Decoder::new();
+            let _ = decoder.decode(REQUESTS[0]);
+            let _ = decoder.decode(&block);
+        }
+
+        #[test]
+        fn random_bytes_after_a_valid_prefix_never_panic(
+            tail in proptest::collection::vec(any::<u8>(), 0..64)
+        ) {
+            let mut block = REQUESTS[2].to_vec();
+            block.extend_from_slice(&tail);
+            let mut decoder = Decoder::new();
+            let _ = decoder.decode(REQUESTS[0]);
+            let _ = decoder.decode(REQUESTS[1]);
+            let _ = decoder.decode_with(&block, &mut |_| {});
+        }
+    }
+}

@@ -184,3 +184,173 @@ fn worth_indexing(field: &Field) -> bool {
         _ => true,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::Decoder;
+    use super::*;
+    use proptest::prelude::*;
+
+    fn encode(encoder: &mut Encoder, fields: &[Field]) -> Vec<u8> {
+        let mut out = Vec::new();
+        encoder.encode(fields, &mut out);
+        out
+    }
+
+    fn plain() -> Encoder {
+        let mut encoder = Encoder::new();
+        encoder.set_huffman(false);
+        encoder
+    }
+
+    #[test]
+    fn authorization_is_never_indexed_with_the_static_name() {
+        let mut encoder = plain();
+        let field = Field::new("authorization", "Basic YQ==");
+        let expected = b"\x1f\x08\x0aBasic YQ==";
+        assert_eq!(encode(&mut encoder, &[field.clone()]), expected);
+        // Not in the table, so the second time it is sent the same way.
+        assert_eq!(encode(&mut encoder, &[field]), expected);
+        assert_eq!(encoder.table_size(), 0);
+    }
+
+    #[test]
+    fn proxy_authorization_is_never_indexed() {
+        let mut encoder = plain();
+        let out = encode(&mut encoder, &[Field::new("proxy-authorization", "x")]);
+        assert_eq!(out, [0x1f, 0x22, 0x01, 0x78]);
+        assert_eq!(encoder.table_size(), 0);
+    }
+
+    #[test]
+    fn short_cookie_is_never_indexed_but_a_long_one_is_indexed() {
+        let mut encoder = plain();
+        let out = encode(&mut encoder, &[Field::new("cookie", "id=1")]);
+        assert_eq!(out, b"\x1f\x11\x04id=1");
+        assert_eq!(encoder.table_size(), 0);
+
+        let long = "session=0123456789abcdef";
+        let out = encode(&mut encoder, &[Field::new("cookie", long)]);
+        assert_eq!(out, [&[0x60, 0x18][..], long.as_bytes()].concat());
+        assert_eq!(encoder.table_size(), 6 + 24 + 32);
+        assert_eq!(encode(&mut encoder, &[Field::new("cookie", long)]), [0xbe]);
+    }
+
+    #[test]
+    fn rarely_repeated_fields_are_literals_without_indexing() {
+        let mut encoder = plain();
+        let out = encode(&mut encoder, &[Field::new("content-length", "42")]);
+        assert_eq!(out, b"\x0f\x0d\x0242");
+        let path = "/a/long/path/that/is/not/worth/indexing";
+        let out = encode(&mut encoder, &[Field::new(":path", path)]);
+        assert_eq!(out, [&[0x04, 0x27][..], path.as_bytes()].concat());
+        assert_eq!(encoder.table_size(), 0);
+    }
+
+    #[test]
+    fn a_field_larger_than_the_table_is_not_indexed() {
+        let mut encoder = Encoder::with_table_size(40);
+        encoder.set_huffman(false);
+        let out = encode(&mut encoder, &[Field::new("x-a", "0123456789")]);
+        assert_eq!(out, b"\x00\x03x-a\x0a0123456789");
+        assert_eq!(encoder.table_size(), 0);
+    }
+
+    #[test]
+    fn a_dynamic_name_match_gives_the_name_index() {
+        let mut encoder = plain();
+        encode(&mut encoder, &[Field::new("x-a", "1")]);
+        assert_eq!(
+            encode(&mut encoder, &[Field::new("x-a", "2")]),
+            b"\x7e\x012"
+        );
+        assert_eq!(encode(&mut encoder, &[Field::new("x-a", "1")]), [0xbf]);
+    }
+
+    #[test]
+    fn a_new_table_size_is_announced_at_the_start_of_the_next_block_only() {
+        let mut encoder = Encoder::new();
+        encoder.set_max_table_size(0x100);
+        let get = [Field::new(":method", "GET")];
+        // 0x3f 0xe1 0x01: size update to 31 + 0x61 + (0x01 << 7) = 256.
+        assert_eq!(encode(&mut encoder, &get), [0x3f, 0xe1, 0x01, 0x82]);
+        assert_eq!(encode(&mut encoder, &get), [0x82]);
+    }
+
+    #[test]
+    fn the_smallest_size_since_the_last_block_is_announced_first() {
+        let mut encoder = Encoder::new();
+        encode(&mut encoder, &[Field::new("x-a", "1")]);
+        encoder.set_max_table_size(0);
+        encoder.set_max_table_size(0x2000);
+        let out = encode(&mut encoder, &[]);
+        // 0, then min(8192, 4096) = 4096: the table was emptied in between.
+        assert_eq!(out, [0x20, 0x3f, 0xe1, 0x1f]);
+        assert_eq!(encoder.table_size(), 0);
+    }
+
+    #[test]
+    fn an_unchanged_table_size_is_not_announced() {
+        let mut encoder = Encoder::new();
+        encoder.set_max_table_size(0x1000);
+        assert_eq!(
+            encode(&mut encoder, &[Field::new(":method", "GET")]),
+            [0x82]
+        );
+    }
+
+    #[test]
+    fn a_peer_limit_above_4096_is_capped() {
+        let mut encoder = Encoder::with_table_size(0x100);
+        encoder.set_max_table_size(0x10000);
+        assert_eq!(encode(&mut encoder, &[]), [0x3f, 0xe1, 0x1f]);
+    }
+
+    fn arbitrary_field() -> impl Strategy<Value = Field> {
+        let names = prop::sample::select(vec![
+            ":method",
+            ":path",
+            ":status",
+            "authorization",
+            "cookie",
+            "content-length",
+            "x-custom",
+            "set-cookie",
+            "",
+        ]);
+        let name = prop_oneof![
+            names.prop_map(|n| n.as_bytes().to_vec()),
+            prop::collection::vec(any::<u8>(), 0..12),
+        ];
+        let value = prop_oneof![
+            prop::sample::select(vec!["GET", "/", "200", "", "gzip"]).prop_map(|v| v.into()),
+            prop::collection::vec(any::<u8>(), 0..80),
+        ];
+        (name, value).prop_map(|(name, value)| Field { name, value })
+    }
+
+    proptest! {
+        #[test]
+        fn whatever_we_encode_our_decoder_decodes_to_the_same_list(
+            blocks in prop::collection::vec(
+                (prop::collection::vec(arbitrary_field(), 0..12), prop::option::of(0usize..5000)),
+                1..8,
+            ),
+            huffman in any::<bool>(),
+        ) {
+            let mut encoder = Encoder::new();
+            encoder.set_huffman(huffman);
+            let mut decoder = Decoder::new();
+            for (fields, new_size) in blocks {
+                if let Some(size) = new_size {
+                    encoder.set_max_table_size(size);
+                    decoder.set_max_table_size(size);
+                }
+                let mut out = Vec::new();
+                encoder.encode(&fields, &mut out);
+                prop_assert_eq!(decoder.decode(&out), Ok(fields));
+                prop_assert!(encoder.table_entries().eq(decoder.table_entries()));
+            }
+        }
+    }
+}
