@@ -205,10 +205,10 @@ impl Decoder {
             {
                 self.insert(field.clone(), on_event);
             }
-            // RFC 9113 §6.5.2: SETTINGS_MAX_HEADER_LIST_SIZE "is calculated based on the
-            // uncompressed size of header fields, including the length of the name and value in
-            // octets plus an overhead of 32 octets for each header field." Past the limit we stop
-            // keeping fields but go on decoding, so that the dynamic table stays in step.
+            // RFC 9113 §6.5.2: SETTINGS_MAX_HEADER_LIST_SIZE "is based on the uncompressed size of
+            // field lines, including the length of the name and value in units of octets plus an
+            // overhead of 32 octets for each field line." Past the limit we stop keeping fields
+            // but go on decoding, so that the dynamic table stays in step with the peer's.
             list_size = list_size.saturating_add(field.size());
             if list_size > self.max_header_list_size {
                 too_large_at.get_or_insert(offset);
@@ -267,9 +267,9 @@ impl Decoder {
 
     /// Fails when the limit was reduced and the block did not start with a matching size update.
     fn check_required_update(&self, offset: usize) -> Result<(), DecodeError> {
-        // RFC 7541 §4.2: "... the encoder MUST signal the smallest maximum table size that occurs
-        // in that interval. ... This dynamic table size update MUST occur at the beginning of the
-        // first header block following the change to the dynamic table size."
+        // RFC 7541 §4.2: "This dynamic table size update MUST occur at the beginning of the first
+        // header block following the change to the dynamic table size. ... the smallest maximum
+        // table size that occurs in that interval MUST be signaled in a dynamic table size update."
         match self.required_update {
             Some(max) => Err(DecodeError::SizeUpdateMissing { offset, max }),
             None => Ok(()),

@@ -100,9 +100,10 @@ impl Encoder {
         }
     }
 
-    /// Announces a changed maximum size. RFC 7541 §4.2: "... the encoder MUST signal the smallest
-    /// maximum table size that occurs in that interval. ... This dynamic table size update MUST
-    /// occur at the beginning of the first header block following the change."
+    /// Announces a changed maximum size. RFC 7541 §4.2: "This dynamic table size update MUST occur
+    /// at the beginning of the first header block following the change to the dynamic table size.
+    /// ... the smallest maximum table size that occurs in that interval MUST be signaled in a
+    /// dynamic table size update."
     fn size_updates(&mut self, out: &mut Vec<u8>) {
         let (Some(size), Some(smallest)) = (self.pending_size.take(), self.smallest_pending.take())
         else {
@@ -208,7 +209,7 @@ mod tests {
         let mut encoder = plain();
         let field = Field::new("authorization", "Basic YQ==");
         let expected = b"\x1f\x08\x0aBasic YQ==";
-        assert_eq!(encode(&mut encoder, &[field.clone()]), expected);
+        assert_eq!(encode(&mut encoder, std::slice::from_ref(&field)), expected);
         // Not in the table, so the second time it is sent the same way.
         assert_eq!(encode(&mut encoder, &[field]), expected);
         assert_eq!(encoder.table_size(), 0);

@@ -299,8 +299,9 @@ pub(super) fn encode(data: &[u8], out: &mut Vec<u8>) {
         pending &= (1 << pending_bits) - 1;
     }
     if pending_bits > 0 {
-        // RFC 7541 §5.2: "padding corresponding to the most significant bits of the code for the
-        // EOS symbol is used."
+        // RFC 7541 §5.2: "To prevent this padding from being misinterpreted as part of the
+        // string literal, the most significant bits of the code corresponding to the EOS
+        // (end-of-string) symbol are used."
         let padding = 8 - pending_bits;
         out.push(((pending << padding) | ((1 << padding) - 1)) as u8);
     }

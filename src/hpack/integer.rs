@@ -31,11 +31,10 @@ pub(super) fn decode(
     if value < u64::from(mask) {
         return Ok((value as usize, pos + 1));
     }
-    let mut at = pos + 1;
     for count in 0..MAX_CONTINUATION_OCTETS {
+        let at = pos + 1 + count as usize;
         let octet = *block.get(at).ok_or(DecodeError::Truncated { offset: at })?;
         value += u64::from(octet & 0x7f) << (7 * count);
-        at += 1;
         if octet & 0x80 == 0 {
             // RFC 7541 §5.1: "Integer encodings that exceed implementation limits -- in value or
             // octet length -- MUST be treated as decoding errors."
@@ -43,7 +42,7 @@ pub(super) fn decode(
                 return Err(DecodeError::IntegerOverflow { offset: pos });
             }
             return usize::try_from(value)
-                .map(|value| (value, at))
+                .map(|value| (value, at + 1))
                 .map_err(|_| DecodeError::IntegerOverflow { offset: pos });
         }
     }

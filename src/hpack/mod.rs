@@ -55,7 +55,7 @@ impl Field {
 ///
 /// Every variant but [`DecodeError::HeaderListTooLarge`] leaves the decoder's dynamic table in an
 /// unknown state, so the connection cannot go on: RFC 9113 §4.3: "A decoding error in a field block
-/// MUST be treated as a connection error of type COMPRESSION_ERROR."
+/// MUST be treated as a connection error (Section 5.4.1) of type COMPRESSION_ERROR."
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {
     /// The block ends in the middle of a representation.
