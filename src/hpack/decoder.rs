@@ -256,12 +256,12 @@ impl Decoder {
         if self.required_update.is_some_and(|max| size <= max) {
             self.required_update = None;
         }
-        self.table
-            .set_max_size(size, &mut |field| on_event(Event::Evicted { field }));
         on_event(Event::SizeUpdate {
             offset: pos,
             max_size: size,
         });
+        self.table
+            .set_max_size(size, &mut |field| on_event(Event::Evicted { field }));
         Ok(next)
     }
 
@@ -354,6 +354,51 @@ mod tests {
         Field::new(name, value)
     }
 
+    /// One line per event, in the manner of the RFC 7541 Appendix C traces.
+    fn describe(event: Event<'_>) -> String {
+        let text = |f: &Field| {
+            format!(
+                "{}: {}",
+                String::from_utf8_lossy(&f.name),
+                String::from_utf8_lossy(&f.value)
+            )
+        };
+        match event {
+            Event::SizeUpdate { offset, max_size } => format!("{offset}: size update to {max_size}"),
+            Event::Field {
+                offset,
+                representation: Representation::Indexed { index },
+                field,
+            } => format!("{offset}: indexed {index} -> {}", text(field)),
+            Event::Field {
+                offset,
+                representation:
+                    Representation::Literal {
+                        indexing,
+                        name_index,
+                        name_huffman,
+                        value_huffman,
+                    },
+                field,
+            } => format!(
+                "{offset}: literal {indexing:?} name {name_index:?} huffman {name_huffman}/{value_huffman} -> {}",
+                text(field)
+            ),
+            Event::Evicted { field } => format!("evict {}", text(field)),
+            Event::Inserted { field, table_size } => {
+                format!("insert {} (table {table_size})", text(field))
+            }
+        }
+    }
+
+    fn hex(text: &str) -> Vec<u8> {
+        let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_hexdigit).collect();
+        digits
+            .chunks(2)
+            .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
+            .collect()
+    }
+
     /// The RFC 7541 C.3 and C.4 request blocks, in order (they share one decoder context).
     const REQUESTS: [&[u8]; 3] = [
         &[
@@ -390,19 +435,17 @@ mod tests {
         decoder.decode(REQUESTS[0]).unwrap();
         assert_eq!(decoder.table_size(), 57);
         let mut events = Vec::new();
-        let decoded = decoder.decode_with(&[0x20, 0x3f, 0xe1, 0x1f], &mut |event| {
-            events.push(format!("{event:?}"))
-        });
+        let decoded =
+            decoder.decode_with(&[0x20, 0x3f, 0xe1, 0x1f], &mut |e| events.push(describe(e)));
         assert_eq!(decoded, Ok(vec![]));
         assert_eq!(decoder.table_size(), 0);
         assert_eq!(decoder.table_max_size(), 4096);
         assert_eq!(
             events,
             [
-                "Evicted { field: Field { name: [58, 97, 117, 116, 104, 111, 114, 105, 116, 121], \
-                 value: [119, 119, 119, 46, 101, 120, 97, 109, 112, 108, 101, 46, 99, 111, 109] } }",
-                "SizeUpdate { offset: 0, max_size: 0 }",
-                "SizeUpdate { offset: 1, max_size: 4096 }",
+                "0: size update to 0",
+                "evict :authority: www.example.com",
+                "1: size update to 4096",
             ]
         );
     }
@@ -580,6 +623,51 @@ mod tests {
                 "3: Literal { indexing: Incremental, name_index: Some(1), name_huffman: false, \
                  value_huffman: true }",
                 "inserted 57",
+            ]
+        );
+    }
+
+    /// RFC 7541 C.6.3, with the insertions and evictions that the RFC's trace shows.
+    #[test]
+    fn decode_with_reports_the_evictions_of_rfc_7541_c_6_3() {
+        let mut decoder = Decoder::with_table_size(256);
+        let blocks = [
+            "4882 6402 5885 aec3 771a 4b61 96d0 7abe 9410 54d4 44a8 2005 9504 0b81 66e0 82a6 2d1b
+             ff6e 919d 29ad 1718 63c7 8f0b 97c8 e9ae 82ae 43d3",
+            "4883 640e ffc1 c0bf",
+        ];
+        for block in blocks {
+            decoder.decode(&hex(block)).unwrap();
+        }
+        let third = hex(
+            "88c1 6196 d07a be94 1054 d444 a820 0595 040b 8166 e084 a62d 1bff c05a 839b d9ab 77ad
+             94e7 821d d7f2 e6c7 b335 dfdf cd5b 3960 d5af 2708 7f36 72c1 ab27 0fb5 291f 9587 3160
+             65c0 03ed 4ee5 b106 3d50 07",
+        );
+        let mut events = Vec::new();
+        decoder
+            .decode_with(&third, &mut |e| events.push(describe(e)))
+            .unwrap();
+        let cookie = "set-cookie: foo=ASDJKHQKBZXOQWEOPIUAXQWEOIU; max-age=3600; version=1";
+        assert_eq!(
+            events,
+            [
+                "0: indexed 8 -> :status: 200".to_string(),
+                "1: indexed 65 -> cache-control: private".to_string(),
+                "2: literal Incremental name Some(33) huffman false/true -> date: Mon, 21 Oct 2013 \
+                 20:13:22 GMT"
+                    .to_string(),
+                "evict cache-control: private".to_string(),
+                "insert date: Mon, 21 Oct 2013 20:13:22 GMT (table 235)".to_string(),
+                "26: indexed 64 -> location: https://www.example.com".to_string(),
+                "27: literal Incremental name Some(26) huffman false/true -> content-encoding: gzip"
+                    .to_string(),
+                "evict date: Mon, 21 Oct 2013 20:13:21 GMT".to_string(),
+                "insert content-encoding: gzip (table 222)".to_string(),
+                format!("32: literal Incremental name Some(55) huffman false/true -> {cookie}"),
+                "evict location: https://www.example.com".to_string(),
+                "evict :status: 307".to_string(),
+                format!("insert {cookie} (table 215)"),
             ]
         );
     }
