@@ -16,9 +16,6 @@ use super::{integer, static_table, string, DecodeError, Field};
 /// The default SETTINGS_HEADER_TABLE_SIZE (RFC 9113 §6.5.2): both tables start at this size.
 const DEFAULT_TABLE_SIZE: usize = 0x1000;
 
-/// The number of entries in the static table; dynamic indices start right after.
-const STATIC_LEN: usize = 61;
-
 /// Decodes the header blocks that one peer sends on one connection, keeping the dynamic table
 /// in step with the peer's encoder.
 #[derive(Debug, Clone)]
@@ -322,12 +319,12 @@ impl Decoder {
         // RFC 7541 §2.3.3: "Indices strictly greater than the sum of the lengths of both tables
         // MUST be treated as a decoding error."
         self.table
-            .get(index - STATIC_LEN - 1)
+            .get(index - static_table::LEN - 1)
             .cloned()
             .ok_or(DecodeError::IndexOutOfRange {
                 offset,
                 index,
-                last: STATIC_LEN + self.table.len(),
+                last: static_table::LEN + self.table.len(),
             })
     }
 

@@ -22,9 +22,6 @@ use super::{integer, static_table, string, Field, Indexing};
 /// default of SETTINGS_HEADER_TABLE_SIZE, is plenty for the fields a server sends.
 const MAX_TABLE_SIZE: usize = 0x1000;
 
-/// The number of entries in the static table; dynamic indices start right after.
-const STATIC_LEN: usize = 61;
-
 /// Cookies shorter than this are never indexed (RFC 7541 §7.1.3).
 const SHORT_COOKIE: usize = 20;
 
@@ -128,7 +125,7 @@ impl Encoder {
                 return;
             }
             if let Some((position, true)) = self.table.find(&field.name, &field.value) {
-                integer::encode(STATIC_LEN + 1 + position, 7, 0x80, out);
+                integer::encode(static_table::LEN + 1 + position, 7, 0x80, out);
                 return;
             }
         }
@@ -150,7 +147,7 @@ impl Encoder {
             .or_else(|| {
                 self.table
                     .find(&field.name, &field.value)
-                    .map(|(position, _)| STATIC_LEN + 1 + position)
+                    .map(|(position, _)| static_table::LEN + 1 + position)
             })
             .unwrap_or(0);
         match indexing {

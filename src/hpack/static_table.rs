@@ -69,6 +69,9 @@ pub(super) const ENTRIES: [(&[u8], &[u8]); 61] = [
     (b"www-authenticate", b""),             // 61
 ];
 
+/// The number of entries: dynamic table indices start at `LEN + 1` (§2.3.3).
+pub(super) const LEN: usize = ENTRIES.len();
+
 /// The entry at `index` (1-based), or `None` past the static table.
 pub(super) fn get(index: usize) -> Option<(&'static [u8], &'static [u8])> {
     ENTRIES.get(index.checked_sub(1)?).copied()
