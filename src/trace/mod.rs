@@ -7,7 +7,11 @@
 //! - flags are named per frame type (bit 0x1 is END_STREAM on DATA but ACK on SETTINGS), and bits
 //!   that the type does not define are shown in hex rather than dropped.
 
+use std::fmt;
+
 use crate::frame::{flags, Frame, FrameHeader, FrameType, SettingId};
+
+pub mod inspect;
 
 /// The RFC name of a frame type, or `UNKNOWN(0xNN)`.
 pub fn type_name(kind: FrameType) -> String {
@@ -123,66 +127,94 @@ pub fn header_line(header: &FrameHeader) -> String {
     )
 }
 
-/// The fields of a frame's payload, one `name=value` item each, in wire order. A field block
-/// fragment is shown by its length only: its fields are the HPACK decoder's to show.
-pub fn payload_items(frame: &Frame) -> Vec<String> {
-    let padding = |pad_len: Option<u8>| pad_len.map(|n| format!("padding={n}"));
+/// One value of a frame's payload, kept typed so that text and JSON can each show it their way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// A number: a length, a stream, a setting's value.
+    Number(u64),
+    /// A flag-like field (the E bit of a priority).
+    Bool(bool),
+    /// A registry name (an error code), shown bare.
+    Name(String),
+    /// Opaque octets (PING data, GOAWAY debug data), shown quoted and escaped.
+    Octets(Vec<u8>),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Number(n) => write!(f, "{n}"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Name(name) => f.write_str(name),
+            Value::Octets(octets) => f.write_str(&quote(octets)),
+        }
+    }
+}
+
+/// The fields of a frame's payload as (name, value) in wire order. A field block fragment is
+/// shown by its length only: its fields are the HPACK decoder's to show.
+pub fn payload_items(frame: &Frame) -> Vec<(String, Value)> {
     let mut items = Vec::new();
+    let mut push = |name: &str, value: Value| items.push((name.to_string(), value));
+    let number = |n: usize| Value::Number(n as u64);
     match frame {
         Frame::Data(f) => {
-            items.extend(padding(f.pad_len));
-            items.push(format!("data={} octets", f.data.len()));
+            if let Some(pad_len) = f.pad_len {
+                push("pad_length", Value::Number(pad_len.into()));
+            }
+            push("data_length", number(f.data.len()));
         }
         Frame::Headers(f) => {
-            items.extend(padding(f.pad_len));
-            if let Some(p) = f.priority {
-                items.push(format!(
-                    "exclusive={} dependency={} weight={}",
-                    p.exclusive,
-                    p.dependency,
-                    u16::from(p.weight) + 1
-                ));
+            if let Some(pad_len) = f.pad_len {
+                push("pad_length", Value::Number(pad_len.into()));
             }
-            items.push(format!("fragment={} octets", f.fragment.len()));
+            if let Some(p) = f.priority {
+                push("exclusive", Value::Bool(p.exclusive));
+                push("dependency", Value::Number(p.dependency.into()));
+                push("weight", Value::Number(u64::from(p.weight) + 1));
+            }
+            push("fragment_length", number(f.fragment.len()));
         }
-        Frame::Priority(f) => items.push(format!(
-            "exclusive={} dependency={} weight={}",
-            f.spec.exclusive,
-            f.spec.dependency,
-            u16::from(f.spec.weight) + 1
-        )),
-        Frame::RstStream(f) => items.push(format!("error_code={}", f.error_code)),
+        Frame::Priority(f) => {
+            push("exclusive", Value::Bool(f.spec.exclusive));
+            push("dependency", Value::Number(f.spec.dependency.into()));
+            push("weight", Value::Number(u64::from(f.spec.weight) + 1));
+        }
+        Frame::RstStream(f) => push("error_code", Value::Name(f.error_code.to_string())),
         Frame::Settings(f) => {
             for (id, value) in &f.params {
-                items.push(format!("{}={}", setting_name(*id), value));
+                push(&setting_name(*id), Value::Number((*value).into()));
             }
         }
         Frame::PushPromise(f) => {
-            items.extend(padding(f.pad_len));
-            items.push(format!("promised_stream={}", f.promised_stream_id));
-            items.push(format!("fragment={} octets", f.fragment.len()));
-        }
-        Frame::Ping(f) => items.push(format!("data={}", hex(&f.data))),
-        Frame::GoAway(f) => {
-            items.push(format!("last_stream={}", f.last_stream_id));
-            items.push(format!("error_code={}", f.error_code));
-            if !f.debug_data.is_empty() {
-                items.push(format!("debug_data={}", quote(&f.debug_data)));
+            if let Some(pad_len) = f.pad_len {
+                push("pad_length", Value::Number(pad_len.into()));
             }
+            push(
+                "promised_stream",
+                Value::Number(f.promised_stream_id.into()),
+            );
+            push("fragment_length", number(f.fragment.len()));
         }
-        Frame::WindowUpdate(f) => items.push(format!("increment={}", f.increment)),
-        Frame::Continuation(f) => items.push(format!("fragment={} octets", f.fragment.len())),
-        Frame::Unknown(f) => items.push(format!("payload={} octets (ignored)", f.payload.len())),
+        Frame::Ping(f) => push("opaque_data", Value::Name(hex(&f.data))),
+        Frame::GoAway(f) => {
+            push("last_stream", Value::Number(f.last_stream_id.into()));
+            push("error_code", Value::Name(f.error_code.to_string()));
+            push("debug_data", Value::Octets(f.debug_data.clone()));
+        }
+        Frame::WindowUpdate(f) => push("increment", Value::Number(f.increment.into())),
+        Frame::Continuation(f) => push("fragment_length", number(f.fragment.len())),
+        Frame::Unknown(f) => push("ignored_payload_length", number(f.payload.len())),
     }
     items
 }
 
-/// A frame on one line, as the server logs it with `-v`: header line, then the payload's items.
+/// A frame on one line, as the server logs it with `-v`: the header line, then the payload's
+/// fields as `name=value`.
 pub fn frame_line(header: &FrameHeader, frame: &Frame) -> String {
     let mut line = header_line(header);
-    for item in payload_items(frame) {
-        line.push(' ');
-        line.push_str(&item);
+    for (name, value) in payload_items(frame) {
+        line.push_str(&format!(" {name}={value}"));
     }
     line
 }
@@ -228,6 +260,25 @@ mod tests {
     fn uppercase_or_empty_names_are_quoted() {
         assert_eq!(field(b"Host", b"x"), "\"Host\" = \"x\"");
         assert_eq!(field(b"", b"x"), "\"\" = \"x\"");
+    }
+
+    #[test]
+    fn a_frame_line_names_type_flags_stream_length_and_fields() {
+        let header = FrameHeader {
+            length: 8,
+            kind: FrameType::GOAWAY,
+            flags: 0x0,
+            stream_id: 0,
+        };
+        let frame = Frame::GoAway(crate::frame::GoAway {
+            last_stream_id: 5,
+            error_code: crate::error::ErrorCode::PROTOCOL_ERROR,
+            debug_data: b"bad".to_vec(),
+        });
+        assert_eq!(
+            frame_line(&header, &frame),
+            "GOAWAY flags=- stream=0 length=8 last_stream=5 error_code=PROTOCOL_ERROR debug_data=\"bad\""
+        );
     }
 
     #[test]
