@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 pub mod app;
+pub mod client;
 pub mod connection;
 pub mod error;
 pub mod frame;
@@ -26,4 +27,3 @@ pub mod http;
 pub mod json;
 pub mod server;
 pub mod trace;
-pub mod client;

@@ -54,9 +54,11 @@ fn s3_4_preface_and_settings_sent_one_octet_at_a_time_are_accepted() {
         must(
             &mut client,
             |c| {
-                c.expect_frame(WAIT, "the ACK of our SETTINGS", |f| {
-                    matches!(f, Frame::Settings(s) if s.ack)
-                })
+                c.expect_frame(
+                    WAIT,
+                    "the ACK of our SETTINGS",
+                    |f| matches!(f, Frame::Settings(s) if s.ack),
+                )
             },
             "SETTINGS ACK",
         );

@@ -124,11 +124,7 @@ fn s5_1_priority_on_idle_streams_neither_opens_nor_closes_them() {
             |c| c.send_headers(0x5, &fields, true),
             "to send HEADERS",
         );
-        let response = must(
-            &mut client,
-            |c| c.read_response(0x5, WAIT),
-            "the response",
-        );
+        let response = must(&mut client, |c| c.read_response(0x5, WAIT), "the response");
         assert_eq!(response.status, 200);
         expect_no_error(&mut client);
     });
@@ -203,7 +199,10 @@ fn s5_1_rst_stream_on_an_open_stream_closes_it_without_an_answer() {
             .iter()
             .filter(|line| line.contains(&prefix))
             .collect();
-        assert!(on_stream.is_empty(), "frames on the reset stream: {on_stream:?}");
+        assert!(
+            on_stream.is_empty(),
+            "frames on the reset stream: {on_stream:?}"
+        );
     });
 }
 
@@ -217,7 +216,11 @@ fn s5_1_data_on_a_half_closed_remote_stream_is_stream_closed_error() {
     each_transport(|t| {
         let mut client = t.handshake_with(&SMALL_WINDOW);
         let stream_id = half_closed_remote_stream(&mut client);
-        must(&mut client, |c| c.send_raw(&data(stream_id)), "to send DATA");
+        must(
+            &mut client,
+            |c| c.send_raw(&data(stream_id)),
+            "to send DATA",
+        );
         expect_stream_error(&mut client, stream_id, ErrorCode::STREAM_CLOSED);
     });
 }
@@ -319,7 +322,11 @@ fn s5_1_data_on_a_closed_stream_is_stream_closed_error() {
     each_transport(|t| {
         let mut client = t.handshake();
         let stream_id = closed_stream(&mut client);
-        must(&mut client, |c| c.send_raw(&data(stream_id)), "to send DATA");
+        must(
+            &mut client,
+            |c| c.send_raw(&data(stream_id)),
+            "to send DATA",
+        );
         expect_stream_or_connection_error(&mut client, stream_id, ErrorCode::STREAM_CLOSED);
     });
 }
@@ -433,11 +440,7 @@ fn s5_1_1_stream_identifier_below_a_previous_one_is_connection_protocol_error() 
             |c| c.send_headers(0x5, &fields, true),
             "to send HEADERS",
         );
-        let response = must(
-            &mut client,
-            |c| c.read_response(0x5, WAIT),
-            "the response",
-        );
+        let response = must(&mut client, |c| c.read_response(0x5, WAIT), "the response");
         assert_eq!(response.status, 200);
         must(
             &mut client,
@@ -464,11 +467,7 @@ fn s5_1_1_skipped_stream_identifiers_are_allowed() {
             |c| c.send_headers(0x7, &fields, true),
             "to send HEADERS",
         );
-        let response = must(
-            &mut client,
-            |c| c.read_response(0x7, WAIT),
-            "the response",
-        );
+        let response = must(&mut client, |c| c.read_response(0x7, WAIT), "the response");
         assert_eq!(response.status, 200);
         expect_still_serving(&mut client);
     });
@@ -507,7 +506,10 @@ fn s5_1_2_stream_past_max_concurrent_streams_is_refused() {
             .iter()
             .filter(|line| line.starts_with("RST_STREAM") && !line.contains(&format!("={extra} ")))
             .collect();
-        assert!(refused.is_empty(), "streams within the limit reset: {refused:?}");
+        assert!(
+            refused.is_empty(),
+            "streams within the limit reset: {refused:?}"
+        );
         let resets: Vec<u8> = open.iter().flat_map(|&id| rst_stream(id)).collect();
         must(&mut client, |c| c.send_raw(&resets), "to reset the streams");
         expect_still_serving(&mut client);

@@ -309,9 +309,11 @@ fn s6_5_2_unknown_setting_is_ignored_and_acknowledged() {
         must(
             &mut client,
             |c| {
-                c.expect_frame(WAIT, "SETTINGS ACK", |f| {
-                    matches!(f, Frame::Settings(s) if s.ack)
-                })
+                c.expect_frame(
+                    WAIT,
+                    "SETTINGS ACK",
+                    |f| matches!(f, Frame::Settings(s) if s.ack),
+                )
             },
             "the SETTINGS ACK",
         );
@@ -487,12 +489,9 @@ fn s6_8_goaway_of_4_octets_is_connection_frame_size_error() {
         let frame = raw_frame(0x7, 0x0, 0x0, &[0x0; 4]);
         must(&mut client, |c| c.send_raw(&frame), "to send GOAWAY");
         match client.wait_for_goaway(WAIT) {
-            Ok(goaway) => assert_goaway(
-                &mut client,
-                &goaway,
-                &[ErrorCode::FRAME_SIZE_ERROR],
-                &[0x0],
-            ),
+            Ok(goaway) => {
+                assert_goaway(&mut client, &goaway, &[ErrorCode::FRAME_SIZE_ERROR], &[0x0])
+            }
             Err(e) => panic!("expected GOAWAY FRAME_SIZE_ERROR: {e}"),
         }
     });
@@ -741,14 +740,20 @@ fn s6_9_2_initial_window_size_decrease_makes_the_window_negative() {
         must(
             &mut client,
             |c| {
-                c.expect_frame(WAIT, "SETTINGS ACK", |f| {
-                    matches!(f, Frame::Settings(s) if s.ack)
-                })
+                c.expect_frame(
+                    WAIT,
+                    "SETTINGS ACK",
+                    |f| matches!(f, Frame::Settings(s) if s.ack),
+                )
             },
             "the SETTINGS ACK",
         );
         let update = raw_frame(0x8, 0x0, stream_id, &600_u32.to_be_bytes());
-        must(&mut client, |c| c.send_raw(&update), "to send WINDOW_UPDATE");
+        must(
+            &mut client,
+            |c| c.send_raw(&update),
+            "to send WINDOW_UPDATE",
+        );
         assert_eq!(drain_data(&mut client, stream_id), 100);
     });
 }
@@ -758,13 +763,17 @@ fn s6_9_2_initial_window_size_decrease_makes_the_window_negative() {
 /// type FLOW_CONTROL_ERROR." An open stream's window is raised to 2^31-1 by WINDOW_UPDATE, then
 /// the setting rises by one.
 #[test]
-fn s6_9_2_initial_window_size_change_overflowing_a_stream_window_is_connection_flow_control_error(
-) {
+fn s6_9_2_initial_window_size_change_overflowing_a_stream_window_is_connection_flow_control_error()
+{
     each_transport(|t| {
         let mut client = t.handshake();
         let stream_id = open_stream(&mut client);
         let update = raw_frame(0x8, 0x0, stream_id, &(MAX_WINDOW - 0xffff).to_be_bytes());
-        must(&mut client, |c| c.send_raw(&update), "to send WINDOW_UPDATE");
+        must(
+            &mut client,
+            |c| c.send_raw(&update),
+            "to send WINDOW_UPDATE",
+        );
         expect_no_error(&mut client);
         let settings = raw_frame(0x4, 0x0, 0x0, &settings_payload(&[(0x4, 0x1_0000)]));
         must(&mut client, |c| c.send_raw(&settings), "to send SETTINGS");

@@ -309,7 +309,9 @@ fn s8_2_2_proxy_connection_field_is_malformed() {
 #[test]
 fn s8_2_2_transfer_encoding_field_is_malformed() {
     each_transport(|t| {
-        expect_request_malformed(t, |c| echo_with(c, &[field("transfer-encoding", "chunked")]));
+        expect_request_malformed(t, |c| {
+            echo_with(c, &[field("transfer-encoding", "chunked")])
+        });
     });
 }
 
@@ -478,7 +480,11 @@ fn s8_3_2_response_fields_are_well_formed() {
         for path in [HELLO_PATH, ECHO_PATH, "/missing"] {
             let response = must(&mut client, |c| c.request(path), "the response");
             let names: Vec<&[u8]> = response.fields.iter().map(|f| f.name.as_slice()).collect();
-            assert_eq!(names.first(), Some(&b":status".as_slice()), "{path}: {names:?}");
+            assert_eq!(
+                names.first(),
+                Some(&b":status".as_slice()),
+                "{path}: {names:?}"
+            );
             for name in names.iter().skip(1) {
                 assert!(!name.starts_with(b":"), "{path}: pseudo-header {name:?}");
                 assert!(
@@ -492,7 +498,10 @@ fn s8_3_2_response_fields_are_well_formed() {
                     b"transfer-encoding",
                     b"upgrade",
                 ];
-                assert!(!forbidden.contains(name), "{path}: connection-specific {name:?}");
+                assert!(
+                    !forbidden.contains(name),
+                    "{path}: connection-specific {name:?}"
+                );
             }
         }
     });

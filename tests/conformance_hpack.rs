@@ -216,7 +216,9 @@ fn hpack_5_2_huffman_string_with_valid_padding_is_accepted() {
 #[test]
 fn hpack_5_1_integer_overflow_is_compression_error() {
     each_transport(|t| {
-        let tail = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f];
+        let tail = [
+            0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f,
+        ];
         expect_compression_error_with(t, &[], &tail);
     });
 }

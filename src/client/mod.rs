@@ -43,8 +43,8 @@ pub use transport::Transport;
 
 use crate::error::ErrorCode;
 use crate::frame::{
-    self, split_frame, Continuation, Data, Frame, FrameHeader, GoAway, Headers,
-    RstStream, SettingId, Settings, WindowUpdate,
+    self, split_frame, Continuation, Data, Frame, FrameHeader, GoAway, Headers, RstStream,
+    SettingId, Settings, WindowUpdate,
 };
 use crate::hpack::{Decoder, Encoder, Field};
 use transport::Io;
@@ -207,9 +207,11 @@ impl Client {
                 "the server's first frame is a SETTINGS ACK, not its own SETTINGS".to_string(),
             ));
         }
-        self.expect_frame(DEFAULT_TIMEOUT, "the ACK of our SETTINGS", |f| {
-            matches!(f, Frame::Settings(s) if s.ack)
-        })?;
+        self.expect_frame(
+            DEFAULT_TIMEOUT,
+            "the ACK of our SETTINGS",
+            |f| matches!(f, Frame::Settings(s) if s.ack),
+        )?;
         self.apply_own_settings(settings);
         Ok(())
     }
@@ -414,13 +416,13 @@ impl Client {
                 (Frame::RstStream(rst), _) if rst.stream_id == stream_id => {
                     return Err(ClientError::Reset(rst));
                 }
-                (Frame::GoAway(goaway), _) => {
-                    // RFC 9113 §6.8: streams up to the last stream identifier may still complete.
+                // RFC 9113 §6.8: streams up to the last stream identifier of a graceful GOAWAY
+                // may still complete; anything else ends the wait.
+                (Frame::GoAway(goaway), _)
                     if goaway.error_code != ErrorCode::NO_ERROR
-                        || goaway.last_stream_id < stream_id
-                    {
-                        return Err(ClientError::GoAway(goaway));
-                    }
+                        || goaway.last_stream_id < stream_id =>
+                {
+                    return Err(ClientError::GoAway(goaway));
                 }
                 _ => {}
             }
@@ -520,9 +522,11 @@ impl Client {
     /// proof that the server is still reading this connection.
     pub fn ping(&mut self, data: [u8; 8], timeout: Duration) -> Result<(), ClientError> {
         self.send_frame(&Frame::Ping(frame::Ping { ack: false, data }))?;
-        self.expect_frame(timeout, "the PING ACK", |f| {
-            matches!(f, Frame::Ping(p) if p.ack && p.data == data)
-        })?;
+        self.expect_frame(
+            timeout,
+            "the PING ACK",
+            |f| matches!(f, Frame::Ping(p) if p.ack && p.data == data),
+        )?;
         Ok(())
     }
 
@@ -635,7 +639,8 @@ impl Client {
             }
         };
         let frame = frame.map_err(|e| {
-            self.seen.push(format!("{} (undecodable: {e})", describe_header(&header)));
+            self.seen
+                .push(format!("{} (undecodable: {e})", describe_header(&header)));
             ClientError::BadFrame(e)
         })?;
         self.seen.push(describe(&frame));
@@ -650,7 +655,8 @@ impl Client {
         // transmitted as a contiguous sequence of frames, with no interleaved frames of any other
         // type or from any other stream."
         if let Some(pending) = &self.pending {
-            let continues = matches!(frame, Frame::Continuation(c) if c.stream_id == pending.stream_id);
+            let continues =
+                matches!(frame, Frame::Continuation(c) if c.stream_id == pending.stream_id);
             if !continues {
                 return Err(ClientError::Protocol(format!(
                     "{} inside the header block of stream {}",

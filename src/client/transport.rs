@@ -64,14 +64,10 @@ impl Io {
             .danger_accept_invalid_hostnames(true)
             .build()
             .map_err(|e| ClientError::Tls(format!("cannot build the TLS connector: {e}")))?;
-        let tls = connector
-            .connect("localhost", tcp)
-            .map_err(|e| match e {
-                HandshakeError::Failure(e) => ClientError::Tls(format!("handshake failed: {e}")),
-                HandshakeError::WouldBlock(_) => {
-                    ClientError::Tls("handshake timed out".to_string())
-                }
-            })?;
+        let tls = connector.connect("localhost", tcp).map_err(|e| match e {
+            HandshakeError::Failure(e) => ClientError::Tls(format!("handshake failed: {e}")),
+            HandshakeError::WouldBlock(_) => ClientError::Tls("handshake timed out".to_string()),
+        })?;
         // RFC 9113 §3.2: "The "h2" string identifies the protocol where HTTP/2 uses TLS".
         let alpn = tls
             .negotiated_alpn()

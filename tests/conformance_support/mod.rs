@@ -230,7 +230,11 @@ pub fn expect_malformed(client: &mut Client, stream_id: u32) {
 
 /// Fails unless the connection still answers a new request with the fixture file.
 pub fn expect_still_serving(client: &mut Client) {
-    let response = must(client, |c| c.request(HELLO_PATH), "a response to a new request");
+    let response = must(
+        client,
+        |c| c.request(HELLO_PATH),
+        "a response to a new request",
+    );
     assert_eq!(response.status, 200, "status of {HELLO_PATH}");
     assert_eq!(response.body, HELLO, "body of {HELLO_PATH}");
 }
@@ -295,11 +299,7 @@ pub fn closed_stream(client: &mut Client) -> u32 {
         |c| c.send_headers(stream_id, &fields, true),
         "to send HEADERS",
     );
-    let response = must(
-        client,
-        |c| c.read_response(stream_id, WAIT),
-        "the response",
-    );
+    let response = must(client, |c| c.read_response(stream_id, WAIT), "the response");
     assert_eq!(response.status, 200);
     stream_id
 }
@@ -481,7 +481,14 @@ impl Server {
             return;
         }
         eprintln!("---- h2lab stderr ----");
-        for line in lines.iter().rev().take(200).collect::<Vec<_>>().iter().rev() {
+        for line in lines
+            .iter()
+            .rev()
+            .take(200)
+            .collect::<Vec<_>>()
+            .iter()
+            .rev()
+        {
             eprintln!("{line}");
         }
         eprintln!("---- end of h2lab stderr ----");
