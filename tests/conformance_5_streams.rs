@@ -41,6 +41,17 @@ fn window_update(stream_id: u32, increment: u32) -> Vec<u8> {
     raw_frame(0x8, 0x0, stream_id, &increment.to_be_bytes())
 }
 
+/// PUSH_PROMISE on `stream_id` promising stream 2, with a one-field block that leaves the dynamic
+/// table alone (`:method GET`, static index 2).
+fn push_promise(stream_id: u32) -> Vec<u8> {
+    raw_frame(
+        0x5,
+        flags::END_HEADERS,
+        stream_id,
+        &[0x0, 0x0, 0x0, 0x2, 0x82],
+    )
+}
+
 fn continuation(stream_id: u32) -> Vec<u8> {
     raw_frame(0x9, flags::END_HEADERS, stream_id, &[0x82])
 }
@@ -101,6 +112,17 @@ fn s5_1_continuation_on_an_idle_stream_is_connection_protocol_error() {
     each_transport(|t| {
         let mut client = after_one_request(t);
         let frame = continuation(0x3);
+        send_expect_connection_error(&mut client, &frame, ErrorCode::PROTOCOL_ERROR, 0x1);
+    });
+}
+
+/// RFC 9113 §5.1 idle and §8.4: "servers MUST treat the receipt of a PUSH_PROMISE frame as a
+/// connection error (Section 5.4.1) of type PROTOCOL_ERROR." On an idle stream.
+#[test]
+fn s5_1_push_promise_on_an_idle_stream_is_connection_protocol_error() {
+    each_transport(|t| {
+        let mut client = after_one_request(t);
+        let frame = push_promise(0x3);
         send_expect_connection_error(&mut client, &frame, ErrorCode::PROTOCOL_ERROR, 0x1);
     });
 }
@@ -245,13 +267,13 @@ fn s5_1_window_update_on_a_half_closed_remote_stream_releases_exactly_that_much(
     each_transport(|t| {
         let mut client = t.handshake_with(&SMALL_WINDOW);
         let stream_id = half_closed_remote_stream(&mut client);
-        assert_eq!(drain_data(&mut client, stream_id), 1000);
+        expect_data_exactly(&mut client, stream_id, 1000);
         must(
             &mut client,
             |c| c.send_raw(&window_update(stream_id, 500)),
             "to send WINDOW_UPDATE",
         );
-        assert_eq!(drain_data(&mut client, stream_id), 500);
+        expect_data_exactly(&mut client, stream_id, 500);
     });
 }
 
@@ -277,7 +299,7 @@ fn s5_1_rst_stream_on_a_half_closed_remote_stream_stops_the_response() {
     each_transport(|t| {
         let mut client = t.handshake_with(&SMALL_WINDOW);
         let stream_id = half_closed_remote_stream(&mut client);
-        assert_eq!(drain_data(&mut client, stream_id), 1000);
+        expect_data_exactly(&mut client, stream_id, 1000);
         must(
             &mut client,
             |c| c.send_raw(&rst_stream(stream_id)),
@@ -287,7 +309,7 @@ fn s5_1_rst_stream_on_a_half_closed_remote_stream_stops_the_response() {
         let after = client.seen().len();
         let more = window_update(0x0, 0x10000);
         must(&mut client, |c| c.send_raw(&more), "to send WINDOW_UPDATE");
-        assert_eq!(drain_data(&mut client, stream_id), 0);
+        expect_data_exactly(&mut client, stream_id, 0);
         let rst_prefix = format!("RST_STREAM stream={stream_id} ");
         assert!(
             !client.seen()[after..]
@@ -307,6 +329,18 @@ fn s5_1_continuation_on_a_half_closed_remote_stream_is_connection_protocol_error
         let mut client = t.handshake_with(&SMALL_WINDOW);
         let stream_id = half_closed_remote_stream(&mut client);
         let frame = continuation(stream_id);
+        send_expect_connection_error(&mut client, &frame, ErrorCode::PROTOCOL_ERROR, stream_id);
+    });
+}
+
+/// RFC 9113 §8.4: PUSH_PROMISE from a client is a connection error of type PROTOCOL_ERROR, on a
+/// half-closed (remote) stream too.
+#[test]
+fn s5_1_push_promise_on_a_half_closed_remote_stream_is_connection_protocol_error() {
+    each_transport(|t| {
+        let mut client = t.handshake_with(&SMALL_WINDOW);
+        let stream_id = half_closed_remote_stream(&mut client);
+        let frame = push_promise(stream_id);
         send_expect_connection_error(&mut client, &frame, ErrorCode::PROTOCOL_ERROR, stream_id);
     });
 }
@@ -351,7 +385,7 @@ fn s5_1_data_after_the_client_reset_the_stream_is_stream_closed_error() {
 /// PROTOCOL_ERROR." §5.1 closed also allows a connection error of type STREAM_CLOSED for a frame
 /// on a closed stream: HEADERS on a closed stream may get either code.
 #[test]
-fn s5_1_headers_on_a_closed_stream_is_connection_error() {
+fn s5_1_headers_reusing_a_closed_stream_is_connection_error() {
     each_transport(|t| {
         let mut client = after_one_request(t);
         let fields = client.request_fields("GET", HELLO_PATH);

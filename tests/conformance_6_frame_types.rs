@@ -356,7 +356,7 @@ fn s6_5_3_settings_values_are_processed_in_order() {
             (SettingId::INITIAL_WINDOW_SIZE, 1000),
         ]);
         let stream_id = half_closed_remote_stream(&mut client);
-        assert_eq!(drain_data(&mut client, stream_id), 1000);
+        expect_data_exactly(&mut client, stream_id, 1000);
     });
 }
 
@@ -626,10 +626,10 @@ fn s6_9_1_server_stops_at_the_stream_window_until_window_update() {
     each_transport(|t| {
         let mut client = t.handshake_with(&SMALL_WINDOW);
         let stream_id = half_closed_remote_stream(&mut client);
-        assert_eq!(drain_data(&mut client, stream_id), 1000);
+        expect_data_exactly(&mut client, stream_id, 1000);
         let frame = raw_frame(0x8, 0x0, stream_id, &2000_u32.to_be_bytes());
         must(&mut client, |c| c.send_raw(&frame), "to send WINDOW_UPDATE");
-        assert_eq!(drain_data(&mut client, stream_id), 2000);
+        expect_data_exactly(&mut client, stream_id, 2000);
     });
 }
 
@@ -641,10 +641,10 @@ fn s6_9_1_server_stops_at_the_connection_window_until_window_update() {
     each_transport(|t| {
         let mut client = t.handshake_with(&[(SettingId::INITIAL_WINDOW_SIZE, MAX_WINDOW)]);
         let stream_id = half_closed_remote_stream(&mut client);
-        assert_eq!(drain_data(&mut client, stream_id), 0xffff);
+        expect_data_exactly(&mut client, stream_id, 0xffff);
         let frame = raw_frame(0x8, 0x0, 0x0, &1000_u32.to_be_bytes());
         must(&mut client, |c| c.send_raw(&frame), "to send WINDOW_UPDATE");
-        assert_eq!(drain_data(&mut client, stream_id), 1000);
+        expect_data_exactly(&mut client, stream_id, 1000);
     });
 }
 
@@ -717,10 +717,10 @@ fn s6_9_2_initial_window_size_increase_applies_to_open_streams() {
     each_transport(|t| {
         let mut client = t.handshake_with(&SMALL_WINDOW);
         let stream_id = half_closed_remote_stream(&mut client);
-        assert_eq!(drain_data(&mut client, stream_id), 1000);
+        expect_data_exactly(&mut client, stream_id, 1000);
         let frame = raw_frame(0x4, 0x0, 0x0, &settings_payload(&[(0x4, 3000)]));
         must(&mut client, |c| c.send_raw(&frame), "to send SETTINGS");
-        assert_eq!(drain_data(&mut client, stream_id), 2000);
+        expect_data_exactly(&mut client, stream_id, 2000);
     });
 }
 
@@ -734,7 +734,7 @@ fn s6_9_2_initial_window_size_decrease_makes_the_window_negative() {
     each_transport(|t| {
         let mut client = t.handshake_with(&SMALL_WINDOW);
         let stream_id = half_closed_remote_stream(&mut client);
-        assert_eq!(drain_data(&mut client, stream_id), 1000);
+        expect_data_exactly(&mut client, stream_id, 1000);
         let settings = raw_frame(0x4, 0x0, 0x0, &settings_payload(&[(0x4, 500)]));
         must(&mut client, |c| c.send_raw(&settings), "to send SETTINGS");
         must(
@@ -754,7 +754,7 @@ fn s6_9_2_initial_window_size_decrease_makes_the_window_negative() {
             |c| c.send_raw(&update),
             "to send WINDOW_UPDATE",
         );
-        assert_eq!(drain_data(&mut client, stream_id), 100);
+        expect_data_exactly(&mut client, stream_id, 100);
     });
 }
 

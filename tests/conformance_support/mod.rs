@@ -331,10 +331,29 @@ pub fn half_closed_remote_stream(client: &mut Client) -> u32 {
     stream_id
 }
 
-/// Reads DATA of `stream_id` for as long as it keeps coming within [`QUIET`], and returns the
-/// flow-controlled octets received (RFC 9113 §6.9.1: padding included).
-pub fn drain_data(client: &mut Client, stream_id: u32) -> usize {
+/// Fails unless exactly `expected` flow-controlled octets (RFC 9113 §6.9.1: padding included) of
+/// DATA arrive on `stream_id`: reads until that many came (within [`WAIT`]), then watches for
+/// [`QUIET`] that no more follow.
+pub fn expect_data_exactly(client: &mut Client, stream_id: u32, expected: usize) {
+    let transport = client.transport();
     let mut total = 0;
+    let deadline = std::time::Instant::now() + WAIT;
+    while total < expected {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match client.read_frame(left) {
+            Ok(Some(Received {
+                frame: Frame::Data(d),
+                ..
+            })) if d.stream_id == stream_id => total += d.flow_len() as usize,
+            Ok(Some(_)) => {}
+            Ok(None) => panic!(
+                "{transport:?}: {total} octets of DATA on stream {stream_id}, expected {expected}; \
+                 frames: {:#?}",
+                client.seen()
+            ),
+            Err(e) => panic!("{transport:?}: reading DATA of stream {stream_id}: {e}"),
+        }
+    }
     loop {
         match client.read_frame(QUIET) {
             Ok(Some(Received {
@@ -342,10 +361,14 @@ pub fn drain_data(client: &mut Client, stream_id: u32) -> usize {
                 ..
             })) if d.stream_id == stream_id => total += d.flow_len() as usize,
             Ok(Some(_)) => {}
-            Ok(None) => return total,
-            Err(e) => panic!("reading DATA of stream {stream_id}: {e}"),
+            Ok(None) => break,
+            Err(e) => panic!("{transport:?}: reading DATA of stream {stream_id}: {e}"),
         }
     }
+    assert_eq!(
+        total, expected,
+        "{transport:?}: octets of DATA on stream {stream_id}"
+    );
 }
 
 /// A header block with the four pseudo-header fields of `GET path` and then `extra`.
