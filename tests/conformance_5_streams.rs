@@ -586,12 +586,14 @@ fn s5_3_headers_making_a_stream_depend_on_itself_is_stream_error_or_ignored() {
         let mut payload = vec![0x0, 0x0, 0x0, 0x1, 0x0f];
         payload.extend(block);
         let flags = flags::END_STREAM | flags::END_HEADERS | flags::PRIORITY;
+        let stream_id = client.next_stream_id();
+        assert_eq!(stream_id, 0x1, "the dependency above names stream 1");
         must(
             &mut client,
-            |c| c.send_raw(&raw_frame(0x1, flags, 0x1, &payload)),
+            |c| c.send_raw(&raw_frame(0x1, flags, stream_id, &payload)),
             "to send HEADERS",
         );
-        match client.read_response(0x1, WAIT) {
+        match client.read_response(stream_id, WAIT) {
             Ok(response) => assert_eq!(response.status, 200),
             Err(ClientError::Reset(rst)) => {
                 assert_eq!(rst.error_code, ErrorCode::PROTOCOL_ERROR)

@@ -57,14 +57,17 @@ fn huffman_value_field(huffman: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(huffman);
 }
 
-/// Sends `block` as a whole request (HEADERS with END_STREAM and END_HEADERS) on stream 1.
-fn send_block(client: &mut Client, block: &[u8]) {
+/// Sends `block` as a whole request (HEADERS with END_STREAM and END_HEADERS) on a new stream,
+/// and returns the stream.
+fn send_block(client: &mut Client, block: &[u8]) -> u32 {
+    let stream_id = client.next_stream_id();
     let flags = flags::END_STREAM | flags::END_HEADERS;
     must(
         client,
-        |c| c.send_raw(&raw_frame(0x1, flags, 0x1, block)),
+        |c| c.send_raw(&raw_frame(0x1, flags, stream_id, block)),
         "to send HEADERS",
     );
+    stream_id
 }
 
 /// Sends `tail` after a valid request block for the echo, and requires COMPRESSION_ERROR.
@@ -83,8 +86,12 @@ fn expect_served_with(t: &Target, head: &[u8], tail: &[u8]) -> String {
     let mut block = head.to_vec();
     block.extend(plain_request_block(&client, ECHO_PATH));
     block.extend_from_slice(tail);
-    send_block(&mut client, &block);
-    let response = must(&mut client, |c| c.read_response(0x1, WAIT), "the echo");
+    let stream_id = send_block(&mut client, &block);
+    let response = must(
+        &mut client,
+        |c| c.read_response(stream_id, WAIT),
+        "the echo",
+    );
     assert_eq!(response.status, 200);
     expect_still_serving(&mut client);
     String::from_utf8_lossy(&response.body).into_owned()
@@ -243,18 +250,17 @@ fn hpack_2_3_2_dynamic_table_entry_is_reused_by_the_next_block() {
         first.extend(b"x-dyn");
         first.extend([0x03]);
         first.extend(b"one");
-        send_block(&mut client, &first);
-        let response = must(&mut client, |c| c.read_response(0x1, WAIT), "the echo");
+        let first_id = send_block(&mut client, &first);
+        let response = must(&mut client, |c| c.read_response(first_id, WAIT), "the echo");
         assert_eq!(response.status, 200);
         let mut second = plain_request_block(&client, ECHO_PATH);
         second.push(0xbe);
-        let flags = flags::END_STREAM | flags::END_HEADERS;
-        must(
+        let second_id = send_block(&mut client, &second);
+        let response = must(
             &mut client,
-            |c| c.send_raw(&raw_frame(0x1, flags, 0x3, &second)),
-            "to send HEADERS",
+            |c| c.read_response(second_id, WAIT),
+            "the echo",
         );
-        let response = must(&mut client, |c| c.read_response(0x3, WAIT), "the echo");
         assert_eq!(response.status, 200);
         let body = String::from_utf8_lossy(&response.body);
         assert!(body.contains("[\"x-dyn\",\"one\"]"), "echo: {body}");

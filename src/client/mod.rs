@@ -592,6 +592,25 @@ impl Client {
         }
     }
 
+    /// Reads octets as they come, not as frames, until the server closes the connection or
+    /// `timeout` passes: for a server that does not answer in HTTP/2 at all (an invalid preface,
+    /// RFC 9113 §3.4). Returns the octets not yet taken as frames and whether the connection
+    /// closed.
+    pub fn read_raw_until_close(
+        &mut self,
+        timeout: Duration,
+    ) -> Result<(Vec<u8>, bool), ClientError> {
+        let deadline = Instant::now() + timeout;
+        while !self.eof {
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            self.fill(deadline - now)?;
+        }
+        Ok((std::mem::take(&mut self.inbuf), self.eof))
+    }
+
     /// One line per frame received on this connection, oldest first.
     pub fn seen(&self) -> &[String] {
         &self.seen
