@@ -6,7 +6,7 @@
 //! the connection decodes the block once it is complete.
 
 use crate::error::{ConnectionError, ErrorCode};
-use crate::frame::{Continuation, FrameHeader, FrameType, Headers};
+use crate::frame::{Continuation, FrameHeader, FrameType, Headers, PrioritySpec};
 
 /// A complete field block, still HPACK-encoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +15,8 @@ pub struct HeaderBlock {
     pub stream_id: u32,
     /// END_STREAM of the HEADERS frame (CONTINUATION has no such flag).
     pub end_stream: bool,
+    /// The priority fields of the HEADERS frame, checked once the block is decoded (§5.3.1).
+    pub priority: Option<PrioritySpec>,
     /// The fragments of HEADERS and every CONTINUATION, in order.
     pub block: Vec<u8>,
 }
@@ -61,6 +63,7 @@ impl Assembler {
         let block = HeaderBlock {
             stream_id: headers.stream_id,
             end_stream: headers.end_stream,
+            priority: headers.priority,
             block: headers.fragment,
         };
         self.check_limit(&block)?;
@@ -154,6 +157,7 @@ mod tests {
             Some(HeaderBlock {
                 stream_id: 1,
                 end_stream: true,
+                priority: None,
                 block: vec![0x82, 0x84]
             })
         );

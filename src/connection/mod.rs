@@ -406,8 +406,9 @@ impl Connection {
             ProtocolError::Stream(error) => error,
         };
         // A HEADERS frame that could not be decoded took its field block fragment with it: the
-        // HPACK decoder can no longer follow the client's encoder, so the connection must end
-        // (RFC 9113 §4.3: a decoding error is a connection error of type COMPRESSION_ERROR).
+        // HPACK decoder could no longer follow the client's encoder, so the connection ends
+        // (RFC 9113 §4.3, §5.4.2: frames that modify the compression state are never skipped).
+        // The frame layer reports no stream error for HEADERS today; this keeps it so.
         if header.kind == FrameType::HEADERS {
             return Err(ConnectionError::new(error.code, error.reason));
         }
@@ -493,7 +494,7 @@ impl Connection {
             Ok(fields) => Some(fields),
             // The list was longer than our SETTINGS_MAX_HEADER_LIST_SIZE: the decoder kept its
             // table in sync but not the fields. Answered with 431 below.
-            Err(DecodeError::HeaderListTooLarge) => None,
+            Err(DecodeError::HeaderListTooLarge { .. }) => None,
             // RFC 9113 §4.3: A decoding error in a field block MUST be treated as a connection
             // error of type COMPRESSION_ERROR.
             Err(error) => return Err(ConnectionError::from(error)),
@@ -590,6 +591,13 @@ impl Connection {
             sent: 0,
             started: Instant::now(),
         };
+        // RFC 9113 §5.3.1 (RFC 7540): A stream cannot depend on itself. An endpoint MUST treat
+        // this as a stream error of type PROTOCOL_ERROR. (Checked here, not by the frame layer,
+        // so that the block was decoded first.)
+        if let Some(Err(error)) = block.priority.map(|spec| spec.check_not_self(stream_id)) {
+            self.reset(error);
+            return Ok(());
+        }
         let Some(fields) = fields else {
             self.streams.insert(stream_id, stream);
             return self.refuse_large_header_list(stream_id, block.end_stream);
@@ -625,6 +633,11 @@ impl Connection {
         match stream.state.on(Event::RecvHeaders, stream_id) {
             Ok(state) => stream.state = state,
             Err(error) => return self.on_state_error(error),
+        }
+        // RFC 9113 §5.3.1 (RFC 7540): A stream cannot depend on itself.
+        if let Some(Err(error)) = block.priority.map(|spec| spec.check_not_self(stream_id)) {
+            self.reset(error);
+            return Ok(());
         }
         let Some(fields) = fields else {
             return self.refuse_large_header_list(stream_id, block.end_stream);
