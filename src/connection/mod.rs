@@ -64,8 +64,9 @@ enum Phase {
 /// How a stream ended, remembered for a while after it left the stream table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Closure {
-    /// We sent RST_STREAM: frames the client sent before seeing it are ignored (§5.1, closed).
-    ResetByUs,
+    /// We reset it, or ignored it after our GOAWAY: frames the client sent before learning so
+    /// are ignored (§5.1, closed; §6.8).
+    Discarded,
     /// Both sides ended it, or the client reset it.
     Ended,
 }
@@ -551,8 +552,11 @@ impl Connection {
     ) -> Result<(), ConnectionError> {
         let stream_id = block.stream_id;
         self.highest_opened = stream_id;
-        // RFC 9113 §6.8: the sender of GOAWAY ignores streams above its Last-Stream-ID.
+        // RFC 9113 §6.8: Once the GOAWAY is sent, the sender will ignore frames sent on streams
+        // initiated by the receiver if the stream has an identifier higher than the included last
+        // stream identifier.
         if self.goaway_sent {
+            self.remember_closed(stream_id, Closure::Discarded);
             return Ok(());
         }
         // RFC 9113 §5.1.2: An endpoint that receives a HEADERS frame that causes its advertised
@@ -840,7 +844,7 @@ impl Connection {
         }
         // RFC 9113 §5.1 (closed): An endpoint MUST ignore frames that it receives on closed
         // streams after it has sent a RST_STREAM frame.
-        if self.closure(stream_id) == Some(Closure::ResetByUs) {
+        if self.closure(stream_id) == Some(Closure::Discarded) {
             return Ok(());
         }
         match State::Closed.on(event, stream_id) {
@@ -895,7 +899,7 @@ impl Connection {
             );
         }
         if self.closure(stream_id).is_none() {
-            self.remember_closed(stream_id, Closure::ResetByUs);
+            self.remember_closed(stream_id, Closure::Discarded);
         }
     }
 

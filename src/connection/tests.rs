@@ -24,6 +24,7 @@ const END_STREAM: u8 = 0x1;
 const ACK: u8 = 0x1;
 const END_HEADERS: u8 = 0x4;
 const PADDED: u8 = 0x8;
+const PRIORITY_FLAG: u8 = 0x20;
 
 const NO_ERROR: u32 = 0x0;
 const PROTOCOL_ERROR: u32 = 0x1;
@@ -215,6 +216,20 @@ impl Client {
             decoder: Decoder::new(),
             dropped,
         }
+    }
+
+    fn serving(handler: Arc<dyn Handler>) -> Client {
+        let mut client = Client::with(LocalSettings::default());
+        client.conn = Connection::new(8, LocalSettings::default(), handler);
+        client
+    }
+
+    fn handshake(&mut self) {
+        let mut octets = PREFACE.to_vec();
+        octets.extend(settings(&[]));
+        octets.extend(frame(SETTINGS, ACK, 0, &[]));
+        self.send(&octets).unwrap();
+        self.output();
     }
 
     /// Preface, the client's SETTINGS and the ACK of ours are through; the output so far is read.
@@ -471,6 +486,45 @@ fn settings_enable_push_of_2_is_connection_protocol_error() {
 }
 
 #[test]
+fn client_header_table_size_reaches_our_encoder() {
+    let mut client = Client::ready_with(LocalSettings::default(), &[(0x1, 0x0)]);
+    let request = client.get(1, "/empty");
+    client.send(&request).unwrap();
+    let out = client.output();
+    // RFC 7541 §6.3: the block opens with a dynamic table size update to 0 (0b001_00000).
+    assert_eq!(out[0].payload[0], 0x20);
+    assert_eq!(status(&out[0]), "204");
+}
+
+#[test]
+fn acknowledged_header_table_size_binds_the_clients_next_block() {
+    let local = LocalSettings {
+        header_table_size: 0x0,
+        ..LocalSettings::default()
+    };
+    // Before the ACK, the client may still use the 4,096-octet table of §6.5.2.
+    let mut client = Client::with(local);
+    let mut octets = PREFACE.to_vec();
+    octets.extend(settings(&[]));
+    octets.extend(client.get(1, "/"));
+    client.send(&octets).unwrap();
+    assert_eq!(status(&client.output()[2]), "200");
+
+    // After the ACK, a block that does not shrink the table first is a COMPRESSION_ERROR
+    // (RFC 7541 §4.2).
+    let mut client = Client::ready_with(local, &[]);
+    let request = client.get(1, "/");
+    let err = client.send(&request).unwrap_err();
+    assert_eq!(err.code, ErrorCode::COMPRESSION_ERROR);
+
+    let mut client = Client::ready_with(local, &[]);
+    client.encoder.set_max_table_size(0x0);
+    let request = client.get(1, "/");
+    client.send(&request).unwrap();
+    assert_eq!(status(&client.output()[0]), "200");
+}
+
+#[test]
 fn initial_window_size_change_applies_to_open_streams() {
     let mut client = Client::ready_with(LocalSettings::default(), &[(0x4, 0x10)]);
     let request = client.get(1, "/big/64");
@@ -564,10 +618,17 @@ fn graceful_go_away_names_the_last_stream_and_ignores_later_ones() {
     let out = client.output();
     assert_goaway(&out[0], 1, NO_ERROR);
     assert_eq!(&out[0].payload[8..], b"shutting down");
-    let request = client.get(3, "/");
+    let request = client.request_with(3, "POST", "/", &[], false);
     client.send(&request).unwrap();
+    client.send(&data(3, END_STREAM, 4)).unwrap();
     assert!(client.output().is_empty());
     assert!(client.conn.is_closed());
+}
+
+#[test]
+fn connection_can_move_to_its_own_thread() {
+    fn assert_send<T: Send>() {}
+    assert_send::<Connection>();
 }
 
 #[test]
@@ -886,6 +947,24 @@ fn rst_stream_drops_the_exchange_and_the_body_at_once() {
     assert!(!client.conn.has_open_streams());
     assert!(!client.conn.wants_write());
     assert!(client.output().is_empty());
+}
+
+#[test]
+fn headers_depending_on_its_own_stream_is_rst_stream_protocol_error() {
+    let mut client = Client::ready();
+    let block = client.block(&[(":method", "GET"), (":scheme", "https"), (":path", "/")]);
+    let mut payload = vec![0x00, 0x00, 0x00, 0x01, 0x0f];
+    payload.extend(block);
+    let flags = END_STREAM | END_HEADERS | PRIORITY_FLAG;
+    client.send(&frame(HEADERS, flags, 1, &payload)).unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_rst(&out[0], 1, PROTOCOL_ERROR);
+    // The block was decoded all the same: the next request, which may refer to its table
+    // entries, decodes.
+    let request = client.get(3, "/");
+    client.send(&request).unwrap();
+    assert_eq!(status(&client.output()[0]), "200");
 }
 
 #[test]
@@ -1240,4 +1319,51 @@ fn budget_bounds_the_data_written_per_call() {
     let out = client.output_within(3000);
     assert_eq!(data_lengths(&out), vec![(1, 1000)]);
     assert_eq!(out[0].flags, END_STREAM);
+}
+
+// ---- through the application --------------------------------------------------------------------
+
+#[test]
+fn echo_through_the_app_counts_an_upload_larger_than_the_initial_windows() {
+    let app = crate::app::App::new(std::env::temp_dir()).unwrap();
+    let mut client = Client::serving(Arc::new(app));
+    client.handshake();
+    let request = client.request_with(1, "POST", "/_h2lab/echo", &[], false);
+    client.send(&request).unwrap();
+    let mut credit = 0;
+    for _ in 0..10 {
+        client.send(&data(1, 0, 0x4000)).unwrap();
+        credit += client
+            .output()
+            .iter()
+            .filter(|f| f.shape() == (WINDOW_UPDATE, 0, 1))
+            .map(|f| f.code_at(0))
+            .sum::<u32>();
+    }
+    assert_eq!(credit, 0x8000 * 5);
+    client.send(&data(1, END_STREAM, 0x10)).unwrap();
+    let out = client.output();
+    let headers = out.iter().find(|f| f.kind == HEADERS).unwrap();
+    assert_eq!(status(headers), "200");
+    let body: Vec<u8> = out
+        .iter()
+        .filter(|f| f.kind == DATA)
+        .flat_map(|f| f.payload.clone())
+        .collect();
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["method"], "POST");
+    assert_eq!(json["body"]["length"], 0x4000 * 10 + 0x10);
+}
+
+#[test]
+fn missing_file_through_the_app_is_404_and_the_connection_goes_on() {
+    let app = crate::app::App::new(std::env::temp_dir()).unwrap();
+    let mut client = Client::serving(Arc::new(app));
+    client.handshake();
+    let request = client.get(1, "/h2lab-surely-missing-file");
+    client.send(&request).unwrap();
+    assert_eq!(status(&client.output()[0]), "404");
+    let request = client.get(3, "/_h2lab/echo");
+    client.send(&request).unwrap();
+    assert_eq!(status(&client.output()[0]), "200");
 }
