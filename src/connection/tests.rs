@@ -1367,3 +1367,43 @@ fn missing_file_through_the_app_is_404_and_the_connection_goes_on() {
     client.send(&request).unwrap();
     assert_eq!(status(&client.output()[0]), "200");
 }
+
+// ---- hostile input -------------------------------------------------------------------------------
+
+proptest::proptest! {
+    /// Whatever frames follow the preface, the connection never panics, and once it reports a
+    /// connection error its last output frame is GOAWAY with that error's code.
+    #[test]
+    fn arbitrary_frames_never_panic_and_errors_end_with_goaway(
+        frames in proptest::collection::vec(
+            (0x0u8..0xb, proptest::num::u8::ANY, 0u32..8, proptest::collection::vec(proptest::num::u8::ANY, 0..40)),
+            0..24,
+        )
+    ) {
+        let mut client = Client::with(LocalSettings::default());
+        let mut octets = PREFACE.to_vec();
+        octets.extend(settings(&[]));
+        let mut error = client.send(&octets).err();
+        for (kind, flags, stream, payload) in frames {
+            if error.is_some() {
+                break;
+            }
+            // Type 0xa stands for a well-formed request, so that streams really open.
+            let octets = if kind == 0xa {
+                client.request_with(stream | 1, "POST", "/big/100", &[], flags & END_STREAM != 0)
+            } else {
+                frame(kind, flags, stream, &payload)
+            };
+            error = client.send(&octets).err();
+        }
+        let mut out = Vec::new();
+        client.conn.poll_output(&mut out, 0x10_0000);
+        if let Some(error) = error {
+            let frames = client.split(&out);
+            let last = frames.last().unwrap();
+            proptest::prop_assert_eq!(last.kind, GOAWAY);
+            proptest::prop_assert_eq!(last.code_at(4), error.code.0);
+            proptest::prop_assert!(client.conn.is_closed());
+        }
+    }
+}
