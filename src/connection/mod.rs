@@ -14,6 +14,20 @@
 //! The handler's exchange consumes each DATA frame synchronously, inside `receive`, so the credit
 //! that frame used is given back with WINDOW_UPDATE (stream and connection) as soon as half a
 //! window has been consumed.
+//!
+//! Choices and simplifications, each where the RFC leaves room:
+//! - A request header list over our SETTINGS_MAX_HEADER_LIST_SIZE is answered with 431 and no
+//!   body (followed by RST_STREAM NO_ERROR if the request had not ended, §8.1), not a bare reset.
+//! - The client's SETTINGS_MAX_HEADER_LIST_SIZE is advisory (§6.5.2) and only recorded;
+//!   SETTINGS_MAX_CONCURRENT_STREAMS and SETTINGS_ENABLE_PUSH concern pushed streams, and h2lab
+//!   never pushes.
+//! - A GOAWAY from the client stops new streams; the open ones are finished whatever its
+//!   Last-Stream-ID, which names streams the server initiated (none).
+//! - Our SETTINGS_INITIAL_WINDOW_SIZE applies to each stream from its first frame, before the
+//!   client has acknowledged it.
+//! - The last 256 closed streams are remembered (`CLOSED_MEMORY`). HEADERS on an older one is
+//!   taken for a stream id that does not increase (§5.1.1, connection error); DATA on one is
+//!   STREAM_CLOSED.
 
 mod body;
 mod describe;

@@ -1376,7 +1376,12 @@ proptest::proptest! {
     #[test]
     fn arbitrary_frames_never_panic_and_errors_end_with_goaway(
         frames in proptest::collection::vec(
-            (0x0u8..0xb, proptest::num::u8::ANY, 0u32..8, proptest::collection::vec(proptest::num::u8::ANY, 0..40)),
+            (
+                0x0u8..0xb,
+                proptest::num::u8::ANY,
+                0u32..8,
+                proptest::collection::vec(proptest::num::u8::ANY, 0..40),
+            ),
             0..24,
         )
     ) {
