@@ -136,7 +136,7 @@ pub struct Connection {
     recv_credit: u32,
     /// Our SETTINGS plus the connection WINDOW_UPDATE it may need: the size of `recv_window`.
     recv_window_size: u32,
-    control: VecDeque<Frame>,
+    control: VecDeque<Queued>,
     /// Streams with response DATA to send, in round-robin order.
     ready: VecDeque<u32>,
     settings_acked: bool,
@@ -153,23 +153,10 @@ impl Connection {
         let mut decoder = Decoder::new();
         decoder.set_max_header_list_size(settings.max_header_list_size as usize);
         let recv_window_size = settings.initial_window_size.max(DEFAULT_WINDOW);
-        let mut control = VecDeque::new();
-        control.push_back(Frame::Settings(Settings {
-            ack: false,
-            params: settings.params(),
-        }));
-        // The connection window starts at 65,535 whatever SETTINGS say (§6.9.2); raise it to
-        // match a larger stream window, so that one upload can use its whole stream window.
-        if recv_window_size > DEFAULT_WINDOW {
-            control.push_back(Frame::WindowUpdate(WindowUpdate {
-                stream_id: 0,
-                increment: recv_window_size - DEFAULT_WINDOW,
-            }));
-        }
         let block_limit = (settings.max_header_list_size as usize)
             .saturating_mul(4)
             .saturating_add(settings.max_frame_size as usize);
-        Connection {
+        let mut connection = Connection {
             id,
             local: settings,
             peer: PeerSettings::default(),
@@ -187,13 +174,26 @@ impl Connection {
             recv_window: Window::new(recv_window_size),
             recv_credit: 0,
             recv_window_size,
-            control,
+            control: VecDeque::new(),
             ready: VecDeque::new(),
             settings_acked: false,
             goaway_sent: false,
             goaway_received: false,
             chunk: Vec::new(),
+        };
+        connection.queue(Frame::Settings(Settings {
+            ack: false,
+            params: settings.params(),
+        }));
+        // The connection window starts at 65,535 whatever SETTINGS say (§6.9.2); raise it to
+        // match a larger stream window, so that one upload can use its whole stream window.
+        if recv_window_size > DEFAULT_WINDOW {
+            connection.queue(Frame::WindowUpdate(WindowUpdate {
+                stream_id: 0,
+                increment: recv_window_size - DEFAULT_WINDOW,
+            }));
         }
+        connection
     }
 
     /// Octets from the client, in pieces of any size. Processes every complete frame. A
@@ -272,7 +272,7 @@ impl Connection {
             return;
         }
         self.goaway_sent = true;
-        self.control.push_back(Frame::GoAway(GoAway {
+        self.queue(Frame::GoAway(GoAway {
             last_stream_id: self.last_processed,
             error_code: code,
             debug_data: reason.as_bytes().to_vec(),
@@ -389,7 +389,7 @@ impl Connection {
                 // MUST send a PING frame with the ACK flag set in response, with an identical
                 // frame payload. (A PING with ACK answers one of ours: we send none.)
                 if !ping.ack {
-                    self.control.push_back(Frame::Ping(Ping {
+                    self.queue(Frame::Ping(Ping {
                         ack: true,
                         data: ping.data,
                     }));
@@ -793,7 +793,7 @@ impl Connection {
         }
         // RFC 9113 §6.5.3: Upon receiving and applying [the SETTINGS frame], the recipient MUST
         // immediately emit a SETTINGS frame with the ACK flag set.
-        self.control.push_back(Frame::Settings(Settings {
+        self.queue(Frame::Settings(Settings {
             ack: true,
             params: Vec::new(),
         }));
@@ -901,7 +901,7 @@ impl Connection {
     fn reset(&mut self, error: StreamError) {
         debug!("[conn {}] {error}", self.id);
         let stream_id = error.stream_id;
-        self.control.push_back(Frame::RstStream(RstStream {
+        self.queue(Frame::RstStream(RstStream {
             stream_id,
             error_code: error.code,
         }));
@@ -923,7 +923,7 @@ impl Connection {
         self.streams.clear();
         self.ready.clear();
         self.goaway_sent = true;
-        self.control.push_back(Frame::GoAway(GoAway {
+        self.queue(Frame::GoAway(GoAway {
             last_stream_id: self.last_processed,
             error_code: error.code,
             debug_data: error.reason.as_bytes().to_vec(),
@@ -936,7 +936,7 @@ impl Connection {
         if self.recv_credit > 0 && self.recv_credit >= self.recv_window_size / 2 {
             let increment = std::mem::take(&mut self.recv_credit);
             self.recv_window.restore(increment);
-            self.control.push_back(Frame::WindowUpdate(WindowUpdate {
+            self.queue(Frame::WindowUpdate(WindowUpdate {
                 stream_id: 0,
                 increment,
             }));
@@ -949,10 +949,11 @@ impl Connection {
             }
             let increment = std::mem::take(&mut stream.recv_credit);
             stream.recv_window.restore(increment);
-            self.control.push_back(Frame::WindowUpdate(WindowUpdate {
-                stream_id,
-                increment,
-            }));
+            self.control
+                .push_back(Queued::frame(Frame::WindowUpdate(WindowUpdate {
+                    stream_id,
+                    increment,
+                })));
         }
     }
 
@@ -978,18 +979,6 @@ impl Connection {
                 value: value.into_bytes(),
             });
         }
-        for field in &fields {
-            debug!(
-                "{}",
-                field_line(
-                    self.id,
-                    Direction::Send,
-                    stream_id,
-                    &field.name,
-                    &field.value
-                )
-            );
-        }
         let mut block = Vec::new();
         self.encoder.encode(&fields, &mut block);
 
@@ -1004,7 +993,7 @@ impl Connection {
             Err(error) => return self.on_state_error(error),
         }
         stream.body = body;
-        self.queue_header_block(stream_id, block, end_stream);
+        self.queue_header_block(stream_id, block, end_stream, fields);
         if end_stream {
             self.response_sent(stream_id);
         } else {
@@ -1014,23 +1003,32 @@ impl Connection {
     }
 
     /// HEADERS, then CONTINUATION frames if the block is longer than the client's
-    /// SETTINGS_MAX_FRAME_SIZE (§4.2, §6.10).
-    fn queue_header_block(&mut self, stream_id: u32, block: Vec<u8>, end_stream: bool) {
+    /// SETTINGS_MAX_FRAME_SIZE (§4.2, §6.10). `fields` go with HEADERS, for the log.
+    fn queue_header_block(
+        &mut self,
+        stream_id: u32,
+        block: Vec<u8>,
+        end_stream: bool,
+        fields: Vec<Field>,
+    ) {
         let max = (self.peer.max_frame_size as usize).max(1);
         let mut pieces = block.chunks(max);
         let first = pieces.next().unwrap_or_default().to_vec();
         let rest: Vec<Vec<u8>> = pieces.map(<[u8]>::to_vec).collect();
-        self.control.push_back(Frame::Headers(Headers {
-            stream_id,
-            fragment: first,
-            end_stream,
-            end_headers: rest.is_empty(),
-            priority: None,
-            pad_len: None,
-        }));
+        self.control.push_back(Queued {
+            frame: Frame::Headers(Headers {
+                stream_id,
+                fragment: first,
+                end_stream,
+                end_headers: rest.is_empty(),
+                priority: None,
+                pad_len: None,
+            }),
+            fields,
+        });
         let count = rest.len();
         for (index, fragment) in rest.into_iter().enumerate() {
-            self.control.push_back(Frame::Continuation(Continuation {
+            self.queue(Frame::Continuation(Continuation {
                 stream_id,
                 fragment,
                 end_headers: index + 1 == count,
@@ -1129,11 +1127,28 @@ impl Connection {
         ));
     }
 
+    fn queue(&mut self, frame: Frame) {
+        self.control.push_back(Queued::frame(frame));
+    }
+
     fn write_control(&mut self, out: &mut Vec<u8>) {
-        while let Some(frame) = self.control.pop_front() {
+        while let Some(queued) = self.control.pop_front() {
             let start = out.len();
-            frame.encode(out);
-            self.log_written(out, start, Some(&frame));
+            queued.frame.encode(out);
+            self.log_written(out, start, Some(&queued.frame));
+            let stream_id = queued.frame.stream_id();
+            for field in &queued.fields {
+                debug!(
+                    "{}",
+                    field_line(
+                        self.id,
+                        Direction::Send,
+                        stream_id,
+                        &field.name,
+                        &field.value
+                    )
+                );
+            }
         }
     }
 
@@ -1151,6 +1166,22 @@ impl Connection {
 
     fn log_frame(&self, direction: Direction, header: &FrameHeader, frame: Option<&Frame>) {
         debug!("{}", frame_line(self.id, direction, header, frame));
+    }
+}
+
+/// A control frame waiting to be written, with the header fields of its block for the log.
+struct Queued {
+    frame: Frame,
+    fields: Vec<Field>,
+}
+
+impl Queued {
+    /// A frame without header fields.
+    fn frame(frame: Frame) -> Queued {
+        Queued {
+            frame,
+            fields: Vec::new(),
+        }
     }
 }
 
