@@ -924,6 +924,21 @@ fn data_or_headers_on_a_stream_closed_normally_is_stream_closed() {
 }
 
 #[test]
+fn data_on_a_stream_closed_long_ago_is_stream_closed() {
+    let mut client = Client::ready();
+    for stream in (1..=0x203).step_by(2) {
+        let request = client.get(stream, "/empty");
+        client.send(&request).unwrap();
+    }
+    client.output();
+    // Stream 1 is no longer among the 256 streams remembered.
+    client.send(&data(1, 0, 4)).unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_rst(&out[0], 1, STREAM_CLOSED);
+}
+
+#[test]
 fn window_update_and_priority_on_a_closed_stream_are_ignored() {
     let mut client = Client::ready();
     let request = client.get(1, "/");
