@@ -1,9 +1,10 @@
-//! How a frame reads in the debug log: one line per frame, one per decoded header field.
+//! How a frame reads in the debug log: one line per frame, one per header field.
 //!
-//! All formatting of the frame log lives here, in [`frame_line`] and [`field_line`], so that the
-//! `trace` layer can take it over in one place.
+//! The wording is the `trace` layer's, shared with `h2lab-decode`; this file only adds what the
+//! connection knows: which connection, and which way the frame went.
 
-use crate::frame::{flags, Frame, FrameHeader, FrameType};
+use crate::frame::{Frame, FrameHeader};
+use crate::trace;
 
 /// Which way a frame went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,32 +24,20 @@ impl Direction {
     }
 }
 
-/// One line for one frame: direction, type, flags by name, stream, length, then the main fields
-/// when the frame could be decoded (`frame` is `None` for DATA we send and for frames that failed
-/// to decode).
+/// One line for one frame: connection, direction, then the trace layer's line — type, flags by
+/// name, stream, length and, when the frame could be decoded, its main fields (`frame` is `None`
+/// for DATA we send and for frames that failed to decode).
 pub fn frame_line(
     connection: u64,
     direction: Direction,
     header: &FrameHeader,
     frame: Option<&Frame>,
 ) -> String {
-    let mut line = format!(
-        "[conn {connection}] {} {} flags=0x{:02x}{} stream={} length={}",
-        direction.label(),
-        type_name(header.kind),
-        header.flags,
-        flag_names(header),
-        header.stream_id,
-        header.length
-    );
-    if let Some(frame) = frame {
-        let details = main_fields(frame);
-        if !details.is_empty() {
-            line.push(' ');
-            line.push_str(&details);
-        }
-    }
-    line
+    let text = match frame {
+        Some(frame) => trace::frame_line(header, frame),
+        None => trace::header_line(header),
+    };
+    format!("[conn {connection}] {} {text}", direction.label())
 }
 
 /// One line for one decoded (or encoded) header field: `name = "value"`.
@@ -60,129 +49,20 @@ pub fn field_line(
     value: &[u8],
 ) -> String {
     format!(
-        "[conn {connection}] {}   stream={stream_id} {} = {:?}",
+        "[conn {connection}] {}   stream={stream_id} {}",
         direction.label(),
-        String::from_utf8_lossy(name),
-        String::from_utf8_lossy(value)
+        trace::field(name, value)
     )
-}
-
-fn type_name(kind: FrameType) -> String {
-    let name = match kind {
-        FrameType::DATA => "DATA",
-        FrameType::HEADERS => "HEADERS",
-        FrameType::PRIORITY => "PRIORITY",
-        FrameType::RST_STREAM => "RST_STREAM",
-        FrameType::SETTINGS => "SETTINGS",
-        FrameType::PUSH_PROMISE => "PUSH_PROMISE",
-        FrameType::PING => "PING",
-        FrameType::GOAWAY => "GOAWAY",
-        FrameType::WINDOW_UPDATE => "WINDOW_UPDATE",
-        FrameType::CONTINUATION => "CONTINUATION",
-        FrameType(other) => return format!("UNKNOWN(0x{other:02x})"),
-    };
-    name.to_string()
-}
-
-/// The names of the flags this frame type defines, in brackets; other bits are only in the hex.
-fn flag_names(header: &FrameHeader) -> String {
-    let defined: &[(u8, &str)] = match header.kind {
-        FrameType::DATA => &[(flags::END_STREAM, "END_STREAM"), (flags::PADDED, "PADDED")],
-        FrameType::HEADERS => &[
-            (flags::END_STREAM, "END_STREAM"),
-            (flags::END_HEADERS, "END_HEADERS"),
-            (flags::PADDED, "PADDED"),
-            (flags::PRIORITY, "PRIORITY"),
-        ],
-        FrameType::SETTINGS | FrameType::PING => &[(flags::ACK, "ACK")],
-        FrameType::PUSH_PROMISE => &[
-            (flags::END_HEADERS, "END_HEADERS"),
-            (flags::PADDED, "PADDED"),
-        ],
-        FrameType::CONTINUATION => &[(flags::END_HEADERS, "END_HEADERS")],
-        _ => &[],
-    };
-    let names: Vec<&str> = defined
-        .iter()
-        .filter(|(bit, _)| header.flags & bit != 0)
-        .map(|&(_, name)| name)
-        .collect();
-    if names.is_empty() {
-        return String::new();
-    }
-    format!("[{}]", names.join("|"))
-}
-
-fn main_fields(frame: &Frame) -> String {
-    match frame {
-        Frame::Data(data) => format!(
-            "data={} padding={}",
-            data.data.len(),
-            data.pad_len.map_or(0, u32::from)
-        ),
-        Frame::Headers(headers) => {
-            let mut text = format!("fragment={}", headers.fragment.len());
-            if let Some(spec) = headers.priority {
-                text.push_str(&format!(
-                    " depends_on={} weight={} exclusive={}",
-                    spec.dependency,
-                    u16::from(spec.weight) + 1,
-                    spec.exclusive
-                ));
-            }
-            text
-        }
-        Frame::Priority(priority) => format!(
-            "depends_on={} weight={} exclusive={}",
-            priority.spec.dependency,
-            u16::from(priority.spec.weight) + 1,
-            priority.spec.exclusive
-        ),
-        Frame::RstStream(rst) => format!("error={}", rst.error_code),
-        Frame::Settings(settings) => settings
-            .params
-            .iter()
-            .map(|(id, value)| format!("{}={value}", setting_name(id.0)))
-            .collect::<Vec<_>>()
-            .join(" "),
-        Frame::PushPromise(promise) => format!("promised_stream={}", promise.promised_stream_id),
-        Frame::Ping(ping) => {
-            let hex: String = ping.data.iter().map(|b| format!("{b:02x}")).collect();
-            format!("data={hex}")
-        }
-        Frame::GoAway(goaway) => format!(
-            "last_stream={} error={} debug={:?}",
-            goaway.last_stream_id,
-            goaway.error_code,
-            String::from_utf8_lossy(&goaway.debug_data)
-        ),
-        Frame::WindowUpdate(update) => format!("increment={}", update.increment),
-        Frame::Continuation(continuation) => format!("fragment={}", continuation.fragment.len()),
-        Frame::Unknown(_) => "ignored".to_string(),
-    }
-}
-
-fn setting_name(id: u16) -> String {
-    let name = match id {
-        0x1 => "HEADER_TABLE_SIZE",
-        0x2 => "ENABLE_PUSH",
-        0x3 => "MAX_CONCURRENT_STREAMS",
-        0x4 => "INITIAL_WINDOW_SIZE",
-        0x5 => "MAX_FRAME_SIZE",
-        0x6 => "MAX_HEADER_LIST_SIZE",
-        other => return format!("0x{other:04x}"),
-    };
-    name.to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::ErrorCode;
-    use crate::frame::RstStream;
+    use crate::frame::{FrameType, RstStream};
 
     #[test]
-    fn frame_line_names_type_flags_stream_and_fields() {
+    fn frame_line_names_connection_direction_type_flags_stream_and_fields() {
         let header = FrameHeader {
             length: 4,
             kind: FrameType::RST_STREAM,
@@ -195,12 +75,12 @@ mod tests {
         });
         assert_eq!(
             frame_line(7, Direction::Recv, &header, Some(&frame)),
-            "[conn 7] recv RST_STREAM flags=0x00 stream=3 length=4 error=CANCEL"
+            "[conn 7] recv RST_STREAM flags=- stream=3 length=4 error_code=CANCEL"
         );
     }
 
     #[test]
-    fn flags_are_named_per_frame_type() {
+    fn frame_without_decoded_payload_shows_its_header() {
         let header = FrameHeader {
             length: 0,
             kind: FrameType::HEADERS,
@@ -209,7 +89,7 @@ mod tests {
         };
         assert_eq!(
             frame_line(1, Direction::Send, &header, None),
-            "[conn 1] send HEADERS flags=0x05[END_STREAM|END_HEADERS] stream=1 length=0"
+            "[conn 1] send HEADERS flags=END_STREAM|END_HEADERS stream=1 length=0"
         );
     }
 
