@@ -402,19 +402,24 @@ fn push_fields(out: &mut String, fields: &[Field]) {
 
 /// A block as JSON, exactly `{"headers": [[name, value], …]}` or `{"error": "…"}`.
 pub fn block_json(block: &Block) -> String {
-    let mut out = String::new();
-    match &block.result {
-        Ok(fields) => {
-            out.push_str("{\"headers\": ");
-            push_fields(&mut out, fields);
-        }
-        Err(error) => {
-            out.push_str("{\"error\": ");
-            json::push_str(&mut out, error.to_string().as_bytes());
-        }
-    }
+    let mut out = String::from("{");
+    push_block_result(&mut out, block);
     out.push('}');
     out
+}
+
+/// Appends `"headers": [[name, value], …]` or `"error": "…"`: a block's result as JSON members.
+fn push_block_result(out: &mut String, block: &Block) {
+    match &block.result {
+        Ok(fields) => {
+            out.push_str("\"headers\": ");
+            push_fields(out, fields);
+        }
+        Err(error) => {
+            out.push_str("\"error\": ");
+            json::push_str(out, error.to_string().as_bytes());
+        }
+    }
 }
 
 /// A record as one line of JSON.
@@ -451,16 +456,8 @@ pub fn record_json(record: &Record) -> String {
             }
             out.push('}');
             if let Some(block) = block {
-                match &block.result {
-                    Ok(fields) => {
-                        out.push_str(", \"headers\": ");
-                        push_fields(&mut out, fields);
-                    }
-                    Err(error) => {
-                        out.push_str(", \"error\": ");
-                        json::push_str(&mut out, error.to_string().as_bytes());
-                    }
-                }
+                out.push_str(", ");
+                push_block_result(&mut out, block);
             }
             out.push('}');
         }
