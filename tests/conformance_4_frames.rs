@@ -97,6 +97,20 @@ fn s4_2_data_frame_of_exactly_16384_octets_is_accepted() {
     });
 }
 
+/// RFC 9113 §4.2: "An endpoint MUST NOT send a frame with a length that exceeds the size
+/// defined in SETTINGS_MAX_FRAME_SIZE" — ours is the initial 16,384, and the client refuses any
+/// larger frame. The whole 256 KiB file arrives intact in frames within that size.
+#[test]
+fn s4_2_server_frames_stay_within_our_max_frame_size() {
+    each_transport(|t| {
+        let mut client = t.handshake();
+        let response = must(&mut client, |c| c.request(BIG_PATH), "the large response");
+        assert_eq!(response.status, 200);
+        let expected: Vec<u8> = (0..BIG_LEN).map(|i| (i % 251) as u8).collect();
+        assert!(response.body == expected, "the body differs from big.bin");
+    });
+}
+
 /// The server's SETTINGS_MAX_FRAME_SIZE: the value it announced, else the initial 16,384.
 fn server_max_frame_size(client: &Client) -> usize {
     client

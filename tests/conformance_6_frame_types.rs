@@ -724,6 +724,25 @@ fn s6_9_2_initial_window_size_increase_applies_to_open_streams() {
     });
 }
 
+/// RFC 9113 §6.9.2 and §6.9.1: with SETTINGS_INITIAL_WINDOW_SIZE 0 a response has no window:
+/// its header section comes, no DATA octet does, until a WINDOW_UPDATE of 100 on the stream lets
+/// exactly 100 through.
+#[test]
+fn s6_9_2_initial_window_size_0_holds_back_all_data() {
+    each_transport(|t| {
+        let mut client = t.handshake_with(&[(SettingId::INITIAL_WINDOW_SIZE, 0x0)]);
+        let stream_id = half_closed_remote_stream(&mut client);
+        expect_data_exactly(&mut client, stream_id, 0);
+        let update = raw_frame(0x8, 0x0, stream_id, &100_u32.to_be_bytes());
+        must(
+            &mut client,
+            |c| c.send_raw(&update),
+            "to send WINDOW_UPDATE",
+        );
+        expect_data_exactly(&mut client, stream_id, 100);
+    });
+}
+
 /// RFC 9113 §6.9.2: "A change to SETTINGS_INITIAL_WINDOW_SIZE can cause the available space in a
 /// flow-control window to become negative. A sender MUST track the negative flow-control window
 /// and MUST NOT send new flow-controlled frames until it receives WINDOW_UPDATE frames that cause
