@@ -308,9 +308,8 @@ pub fn closed_stream(client: &mut Client) -> u32 {
 pub const SMALL_WINDOW: [(SettingId, u32); 1] = [(SettingId::INITIAL_WINDOW_SIZE, 1000)];
 
 /// On a connection whose stream window is smaller than the large file (e.g. [`SMALL_WINDOW`]),
-/// requests the large file and reads the response
-/// header section: the server has the whole request ("half-closed (remote)", RFC 9113 §5.1) and
-/// its response stays stalled by the window.
+/// requests the large file and reads the response header section: the server has the whole
+/// request ("half-closed (remote)", RFC 9113 §5.1) and its response stays stalled by the window.
 pub fn half_closed_remote_stream(client: &mut Client) -> u32 {
     let stream_id = client.next_stream_id();
     let fields = client.request_fields("GET", BIG_PATH);
