@@ -7,8 +7,8 @@
 //! at a time with [`Client::read_frame`], or awaited with the `wait_for_*` and `expect_*`
 //! helpers, which skip the frames that do not matter and report, on failure, every frame seen.
 //!
-//! One [`hpack::Encoder`] encodes every header block the client sends and one
-//! [`hpack::Decoder`] decodes every header block it receives, in order, so that both dynamic
+//! One [`crate::hpack::Encoder`] encodes every header block the client sends and one
+//! [`crate::hpack::Decoder`] decodes every header block it receives, in order, so that both dynamic
 //! tables stay in step with the server's (RFC 7541 §2.2).
 //!
 //! ```no_run
