@@ -418,6 +418,56 @@ fn s5_1_window_update_and_rst_stream_on_a_closed_stream_are_ignored() {
     });
 }
 
+/// RFC 9113 §5.1 closed: after sending RST_STREAM "An endpoint MUST minimally process and then
+/// discard any frames it receives in this state. This means updating header compression state for
+/// HEADERS". Stream 1 is reset by the server (a zero WINDOW_UPDATE, §6.9); trailers then sent on
+/// it add `x-dyn: one` to the dynamic table, and the next request, which names the entry by index
+/// 62 only, shows it in the echo. (All blocks are written by hand, the client's encoder unused.)
+#[test]
+fn s5_1_headers_on_a_stream_the_server_reset_still_update_the_dynamic_table() {
+    each_transport(|t| {
+        let mut client = t.handshake();
+        let first = client.next_stream_id();
+        let block = plain_request_block(&client, ECHO_PATH);
+        let mut bytes = raw_frame(0x1, flags::END_HEADERS, first, &block);
+        bytes.extend(window_update(first, 0x0));
+        must(
+            &mut client,
+            |c| c.send_raw(&bytes),
+            "to open and break stream 1",
+        );
+        let rst = must(
+            &mut client,
+            |c| c.wait_for_rst(first, WAIT),
+            "RST_STREAM on stream 1",
+        );
+        assert_eq!(rst.error_code, ErrorCode::PROTOCOL_ERROR);
+        let mut trailer_block = Vec::new();
+        literal_with_indexing(b"x-dyn", b"one", &mut trailer_block);
+        let trailers = raw_frame(
+            0x1,
+            flags::END_STREAM | flags::END_HEADERS,
+            first,
+            &trailer_block,
+        );
+        let second = client.next_stream_id();
+        let mut block = plain_request_block(&client, ECHO_PATH);
+        block.push(0xbe);
+        let mut bytes = trailers;
+        bytes.extend(raw_frame(
+            0x1,
+            flags::END_STREAM | flags::END_HEADERS,
+            second,
+            &block,
+        ));
+        must(&mut client, |c| c.send_raw(&bytes), "to send the blocks");
+        let response = must(&mut client, |c| c.read_response(second, WAIT), "the echo");
+        assert_eq!(response.status, 200);
+        let body = String::from_utf8_lossy(&response.body);
+        assert!(body.contains("[\"x-dyn\",\"one\"]"), "echo: {body}");
+    });
+}
+
 /// RFC 9113 §5.1: "PRIORITY can be sent and received in any stream state", closed included.
 #[test]
 fn s5_1_priority_on_a_closed_stream_is_accepted() {

@@ -13,43 +13,6 @@ mod conformance_support;
 
 use conformance_support::*;
 
-/// An HPACK integer with an `n`-bit prefix and the `first` bits above it (RFC 7541 §5.1).
-fn integer(first: u8, n: u32, value: usize, out: &mut Vec<u8>) {
-    let max = (1_usize << n) - 1;
-    if value < max {
-        out.push(first | value as u8);
-        return;
-    }
-    out.push(first | max as u8);
-    let mut rest = value - max;
-    while rest >= 0x80 {
-        out.push(0x80 | (rest % 0x80) as u8);
-        rest /= 0x80;
-    }
-    out.push(rest as u8);
-}
-
-/// A literal field without indexing, with an indexed name (RFC 7541 §6.2.2) and a raw value.
-fn literal_indexed_name(name_index: usize, value: &[u8], out: &mut Vec<u8>) {
-    integer(0x00, 4, name_index, out);
-    integer(0x00, 7, value.len(), out);
-    out.extend_from_slice(value);
-}
-
-/// A request for `path` that leaves the dynamic table alone: `:method GET` and `:scheme` from the
-/// static table (indices 2 and 6/7), `:authority` and `:path` as literals without indexing.
-fn plain_request_block(client: &Client, path: &str) -> Vec<u8> {
-    let mut block = vec![0x82];
-    block.push(match client.transport() {
-        Transport::Tls => 0x87,
-        Transport::Cleartext => 0x86,
-    });
-    let authority = client.request_fields("GET", path)[2].value.clone();
-    literal_indexed_name(0x1, &authority, &mut block);
-    literal_indexed_name(0x4, path.as_bytes(), &mut block);
-    block
-}
-
 /// A literal field `x-h` without indexing whose value is the Huffman-coded octets `huffman`.
 fn huffman_value_field(huffman: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(&[0x00, 0x03, b'x', b'-', b'h']);
@@ -246,10 +209,7 @@ fn hpack_2_3_2_dynamic_table_entry_is_reused_by_the_next_block() {
     each_transport(|t| {
         let mut client = t.handshake();
         let mut first = plain_request_block(&client, ECHO_PATH);
-        first.extend([0x40, 0x05]);
-        first.extend(b"x-dyn");
-        first.extend([0x03]);
-        first.extend(b"one");
+        literal_with_indexing(b"x-dyn", b"one", &mut first);
         let first_id = send_block(&mut client, &first);
         let response = must(&mut client, |c| c.read_response(first_id, WAIT), "the echo");
         assert_eq!(response.status, 200);

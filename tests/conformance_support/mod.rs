@@ -389,6 +389,55 @@ pub fn send_request(client: &mut Client, fields: &[Field]) -> u32 {
     stream_id
 }
 
+/// An HPACK integer with an `n`-bit prefix and the `first` bits above it (RFC 7541 §5.1).
+pub fn integer(first: u8, n: u32, value: usize, out: &mut Vec<u8>) {
+    let max = (1_usize << n) - 1;
+    if value < max {
+        out.push(first | value as u8);
+        return;
+    }
+    out.push(first | max as u8);
+    let mut rest = value - max;
+    while rest >= 0x80 {
+        out.push(0x80 | (rest % 0x80) as u8);
+        rest /= 0x80;
+    }
+    out.push(rest as u8);
+}
+
+/// A literal field without indexing, with an indexed name (RFC 7541 §6.2.2) and a raw value.
+pub fn literal_indexed_name(name_index: usize, value: &[u8], out: &mut Vec<u8>) {
+    integer(0x00, 4, name_index, out);
+    integer(0x00, 7, value.len(), out);
+    out.extend_from_slice(value);
+}
+
+/// A request header block for `GET path`, written by hand so that it leaves the dynamic table
+/// alone: `:method GET` and `:scheme` from the static table (indices 2 and 6/7), `:authority` and
+/// `:path` as literals without indexing. For tests that write their own blocks while the client's
+/// encoder stays in step with the server's decoder.
+pub fn plain_request_block(client: &Client, path: &str) -> Vec<u8> {
+    let mut block = vec![0x82];
+    block.push(match client.transport() {
+        Transport::Tls => 0x87,
+        Transport::Cleartext => 0x86,
+    });
+    let authority = client.request_fields("GET", path)[2].value.clone();
+    literal_indexed_name(0x1, &authority, &mut block);
+    literal_indexed_name(0x4, path.as_bytes(), &mut block);
+    block
+}
+
+/// A literal field with incremental indexing and a new name (RFC 7541 §6.2.1): the server's
+/// decoder adds it to its dynamic table.
+pub fn literal_with_indexing(name: &[u8], value: &[u8], out: &mut Vec<u8>) {
+    out.push(0x40);
+    integer(0x00, 7, name.len(), out);
+    out.extend_from_slice(name);
+    integer(0x00, 7, value.len(), out);
+    out.extend_from_slice(value);
+}
+
 /// A field from octets.
 pub fn field_bytes(name: &[u8], value: &[u8]) -> Field {
     Field {
