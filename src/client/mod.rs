@@ -374,33 +374,16 @@ impl Client {
         let deadline = Instant::now() + timeout;
         let waiting_for = format!("the response on stream {stream_id}");
         let mut response: Option<Response> = None;
+        // END_STREAM of the HEADERS frame whose block is being completed by CONTINUATION frames.
+        let mut block_ends_stream = false;
         loop {
             let received = self.read_until(deadline, &waiting_for)?;
-            match (received.frame, received.fields) {
-                (Frame::Headers(headers), Some(fields)) if headers.stream_id == stream_id => {
-                    match response.as_mut() {
-                        None => {
-                            let status = status_of(&fields)?;
-                            // RFC 9110 §15.2: 1xx responses are interim; the final one follows.
-                            if !(100..200).contains(&status) {
-                                response = Some(Response {
-                                    status,
-                                    fields,
-                                    body: Vec::new(),
-                                    trailers: Vec::new(),
-                                });
-                            }
-                        }
-                        Some(final_response) => final_response.trailers = fields,
-                    }
-                    if headers.end_stream {
-                        return response.ok_or_else(|| {
-                            ClientError::Protocol(format!(
-                                "stream {stream_id} ended without a final response"
-                            ))
-                        });
-                    }
+            let block = match (received.frame, received.fields) {
+                (Frame::Headers(headers), fields) if headers.stream_id == stream_id => {
+                    block_ends_stream = headers.end_stream;
+                    fields
                 }
+                (Frame::Continuation(c), fields) if c.stream_id == stream_id => fields,
                 (Frame::Data(data), _) if data.stream_id == stream_id => {
                     let Some(final_response) = response.as_mut() else {
                         return Err(ClientError::Protocol(format!(
@@ -412,6 +395,7 @@ impl Client {
                     if data.end_stream {
                         return Ok(final_response.clone());
                     }
+                    None
                 }
                 (Frame::RstStream(rst), _) if rst.stream_id == stream_id => {
                     return Err(ClientError::Reset(rst));
@@ -424,7 +408,32 @@ impl Client {
                 {
                     return Err(ClientError::GoAway(goaway));
                 }
-                _ => {}
+                _ => None,
+            };
+            let Some(fields) = block else {
+                continue;
+            };
+            match response.as_mut() {
+                None => {
+                    let status = status_of(&fields)?;
+                    // RFC 9110 §15.2: 1xx responses are interim; the final one follows.
+                    if !(100..200).contains(&status) {
+                        response = Some(Response {
+                            status,
+                            fields,
+                            body: Vec::new(),
+                            trailers: Vec::new(),
+                        });
+                    }
+                }
+                Some(final_response) => final_response.trailers = fields,
+            }
+            if block_ends_stream {
+                return response.ok_or_else(|| {
+                    ClientError::Protocol(format!(
+                        "stream {stream_id} ended without a final response"
+                    ))
+                });
             }
         }
     }
