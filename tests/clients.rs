@@ -1,0 +1,135 @@
+//! Real HTTP/2 clients against h2lab: nghttp (every frame, PRIORITY for idle streams) and h2load
+//! (many streams on many connections), over TLS and h2c — RFC 9113 §5.1, §5.1.1, §5.3.
+
+mod common;
+
+use common::{have, run, small_site, text, Server};
+
+/// Runs `nghttp -v URL` and checks the exchange: nghttp first sends PRIORITY frames for the idle
+/// streams 3, 5, 7, 9 and 11 (which must not open them, RFC 9113 §5.1), then asks on stream 13.
+fn nghttp_sees_priority_then_a_200_on_stream_13(url: &str) {
+    let out = run("nghttp", &["-v", "-t", "30", url]);
+    let trace = text(&out.stdout);
+    assert!(out.status.success(), "{trace}\n{}", text(&out.stderr));
+    for stream in [3, 5, 7, 9, 11] {
+        assert!(
+            trace.contains(&format!(
+                "send PRIORITY frame <length=5, flags=0x00, stream_id={stream}>"
+            )),
+            "{trace}"
+        );
+    }
+    assert!(trace.contains("send HEADERS frame <length="), "{trace}");
+    assert!(
+        trace.contains("recv (stream_id=13) :status: 200"),
+        "{trace}"
+    );
+    assert!(
+        trace.contains("recv SETTINGS frame <length=0, flags=0x01, stream_id=0>"),
+        "{trace}"
+    );
+    assert!(
+        trace.contains("recv DATA frame <length=14, flags=0x01, stream_id=13>"),
+        "{trace}"
+    );
+    assert!(!trace.contains("recv RST_STREAM"), "{trace}");
+    assert!(!trace.contains("recv GOAWAY"), "{trace}");
+}
+
+#[test]
+fn nghttp_over_tls_gets_the_file_on_stream_13_after_its_priority_frames() {
+    if !have("nghttp") {
+        return;
+    }
+    let root = small_site();
+    let server = Server::start(&[root.path().to_str().unwrap()]);
+    nghttp_sees_priority_then_a_200_on_stream_13(&server.https("/hello.txt"));
+}
+
+#[test]
+fn nghttp_over_h2c_gets_the_file_on_stream_13_after_its_priority_frames() {
+    if !have("nghttp") {
+        return;
+    }
+    let root = small_site();
+    let server = Server::start(&[root.path().to_str().unwrap()]);
+    nghttp_sees_priority_then_a_200_on_stream_13(&server.http("/hello.txt"));
+}
+
+#[test]
+fn nghttp_with_small_windows_downloads_a_file_larger_than_them() {
+    if !have("nghttp") {
+        return;
+    }
+    let root = small_site();
+    let big: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(root.path().join("big.bin"), &big).unwrap();
+    let server = Server::start(&[root.path().to_str().unwrap()]);
+    // -w 16 / -W 16: stream and connection windows of 2^16-1 octets, far below the file.
+    let out = run(
+        "nghttp",
+        &["-w", "16", "-W", "16", &server.https("/big.bin")],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(out.stdout.len(), big.len());
+    assert!(out.stdout == big);
+}
+
+/// Runs h2load and expects every request to succeed.
+fn h2load_all_succeed(url: &str) {
+    let out = run("h2load", &["-n", "2000", "-c", "10", "-m", "20", url]);
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("requests: 2000 total, 2000 started, 2000 done, 2000 succeeded, 0 failed, 0 errored, 0 timeout"),
+        "{report}\n{}",
+        text(&out.stderr)
+    );
+    assert!(report.contains("status codes: 2000 2xx"), "{report}");
+}
+
+#[test]
+fn h2load_over_tls_2000_requests_10_connections_20_streams_each_all_succeed() {
+    if !have("h2load") {
+        return;
+    }
+    let root = small_site();
+    let server = Server::start(&[root.path().to_str().unwrap()]);
+    h2load_all_succeed(&server.https("/hello.txt"));
+}
+
+#[test]
+fn h2load_over_h2c_2000_requests_10_connections_20_streams_each_all_succeed() {
+    if !have("h2load") {
+        return;
+    }
+    let root = small_site();
+    let server = Server::start(&[root.path().to_str().unwrap()]);
+    h2load_all_succeed(&server.http("/hello.txt"));
+}
+
+#[test]
+fn h2load_with_more_streams_than_max_concurrent_streams_still_succeeds() {
+    if !have("h2load") {
+        return;
+    }
+    let root = small_site();
+    let server = Server::start(&[
+        "--max-concurrent-streams",
+        "5",
+        root.path().to_str().unwrap(),
+    ]);
+    let out = run(
+        "h2load",
+        &[
+            "-n",
+            "500",
+            "-c",
+            "2",
+            "-m",
+            "20",
+            &server.http("/hello.txt"),
+        ],
+    );
+    let report = text(&out.stdout);
+    assert!(report.contains("500 succeeded, 0 failed"), "{report}");
+}
