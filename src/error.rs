@@ -189,7 +189,10 @@ mod tests {
     #[test]
     fn known_codes_print_their_registry_names() {
         assert_eq!(ErrorCode::FRAME_SIZE_ERROR.to_string(), "FRAME_SIZE_ERROR");
-        assert_eq!(ErrorCode::HTTP_1_1_REQUIRED.to_string(), "HTTP_1_1_REQUIRED");
+        assert_eq!(
+            ErrorCode::HTTP_1_1_REQUIRED.to_string(),
+            "HTTP_1_1_REQUIRED"
+        );
     }
 
     #[test]

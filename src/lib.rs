@@ -15,11 +15,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod app;
+pub mod connection;
 pub mod error;
 pub mod frame;
 pub mod hpack;
 pub mod http;
-pub mod connection;
-pub mod app;
 pub mod server;
 pub mod trace;

@@ -1,4 +1,15 @@
 //! CONTINUATION frame — RFC 9113 §6.10
+//!
+//! ```text
+//! +---------------------------------------------------------------+
+//! |                   Field Block Fragment (*)                  ...
+//! +---------------------------------------------------------------+
+//! ```
+//! Flags: END_HEADERS (0x04). Whether a CONTINUATION may come at all (right after a HEADERS,
+//! PUSH_PROMISE or CONTINUATION without END_HEADERS, on the same stream) is the connection's check.
+
+use super::{connection_error, flag_if, flags, write_header, FrameHeader, FrameType};
+use crate::error::{ErrorCode, ProtocolError};
 
 /// CONTINUATION carries the rest of a field block begun by HEADERS or PUSH_PROMISE.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,4 +20,69 @@ pub struct Continuation {
     pub fragment: Vec<u8>,
     /// END_HEADERS flag.
     pub end_headers: bool,
+}
+
+impl Continuation {
+    /// Decodes a CONTINUATION payload.
+    pub fn decode(header: &FrameHeader, payload: &[u8]) -> Result<Continuation, ProtocolError> {
+        // RFC 9113 §6.10: "If a CONTINUATION frame is received with a Stream Identifier field of
+        // 0x00, the recipient MUST respond with a connection error (Section 5.4.1) of type
+        // PROTOCOL_ERROR."
+        if header.stream_id == 0x0 {
+            return Err(connection_error(
+                ErrorCode::PROTOCOL_ERROR,
+                "CONTINUATION frame on stream 0",
+            ));
+        }
+        Ok(Continuation {
+            stream_id: header.stream_id,
+            fragment: payload.to_vec(),
+            end_headers: header.flags & flags::END_HEADERS != 0,
+        })
+    }
+
+    /// Writes the frame.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        let flags = flag_if(self.end_headers, flags::END_HEADERS);
+        write_header(
+            out,
+            FrameType::CONTINUATION,
+            flags,
+            self.stream_id,
+            self.fragment.len(),
+        );
+        out.extend_from_slice(&self.fragment);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{assert_connection_error, assert_round_trip};
+    use super::*;
+    use crate::frame::Frame;
+
+    #[test]
+    fn continuation_round_trips_as_exact_bytes() {
+        let frame = Continuation {
+            stream_id: 0x1,
+            fragment: vec![0x82, 0x84, 0x87],
+            end_headers: true,
+        };
+        assert_round_trip("000003 09 04 00000001 828487", Frame::Continuation(frame));
+    }
+
+    #[test]
+    fn empty_continuation_without_end_headers_round_trips() {
+        let frame = Continuation {
+            stream_id: 0x3,
+            fragment: Vec::new(),
+            end_headers: false,
+        };
+        assert_round_trip("000000 09 00 00000003", Frame::Continuation(frame));
+    }
+
+    #[test]
+    fn continuation_on_stream_zero_is_connection_protocol_error() {
+        assert_connection_error("000001 09 04 00000000 82", ErrorCode::PROTOCOL_ERROR);
+    }
 }

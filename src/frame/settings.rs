@@ -1,6 +1,29 @@
 //! SETTINGS frame — RFC 9113 §6.5
+//!
+//! ```text
+//! +-------------------------------+
+//! |       Identifier (16)         |
+//! +-------------------------------+-------------------------------+
+//! |                        Value (32)                             |
+//! +---------------------------------------------------------------+
+//! ```
+//! The payload is zero or more such settings. Flags: ACK (0x01). Always on stream 0.
+
+use super::{
+    connection_error, flag_if, flags, write_header, FrameHeader, FrameType, DEFAULT_MAX_FRAME_SIZE,
+    MAX_MAX_FRAME_SIZE,
+};
+use crate::error::{ErrorCode, ProtocolError};
+
+/// Octets of one setting: a 16-bit identifier and a 32-bit value.
+const SETTING_LEN: usize = 6;
+
+/// The largest flow-control window, 2^31-1 (RFC 9113 §6.9.1).
+const MAX_WINDOW_SIZE: u32 = 0x7fff_ffff;
 
 /// A setting identifier (§6.5.2). The set stays open: unknown identifiers MUST be ignored.
+///
+/// Named constants rather than an enum, so that an unknown identifier is still a `SettingId`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SettingId(pub u16);
 
@@ -26,4 +49,222 @@ pub struct Settings {
     pub ack: bool,
     /// The parameters in the order received, unknown identifiers included.
     pub params: Vec<(SettingId, u32)>,
+}
+
+impl Settings {
+    /// Decodes a SETTINGS payload and checks each known value's range (§6.5.2). Unknown
+    /// identifiers are kept in `params` for a trace to show; the connection ignores them.
+    pub fn decode(header: &FrameHeader, payload: &[u8]) -> Result<Settings, ProtocolError> {
+        // RFC 9113 §6.5: "If an endpoint receives a SETTINGS frame whose Stream Identifier field is
+        // anything other than 0x00, the endpoint MUST respond with a connection error
+        // (Section 5.4.1) of type PROTOCOL_ERROR."
+        if header.stream_id != 0x0 {
+            return Err(connection_error(
+                ErrorCode::PROTOCOL_ERROR,
+                format!("SETTINGS frame on stream {}", header.stream_id),
+            ));
+        }
+        let ack = header.flags & flags::ACK != 0;
+        // RFC 9113 §6.5: "Receipt of a SETTINGS frame with the ACK flag set and a length field value
+        // other than 0 MUST be treated as a connection error (Section 5.4.1) of type
+        // FRAME_SIZE_ERROR."
+        if ack && !payload.is_empty() {
+            return Err(connection_error(
+                ErrorCode::FRAME_SIZE_ERROR,
+                format!("SETTINGS ACK with {} octets of payload", payload.len()),
+            ));
+        }
+        // RFC 9113 §6.5: "A SETTINGS frame with a length other than a multiple of 6 octets MUST be
+        // treated as a connection error (Section 5.4.1) of type FRAME_SIZE_ERROR."
+        let (settings, rest) = payload.as_chunks::<SETTING_LEN>();
+        if !rest.is_empty() {
+            return Err(connection_error(
+                ErrorCode::FRAME_SIZE_ERROR,
+                format!(
+                    "SETTINGS frame of {} octets, not a multiple of 6",
+                    payload.len()
+                ),
+            ));
+        }
+        let mut params = Vec::with_capacity(settings.len());
+        for [i0, i1, v0, v1, v2, v3] in settings {
+            let id = SettingId(u16::from_be_bytes([*i0, *i1]));
+            let value = u32::from_be_bytes([*v0, *v1, *v2, *v3]);
+            check_range(id, value)?;
+            params.push((id, value));
+        }
+        Ok(Settings { ack, params })
+    }
+
+    /// Writes the frame.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        let length = self.params.len() * SETTING_LEN;
+        write_header(
+            out,
+            FrameType::SETTINGS,
+            flag_if(self.ack, flags::ACK),
+            0x0,
+            length,
+        );
+        for (id, value) in &self.params {
+            out.extend_from_slice(&id.0.to_be_bytes());
+            out.extend_from_slice(&value.to_be_bytes());
+        }
+    }
+}
+
+/// Checks a value against the range §6.5.2 gives its setting; other settings take any value.
+fn check_range(id: SettingId, value: u32) -> Result<(), ProtocolError> {
+    match id {
+        // RFC 9113 §6.5.2: "Any value other than 0 or 1 MUST be treated as a connection error
+        // (Section 5.4.1) of type PROTOCOL_ERROR."
+        SettingId::ENABLE_PUSH if value > 0x1 => Err(connection_error(
+            ErrorCode::PROTOCOL_ERROR,
+            format!("SETTINGS_ENABLE_PUSH of {value}, not 0 or 1"),
+        )),
+        // RFC 9113 §6.5.2: "Values above the maximum flow-control window size of 2^31-1 MUST be
+        // treated as a connection error (Section 5.4.1) of type FLOW_CONTROL_ERROR."
+        SettingId::INITIAL_WINDOW_SIZE if value > MAX_WINDOW_SIZE => Err(connection_error(
+            ErrorCode::FLOW_CONTROL_ERROR,
+            format!("SETTINGS_INITIAL_WINDOW_SIZE of {value}, above 2^31-1"),
+        )),
+        // RFC 9113 §6.5.2: "Values outside this range MUST be treated as a connection error
+        // (Section 5.4.1) of type PROTOCOL_ERROR." (the range is 2^14..=2^24-1)
+        SettingId::MAX_FRAME_SIZE
+            if !(DEFAULT_MAX_FRAME_SIZE..=MAX_MAX_FRAME_SIZE).contains(&value) =>
+        {
+            Err(connection_error(
+                ErrorCode::PROTOCOL_ERROR,
+                format!("SETTINGS_MAX_FRAME_SIZE of {value}, outside 16384..=16777215"),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{assert_connection_error, assert_round_trip, decode_hex};
+    use super::*;
+    use crate::frame::Frame;
+
+    #[test]
+    fn settings_round_trip_as_exact_bytes() {
+        let frame = Settings {
+            ack: false,
+            params: vec![
+                (SettingId::MAX_CONCURRENT_STREAMS, 0x64),
+                (SettingId::INITIAL_WINDOW_SIZE, 0xffff),
+            ],
+        };
+        assert_round_trip(
+            "00000c 04 00 00000000 0003 00000064 0004 0000ffff",
+            Frame::Settings(frame),
+        );
+    }
+
+    #[test]
+    fn empty_settings_and_settings_ack_round_trip() {
+        let empty = Settings {
+            ack: false,
+            params: Vec::new(),
+        };
+        assert_round_trip("000000 04 00 00000000", Frame::Settings(empty));
+        let ack = Settings {
+            ack: true,
+            params: Vec::new(),
+        };
+        assert_round_trip("000000 04 01 00000000", Frame::Settings(ack));
+    }
+
+    #[test]
+    fn unknown_setting_is_kept_in_order() {
+        let frame = Settings {
+            ack: false,
+            params: vec![
+                (SettingId(0xff), 0xffff_ffff),
+                (SettingId::HEADER_TABLE_SIZE, 0x0),
+            ],
+        };
+        assert_round_trip(
+            "00000c 04 00 00000000 00ff ffffffff 0001 00000000",
+            Frame::Settings(frame),
+        );
+    }
+
+    #[test]
+    fn settings_without_range_take_any_value() {
+        let text = "000012 04 00 00000000 0001 ffffffff 0003 ffffffff 0006 ffffffff";
+        assert!(decode_hex(text).is_ok());
+    }
+
+    #[test]
+    fn settings_on_a_stream_is_connection_protocol_error() {
+        assert_connection_error("000000 04 00 00000001", ErrorCode::PROTOCOL_ERROR);
+    }
+
+    #[test]
+    fn settings_ack_with_payload_is_connection_frame_size_error() {
+        assert_connection_error(
+            "000006 04 01 00000000 0003 00000064",
+            ErrorCode::FRAME_SIZE_ERROR,
+        );
+    }
+
+    #[test]
+    fn settings_length_not_a_multiple_of_6_is_connection_frame_size_error() {
+        assert_connection_error(
+            "000005 04 00 00000000 0003000000",
+            ErrorCode::FRAME_SIZE_ERROR,
+        );
+        assert_connection_error(
+            "000007 04 00 00000000 0003 00000064 00",
+            ErrorCode::FRAME_SIZE_ERROR,
+        );
+    }
+
+    #[test]
+    fn enable_push_0_and_1_are_valid() {
+        assert!(decode_hex("000006 04 00 00000000 0002 00000000").is_ok());
+        assert!(decode_hex("000006 04 00 00000000 0002 00000001").is_ok());
+    }
+
+    #[test]
+    fn enable_push_other_than_0_or_1_is_connection_protocol_error() {
+        assert_connection_error(
+            "000006 04 00 00000000 0002 00000002",
+            ErrorCode::PROTOCOL_ERROR,
+        );
+    }
+
+    #[test]
+    fn initial_window_size_of_2_pow_31_minus_1_is_valid() {
+        assert!(decode_hex("000006 04 00 00000000 0004 7fffffff").is_ok());
+    }
+
+    #[test]
+    fn initial_window_size_above_2_pow_31_minus_1_is_connection_flow_control_error() {
+        assert_connection_error(
+            "000006 04 00 00000000 0004 80000000",
+            ErrorCode::FLOW_CONTROL_ERROR,
+        );
+    }
+
+    #[test]
+    fn max_frame_size_at_both_ends_of_its_range_is_valid() {
+        assert!(decode_hex("000006 04 00 00000000 0005 00004000").is_ok());
+        assert!(decode_hex("000006 04 00 00000000 0005 00ffffff").is_ok());
+    }
+
+    #[test]
+    fn max_frame_size_outside_its_range_is_connection_protocol_error() {
+        assert_connection_error(
+            "000006 04 00 00000000 0005 00003fff",
+            ErrorCode::PROTOCOL_ERROR,
+        );
+        assert_connection_error(
+            "000006 04 00 00000000 0005 01000000",
+            ErrorCode::PROTOCOL_ERROR,
+        );
+    }
 }
