@@ -32,7 +32,8 @@ Options:
       --header-table-size N       SETTINGS_HEADER_TABLE_SIZE [default: 4096]
       --max-header-list-size N    SETTINGS_MAX_HEADER_LIST_SIZE [default: 65536]
       --max-connections N         connections served at once; more are closed [default: 256]
-      --idle-timeout SECS         close a connection without open streams after SECS [default: 60]
+      --idle-timeout SECS         close a connection after SECS without open streams, or
+                                  without progress on them [default: 60]
   -v, --verbose                   log every frame sent and received (same as RUST_LOG=h2lab=debug)
   -h, --help                      print this help
   -V, --version                   print the version
@@ -286,7 +287,7 @@ mod tests {
             Ok(Command::Serve { verbose: true, .. })
         ));
         assert!(matches!(parse_line("-h"), Ok(Command::Help)));
-        assert!(matches!(parse_line("--port 1 --help"), Err(_)));
+        assert_eq!(error("--port 1 --help"), "--port: unknown option");
         assert!(matches!(parse_line(". --help"), Ok(Command::Help)));
         assert!(matches!(parse_line("-V"), Ok(Command::Version)));
         assert!(matches!(parse_line("--version"), Ok(Command::Version)));

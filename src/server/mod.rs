@@ -53,7 +53,8 @@ pub struct Config {
     pub settings: LocalSettings,
     /// Connections served at once; one more is closed at once.
     pub max_connections: usize,
-    /// A connection without an open stream for this long gets GOAWAY(NO_ERROR) and is closed.
+    /// A connection without an open stream (or without progress on its streams) for this long
+    /// gets GOAWAY(NO_ERROR) and is closed.
     pub idle_timeout: Duration,
 }
 
@@ -234,7 +235,7 @@ fn serve(id: u64, tcp: TcpStream, shared: &Shared) -> io::Result<String> {
         Some(Opening::Http1) => {
             let mut tcp = tcp;
             http1::answer(&mut tcp, local, false)?;
-            tcp.close();
+            session::close(&mut tcp);
             Ok("HTTP/1.1 in cleartext: answered 505".to_string())
         }
         Some(Opening::H2c) => {
@@ -253,7 +254,7 @@ fn serve(id: u64, tcp: TcpStream, shared: &Shared) -> io::Result<String> {
                 return h2(id, &mut tls, shared);
             }
             http1::answer(&mut tls, local, true)?;
-            tls.close();
+            session::close(&mut tls);
             Ok("HTTP/1.1 over TLS (no ALPN h2): answered 505".to_string())
         }
     }
@@ -262,7 +263,7 @@ fn serve(id: u64, tcp: TcpStream, shared: &Shared) -> io::Result<String> {
 /// Runs HTTP/2 on an established transport.
 fn h2<T: Transport>(id: u64, io: &mut T, shared: &Shared) -> io::Result<String> {
     let mut conn = Connection::new(id, shared.settings, Arc::clone(&shared.handler));
-    let end = session::run(io, &mut conn, shared.idle_timeout)?;
+    let end = session::run(id, io, &mut conn, shared.idle_timeout)?;
     Ok(format!("{end:?}"))
 }
 

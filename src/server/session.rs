@@ -72,15 +72,16 @@ pub enum End {
     PeerClosed,
 }
 
-/// Runs `conn` on `io` until the connection closes. An I/O error ends this connection only.
+/// Runs connection `id` on `io` until it closes. An I/O error ends this connection only.
 pub fn run<T: Transport>(
+    id: u64,
     io: &mut T,
     conn: &mut Connection,
     idle_timeout: Duration,
 ) -> io::Result<End> {
     let mut input = vec![0u8; 64 * 1024];
     let mut output = Vec::with_capacity(SLICE + 32 * 1024);
-    let mut timers = Timers::new(idle_timeout);
+    let mut timers = Timers::new(id, idle_timeout);
     let end = loop {
         timers.check(conn);
         if conn.wants_write() {
@@ -115,7 +116,7 @@ pub fn run<T: Transport>(
         }
     };
     if end == End::Closed {
-        linger(io);
+        close(io);
     }
     Ok(end)
 }
@@ -123,7 +124,7 @@ pub fn run<T: Transport>(
 fn receive(conn: &mut Connection, input: &[u8], timers: &mut Timers) {
     if let Err(e) = conn.receive(input) {
         // The connection has queued its GOAWAY; the loop writes it and ends.
-        log::info!("{e}");
+        log::info!("connection {}: {e}", timers.id);
     }
     timers.moved(conn.has_open_streams());
 }
@@ -146,8 +147,8 @@ fn is_timeout(e: &io::Error) -> bool {
 }
 
 /// Closes our side, then reads (and drops) what the peer still sends, briefly: closing a socket
-/// with unread input makes the kernel send a reset, which can destroy our GOAWAY in flight.
-fn linger<T: Transport>(io: &mut T) {
+/// with unread input makes the kernel send a reset, which can destroy our last octets in flight.
+pub fn close<T: Transport>(io: &mut T) {
     io.close();
     let deadline = Instant::now() + LINGER;
     let mut tcp = io.tcp();
@@ -165,6 +166,8 @@ fn linger<T: Transport>(io: &mut T) {
 
 /// The two deadlines of a connection.
 struct Timers {
+    /// The connection's id, for the log.
+    id: u64,
     started: Instant,
     idle_timeout: Duration,
     /// Since when nothing has happened on an open stream.
@@ -174,9 +177,10 @@ struct Timers {
 }
 
 impl Timers {
-    fn new(idle_timeout: Duration) -> Timers {
+    fn new(id: u64, idle_timeout: Duration) -> Timers {
         let now = Instant::now();
         Timers {
+            id,
             started: now,
             idle_timeout,
             idle_since: now,
@@ -200,7 +204,10 @@ impl Timers {
         // within a reasonable amount of time, it MAY issue a connection error of type
         // SETTINGS_TIMEOUT."
         if conn.awaiting_settings_ack() && now.duration_since(self.started) >= SETTINGS_TIMEOUT {
-            log::info!("our SETTINGS went unacknowledged for {SETTINGS_TIMEOUT:?}");
+            log::info!(
+                "connection {}: our SETTINGS went unacknowledged for {SETTINGS_TIMEOUT:?}",
+                self.id
+            );
             conn.go_away(ErrorCode::SETTINGS_TIMEOUT, "SETTINGS not acknowledged");
             self.fired = true;
             return;
@@ -208,7 +215,7 @@ impl Timers {
         // RFC 9113 §9.1: "Servers are encouraged to maintain open connections for as long as
         // possible but are permitted to terminate idle connections if necessary."
         if now.duration_since(self.idle_since) >= self.idle_timeout {
-            log::debug!("idle for {:?}: closing", self.idle_timeout);
+            log::debug!("connection {}: idle for {:?}", self.id, self.idle_timeout);
             conn.go_away(ErrorCode::NO_ERROR, "idle");
             self.fired = true;
         }
