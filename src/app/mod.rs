@@ -1,1 +1,219 @@
-//! The application: static files from a root folder and the `/_h2lab/` built-ins.
+//! The application: static files from a root folder and the `/_h2lab/` built-ins — RFC 9110.
+//!
+//! [`App`] is the [`Handler`] the server runs. It picks an exchange by path:
+//! - `/_h2lab/echo` (`echo.rs`): the request as the server decoded it, as JSON;
+//! - any other `/_h2lab/` path: 404, so that no file in the root can hide a built-in;
+//! - everything else (`files.rs`): a file or folder listing from the root.
+//!
+//! Whatever the exchange, `Finishing` completes the response the same way: `content-length`,
+//! `date` and `server` on every response, and for HEAD the headers of GET without the body.
+
+use std::io;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use crate::http::{Body, Exchange, Handler, Request, Response};
+
+mod echo;
+mod files;
+pub mod httpdate;
+pub mod json;
+pub mod mime;
+mod path;
+pub mod sha256;
+
+/// Where the built-in paths live; no file under the root is served from here.
+const BUILTIN_PREFIX: &str = "/_h2lab/";
+
+/// The application: serves the folder `root` and the `/_h2lab/` built-ins.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// Canonical (absolute, no symbolic links): the fence every file must stay within.
+    root: PathBuf,
+}
+
+impl App {
+    /// An application serving `root`, which must be a folder.
+    ///
+    /// The root is canonicalized once here, so that a file's canonical path can be checked against it.
+    pub fn new(root: PathBuf) -> io::Result<App> {
+        let root = root.canonicalize()?;
+        if !root.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{} is not a folder", root.display()),
+            ));
+        }
+        Ok(App { root })
+    }
+}
+
+impl Handler for App {
+    fn start(&self, request: Request) -> Box<dyn Exchange> {
+        let head = request.method == "HEAD";
+        let path = request.path.split('?').next().unwrap_or_default();
+        let inner: Box<dyn Exchange> = if path == echo::PATH {
+            Box::new(echo::Echo::new(request))
+        } else if path.starts_with(BUILTIN_PREFIX) {
+            Box::new(Ready(text(404, "no such built-in path")))
+        } else {
+            Box::new(files::StaticFile::new(self.root.clone(), request))
+        };
+        Box::new(Finishing { head, inner })
+    }
+}
+
+/// Wraps every exchange to add the fields that every response carries.
+struct Finishing {
+    head: bool,
+    inner: Box<dyn Exchange>,
+}
+
+impl Exchange for Finishing {
+    fn body(&mut self, chunk: &[u8]) {
+        self.inner.body(chunk);
+    }
+
+    fn finish(self: Box<Self>, trailers: &[(String, String)]) -> Response {
+        let response = self.inner.finish(trailers);
+        complete(response, self.head, SystemTime::now())
+    }
+}
+
+/// Adds `content-length` (unless the exchange set it, as a 304 does), `date` and `server`; for HEAD,
+/// drops the body after its length has been recorded.
+///
+/// RFC 9110 §9.3.2: "The server SHOULD send the same header fields in response to a HEAD request as
+/// it would have sent if the request method had been GET."
+fn complete(mut response: Response, head: bool, now: SystemTime) -> Response {
+    if !response.headers.iter().any(|(n, _)| n == "content-length") {
+        let len = response.body.len();
+        response
+            .headers
+            .push(("content-length".to_string(), len.to_string()));
+    }
+    // RFC 9110 §6.6.1: "An origin server with a clock ... MUST generate a Date header field" (for
+    // 2xx, 3xx and 4xx responses; it may for the rest, and h2lab always does).
+    response.headers.push((
+        "date".to_string(),
+        httpdate::format(httpdate::unix_seconds(now)),
+    ));
+    response.headers.push((
+        "server".to_string(),
+        concat!("h2lab/", env!("CARGO_PKG_VERSION")).to_string(),
+    ));
+    if head {
+        response.body = Body::Empty;
+    }
+    response
+}
+
+/// An exchange whose response was known from the header block alone; the request body is ignored.
+struct Ready(Response);
+
+impl Exchange for Ready {
+    fn body(&mut self, _chunk: &[u8]) {}
+
+    fn finish(self: Box<Self>, _trailers: &[(String, String)]) -> Response {
+        self.0
+    }
+}
+
+/// A response with a short plain-text body: `message` and a line feed.
+fn text(status: u16, message: &str) -> Response {
+    Response {
+        status,
+        headers: vec![("content-type".to_string(), mime::TEXT.to_string())],
+        body: Body::Bytes(format!("{message}\n").into_bytes()),
+    }
+}
+
+#[cfg(test)]
+mod testutil;
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::{exchange, get, TempDir};
+    use super::*;
+
+    #[test]
+    fn every_response_carries_length_date_and_server() {
+        let dir = TempDir::new();
+        let app = App::new(dir.path().to_path_buf()).unwrap();
+        for path in ["/", "/missing", "/_h2lab/echo", "/_h2lab/nothing"] {
+            let answer = get(&app, path);
+            assert_eq!(
+                answer.header("content-length"),
+                Some(answer.body.len().to_string().as_str()),
+                "{path}"
+            );
+            let date = answer.header("date").unwrap();
+            assert!(httpdate::parse(date).is_some(), "{path}: {date}");
+            assert_eq!(
+                answer.header("server"),
+                Some(concat!("h2lab/", env!("CARGO_PKG_VERSION")))
+            );
+        }
+    }
+
+    #[test]
+    fn date_is_now_as_imf_fixdate() {
+        let now = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(784_111_777);
+        let response = complete(text(200, "x"), false, now);
+        assert_eq!(
+            response.headers,
+            vec![
+                (
+                    "content-type".to_string(),
+                    "text/plain; charset=utf-8".to_string()
+                ),
+                ("content-length".to_string(), "2".to_string()),
+                (
+                    "date".to_string(),
+                    "Sun, 06 Nov 1994 08:49:37 GMT".to_string()
+                ),
+                (
+                    "server".to_string(),
+                    format!("h2lab/{}", env!("CARGO_PKG_VERSION"))
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn head_keeps_get_length_but_has_no_body() {
+        let response = complete(text(404, "gone"), true, SystemTime::now());
+        assert!(matches!(response.body, Body::Empty));
+        assert!(response
+            .headers
+            .contains(&("content-length".to_string(), "5".to_string())));
+    }
+
+    #[test]
+    fn unknown_builtin_is_404_even_if_a_file_has_that_name() {
+        let dir = TempDir::new();
+        dir.write("_h2lab/secret.txt", b"shadow");
+        let app = App::new(dir.path().to_path_buf()).unwrap();
+        let answer = get(&app, "/_h2lab/secret.txt");
+        assert_eq!(answer.status, 404);
+        assert_eq!(answer.body, b"no such built-in path\n");
+    }
+
+    #[test]
+    fn root_must_be_an_existing_folder() {
+        let dir = TempDir::new();
+        dir.write("file.txt", b"x");
+        assert!(App::new(dir.path().join("file.txt")).is_err());
+        assert!(App::new(dir.path().join("missing")).is_err());
+    }
+
+    #[test]
+    fn request_body_is_ignored_by_static_files() {
+        let dir = TempDir::new();
+        dir.write("a.txt", b"hello");
+        let app = App::new(dir.path().to_path_buf()).unwrap();
+        let answer = exchange(&app, "GET", "/a.txt", &[], &[b"ignored"]);
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.body, b"hello");
+    }
+}

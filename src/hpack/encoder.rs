@@ -1,0 +1,354 @@
+//! Header block encoding — RFC 7541 §2.3, §4, §6 and §7.1
+//!
+//! The choices an encoder makes are its own; the RFC only fixes what each representation means.
+//! This one, field by field:
+//!
+//! 1. A sensitive field (§7.1.3) is a literal *never indexed*, whatever the tables hold:
+//!    `authorization`, `proxy-authorization`, and `cookie` values shorter than 20 octets
+//!    (short cookies are easy to guess, one compression probe at a time).
+//! 2. A field that a table holds exactly is sent as its index (§6.1), static table first.
+//! 3. A field that is rarely repeated (`content-length`, `etag`, `last-modified`, and `:path`
+//!    values longer than 32 octets), or larger than the whole table, is a literal *without
+//!    indexing* (§6.2.2): storing it would only push out entries that do get reused.
+//! 4. Everything else is a literal *with incremental indexing* (§6.2.1).
+//!
+//! A literal takes its name from a table when it can (lowest static index first, then the newest
+//! dynamic entry), and a string is Huffman-coded unless that makes it longer (§5.2).
+
+use super::table::DynamicTable;
+use super::{integer, static_table, string, Field, Indexing};
+
+/// The largest dynamic table this encoder uses, whatever the peer allows: 4096 octets, the
+/// default of SETTINGS_HEADER_TABLE_SIZE, is plenty for the fields a server sends.
+const MAX_TABLE_SIZE: usize = 0x1000;
+
+/// Cookies shorter than this are never indexed (RFC 7541 §7.1.3).
+const SHORT_COOKIE: usize = 20;
+
+/// `:path` values longer than this are not indexed.
+const LONG_PATH: usize = 0x20;
+
+/// Encodes the header blocks that we send on one connection, keeping a dynamic table that the
+/// peer's decoder mirrors.
+#[derive(Debug, Clone)]
+pub struct Encoder {
+    table: DynamicTable,
+    /// The maximum size to announce at the start of the next block, if it changed.
+    pending_size: Option<usize>,
+    /// The smallest maximum size set since the last block (§4.2).
+    smallest_pending: Option<usize>,
+    /// Whether strings may be Huffman-coded.
+    huffman: bool,
+}
+
+impl Default for Encoder {
+    fn default() -> Self {
+        Encoder::new()
+    }
+}
+
+impl Encoder {
+    /// An encoder for a new connection: empty dynamic table of 4096 octets, Huffman coding on.
+    pub fn new() -> Encoder {
+        Encoder::with_table_size(MAX_TABLE_SIZE)
+    }
+
+    /// An encoder whose table has maximum size `size` from the start, without a size update: for
+    /// contexts that agreed on a size out of band, such as the RFC 7541 Appendix C examples (256).
+    /// HTTP/2 connections start at 4096: use [`Encoder::new`].
+    pub fn with_table_size(size: usize) -> Encoder {
+        Encoder {
+            table: DynamicTable::new(size),
+            pending_size: None,
+            smallest_pending: None,
+            huffman: true,
+        }
+    }
+
+    /// Takes the peer's SETTINGS_HEADER_TABLE_SIZE: the table will use min(`size`, 4096), announced
+    /// by a dynamic table size update at the start of the next block (§4.2, §6.3).
+    pub fn set_max_table_size(&mut self, size: usize) {
+        let size = size.min(MAX_TABLE_SIZE);
+        self.pending_size = Some(size);
+        self.smallest_pending = Some(self.smallest_pending.map_or(size, |s| s.min(size)));
+    }
+
+    /// Turns Huffman coding of strings on (the default) or off. Off, every string is sent as raw
+    /// octets, as in the RFC 7541 C.3 and C.5 examples.
+    pub fn set_huffman(&mut self, enabled: bool) {
+        self.huffman = enabled;
+    }
+
+    /// The dynamic table's current size (§4.1).
+    pub fn table_size(&self) -> usize {
+        self.table.size()
+    }
+
+    /// The dynamic table's entries, index 62 first.
+    pub fn table_entries(&self) -> impl Iterator<Item = &Field> {
+        self.table.entries()
+    }
+
+    /// Appends the header block for `fields`, in order, to `out`.
+    pub fn encode(&mut self, fields: &[Field], out: &mut Vec<u8>) {
+        self.size_updates(out);
+        for field in fields {
+            self.field(field, out);
+        }
+    }
+
+    /// Announces a changed maximum size. RFC 7541 §4.2: "This dynamic table size update MUST occur
+    /// at the beginning of the first header block following the change to the dynamic table size.
+    /// ... the smallest maximum table size that occurs in that interval MUST be signaled in a
+    /// dynamic table size update."
+    fn size_updates(&mut self, out: &mut Vec<u8>) {
+        let (Some(size), Some(smallest)) = (self.pending_size.take(), self.smallest_pending.take())
+        else {
+            return;
+        };
+        if smallest < size {
+            integer::encode(smallest, 5, 0x20, out);
+            self.table.set_max_size(smallest, &mut |_| {});
+        } else if size == self.table.max_size() {
+            return;
+        }
+        integer::encode(size, 5, 0x20, out);
+        self.table.set_max_size(size, &mut |_| {});
+    }
+
+    /// One field, as the module documentation describes.
+    fn field(&mut self, field: &Field, out: &mut Vec<u8>) {
+        let sensitive = is_sensitive(field);
+        if !sensitive {
+            if let Some((index, true)) = static_table::find(&field.name, &field.value) {
+                integer::encode(index, 7, 0x80, out);
+                return;
+            }
+            if let Some((position, true)) = self.table.find(&field.name, &field.value) {
+                integer::encode(static_table::LEN + 1 + position, 7, 0x80, out);
+                return;
+            }
+        }
+        let indexing = if sensitive {
+            Indexing::NeverIndexed
+        } else if worth_indexing(field) && field.size() <= self.table.max_size() {
+            Indexing::Incremental
+        } else {
+            Indexing::WithoutIndexing
+        };
+        self.literal(field, indexing, out);
+    }
+
+    /// One field as a literal of the given kind (§6.2), its name taken from a table when one has
+    /// it; with incremental indexing, the field is then added to our table as the peer will.
+    pub(super) fn literal(&mut self, field: &Field, indexing: Indexing, out: &mut Vec<u8>) {
+        let name_index = static_table::find(&field.name, &field.value)
+            .map(|(index, _)| index)
+            .or_else(|| {
+                self.table
+                    .find(&field.name, &field.value)
+                    .map(|(position, _)| static_table::LEN + 1 + position)
+            })
+            .unwrap_or(0);
+        match indexing {
+            Indexing::Incremental => integer::encode(name_index, 6, 0x40, out),
+            Indexing::WithoutIndexing => integer::encode(name_index, 4, 0x00, out),
+            Indexing::NeverIndexed => integer::encode(name_index, 4, 0x10, out),
+        }
+        if name_index == 0 {
+            string::encode(&field.name, self.huffman, out);
+        }
+        string::encode(&field.value, self.huffman, out);
+        if indexing == Indexing::Incremental {
+            self.table.insert(field.clone(), &mut |_| {});
+        }
+    }
+}
+
+/// Fields whose value must not be put in any table (RFC 7541 §7.1.3).
+fn is_sensitive(field: &Field) -> bool {
+    match &field.name[..] {
+        b"authorization" | b"proxy-authorization" => true,
+        b"cookie" => field.value.len() < SHORT_COOKIE,
+        _ => false,
+    }
+}
+
+/// Whether a field is likely to be sent again with the same value on this connection.
+fn worth_indexing(field: &Field) -> bool {
+    match &field.name[..] {
+        b"content-length" | b"etag" | b"last-modified" => false,
+        b":path" => field.value.len() <= LONG_PATH,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Decoder;
+    use super::*;
+    use proptest::prelude::*;
+
+    fn encode(encoder: &mut Encoder, fields: &[Field]) -> Vec<u8> {
+        let mut out = Vec::new();
+        encoder.encode(fields, &mut out);
+        out
+    }
+
+    fn plain() -> Encoder {
+        let mut encoder = Encoder::new();
+        encoder.set_huffman(false);
+        encoder
+    }
+
+    #[test]
+    fn authorization_is_never_indexed_with_the_static_name() {
+        let mut encoder = plain();
+        let field = Field::new("authorization", "Basic YQ==");
+        let expected = b"\x1f\x08\x0aBasic YQ==";
+        assert_eq!(encode(&mut encoder, std::slice::from_ref(&field)), expected);
+        // Not in the table, so the second time it is sent the same way.
+        assert_eq!(encode(&mut encoder, &[field]), expected);
+        assert_eq!(encoder.table_size(), 0);
+    }
+
+    #[test]
+    fn proxy_authorization_is_never_indexed() {
+        let mut encoder = plain();
+        let out = encode(&mut encoder, &[Field::new("proxy-authorization", "x")]);
+        assert_eq!(out, [0x1f, 0x22, 0x01, 0x78]);
+        assert_eq!(encoder.table_size(), 0);
+    }
+
+    #[test]
+    fn short_cookie_is_never_indexed_but_a_long_one_is_indexed() {
+        let mut encoder = plain();
+        let out = encode(&mut encoder, &[Field::new("cookie", "id=1")]);
+        assert_eq!(out, b"\x1f\x11\x04id=1");
+        assert_eq!(encoder.table_size(), 0);
+
+        let long = "session=0123456789abcdef";
+        let out = encode(&mut encoder, &[Field::new("cookie", long)]);
+        assert_eq!(out, [&[0x60, 0x18][..], long.as_bytes()].concat());
+        assert_eq!(encoder.table_size(), 6 + 24 + 32);
+        assert_eq!(encode(&mut encoder, &[Field::new("cookie", long)]), [0xbe]);
+    }
+
+    #[test]
+    fn rarely_repeated_fields_are_literals_without_indexing() {
+        let mut encoder = plain();
+        let out = encode(&mut encoder, &[Field::new("content-length", "42")]);
+        assert_eq!(out, b"\x0f\x0d\x0242");
+        let path = "/a/long/path/that/is/not/worth/indexing";
+        let out = encode(&mut encoder, &[Field::new(":path", path)]);
+        assert_eq!(out, [&[0x04, 0x27][..], path.as_bytes()].concat());
+        assert_eq!(encoder.table_size(), 0);
+    }
+
+    #[test]
+    fn a_field_larger_than_the_table_is_not_indexed() {
+        let mut encoder = Encoder::with_table_size(40);
+        encoder.set_huffman(false);
+        let out = encode(&mut encoder, &[Field::new("x-a", "0123456789")]);
+        assert_eq!(out, b"\x00\x03x-a\x0a0123456789");
+        assert_eq!(encoder.table_size(), 0);
+    }
+
+    #[test]
+    fn a_dynamic_name_match_gives_the_name_index() {
+        let mut encoder = plain();
+        encode(&mut encoder, &[Field::new("x-a", "1")]);
+        assert_eq!(
+            encode(&mut encoder, &[Field::new("x-a", "2")]),
+            b"\x7e\x012"
+        );
+        assert_eq!(encode(&mut encoder, &[Field::new("x-a", "1")]), [0xbf]);
+    }
+
+    #[test]
+    fn a_new_table_size_is_announced_at_the_start_of_the_next_block_only() {
+        let mut encoder = Encoder::new();
+        encoder.set_max_table_size(0x100);
+        let get = [Field::new(":method", "GET")];
+        // 0x3f 0xe1 0x01: size update to 31 + 0x61 + (0x01 << 7) = 256.
+        assert_eq!(encode(&mut encoder, &get), [0x3f, 0xe1, 0x01, 0x82]);
+        assert_eq!(encode(&mut encoder, &get), [0x82]);
+    }
+
+    #[test]
+    fn the_smallest_size_since_the_last_block_is_announced_first() {
+        let mut encoder = Encoder::new();
+        encode(&mut encoder, &[Field::new("x-a", "1")]);
+        encoder.set_max_table_size(0);
+        encoder.set_max_table_size(0x2000);
+        let out = encode(&mut encoder, &[]);
+        // 0, then min(8192, 4096) = 4096: the table was emptied in between.
+        assert_eq!(out, [0x20, 0x3f, 0xe1, 0x1f]);
+        assert_eq!(encoder.table_size(), 0);
+    }
+
+    #[test]
+    fn an_unchanged_table_size_is_not_announced() {
+        let mut encoder = Encoder::new();
+        encoder.set_max_table_size(0x1000);
+        assert_eq!(
+            encode(&mut encoder, &[Field::new(":method", "GET")]),
+            [0x82]
+        );
+    }
+
+    #[test]
+    fn a_peer_limit_above_4096_is_capped() {
+        let mut encoder = Encoder::with_table_size(0x100);
+        encoder.set_max_table_size(0x10000);
+        assert_eq!(encode(&mut encoder, &[]), [0x3f, 0xe1, 0x1f]);
+    }
+
+    fn arbitrary_field() -> impl Strategy<Value = Field> {
+        let names = prop::sample::select(vec![
+            ":method",
+            ":path",
+            ":status",
+            "authorization",
+            "cookie",
+            "content-length",
+            "x-custom",
+            "set-cookie",
+            "",
+        ]);
+        let name = prop_oneof![
+            names.prop_map(|n| n.as_bytes().to_vec()),
+            prop::collection::vec(any::<u8>(), 0..12),
+        ];
+        let value = prop_oneof![
+            prop::sample::select(vec!["GET", "/", "200", "", "gzip"]).prop_map(|v| v.into()),
+            prop::collection::vec(any::<u8>(), 0..80),
+        ];
+        (name, value).prop_map(|(name, value)| Field { name, value })
+    }
+
+    proptest! {
+        #[test]
+        fn whatever_we_encode_our_decoder_decodes_to_the_same_list(
+            blocks in prop::collection::vec(
+                (prop::collection::vec(arbitrary_field(), 0..12), prop::option::of(0usize..5000)),
+                1..8,
+            ),
+            huffman in any::<bool>(),
+        ) {
+            let mut encoder = Encoder::new();
+            encoder.set_huffman(huffman);
+            let mut decoder = Decoder::new();
+            for (fields, new_size) in blocks {
+                if let Some(size) = new_size {
+                    encoder.set_max_table_size(size);
+                    decoder.set_max_table_size(size);
+                }
+                let mut out = Vec::new();
+                encoder.encode(&fields, &mut out);
+                prop_assert_eq!(decoder.decode(&out), Ok(fields));
+                prop_assert!(encoder.table_entries().eq(decoder.table_entries()));
+            }
+        }
+    }
+}
