@@ -82,7 +82,8 @@ fn http1_in_cleartext_gets_a_readable_505() {
     if !have("curl") {
         return;
     }
-    let server = Server::start(&[small_site().path().to_str().unwrap()]);
+    let root = small_site();
+    let server = Server::start(&[root.path().to_str().unwrap()]);
     let out = curl(&[
         "--http1.1",
         "-w",
@@ -103,7 +104,8 @@ fn http1_over_tls_without_alpn_h2_gets_a_readable_505() {
     if !have("curl") {
         return;
     }
-    let server = Server::start(&[small_site().path().to_str().unwrap()]);
+    let root = small_site();
+    let server = Server::start(&[root.path().to_str().unwrap()]);
     let out = curl(&[
         "--http1.1",
         "-k",
@@ -122,7 +124,8 @@ fn http1_over_tls_without_alpn_h2_gets_a_readable_505() {
 
 #[test]
 fn octets_that_are_neither_tls_nor_http_are_closed_at_once() {
-    let server = Server::start(&[small_site().path().to_str().unwrap()]);
+    let root = small_site();
+    let server = Server::start(&[root.path().to_str().unwrap()]);
     let mut tcp = server.connect();
     tcp.write_all(&[0x00, 0x01, 0x02, 0x03]).unwrap();
     let started = Instant::now();
@@ -134,7 +137,8 @@ fn octets_that_are_neither_tls_nor_http_are_closed_at_once() {
 
 #[test]
 fn a_client_that_sends_nothing_is_dropped_after_10_seconds() {
-    let server = Server::start(&[small_site().path().to_str().unwrap()]);
+    let root = small_site();
+    let server = Server::start(&[root.path().to_str().unwrap()]);
     let mut tcp = server.connect();
     let started = Instant::now();
     let mut rest = Vec::new();
@@ -147,7 +151,8 @@ fn a_client_that_sends_nothing_is_dropped_after_10_seconds() {
 
 #[test]
 fn a_tls_client_that_stops_mid_handshake_is_dropped_after_10_seconds() {
-    let server = Server::start(&[small_site().path().to_str().unwrap()]);
+    let root = small_site();
+    let server = Server::start(&[root.path().to_str().unwrap()]);
     let mut tcp = server.connect();
     // A TLS record header of type handshake (0x16), version 0x0301, and nothing more.
     tcp.write_all(&[0x16, 0x03, 0x01, 0x00, 0x40]).unwrap();
@@ -161,7 +166,8 @@ fn a_tls_client_that_stops_mid_handshake_is_dropped_after_10_seconds() {
 
 #[test]
 fn unacknowledged_settings_end_in_goaway_settings_timeout() {
-    let server = Server::start(&[small_site().path().to_str().unwrap()]);
+    let root = small_site();
+    let server = Server::start(&[root.path().to_str().unwrap()]);
     let mut tcp = h2c_handshake(&server, false);
     let started = Instant::now();
     let (closed, frames) = read_frames_until_close(&mut tcp, Duration::from_secs(20));
@@ -174,7 +180,8 @@ fn unacknowledged_settings_end_in_goaway_settings_timeout() {
 
 #[test]
 fn a_connection_without_streams_is_closed_after_the_idle_timeout() {
-    let server = Server::start(&["--idle-timeout", "1", small_site().path().to_str().unwrap()]);
+    let root = small_site();
+    let server = Server::start(&["--idle-timeout", "1", root.path().to_str().unwrap()]);
     let mut tcp = h2c_handshake(&server, true);
     let started = Instant::now();
     let (closed, frames) = read_frames_until_close(&mut tcp, Duration::from_secs(10));
@@ -194,11 +201,8 @@ fn a_connection_without_streams_is_closed_after_the_idle_timeout() {
 
 #[test]
 fn past_max_connections_a_new_connection_is_closed_at_once() {
-    let mut server = Server::start(&[
-        "--max-connections",
-        "2",
-        small_site().path().to_str().unwrap(),
-    ]);
+    let root = small_site();
+    let mut server = Server::start(&["--max-connections", "2", root.path().to_str().unwrap()]);
     let _first = h2c_handshake(&server, true);
     let _second = h2c_handshake(&server, true);
     std::thread::sleep(Duration::from_millis(200));
@@ -220,11 +224,8 @@ fn a_slot_is_given_back_when_its_connection_ends() {
     if !have("curl") {
         return;
     }
-    let server = Server::start(&[
-        "--max-connections",
-        "1",
-        small_site().path().to_str().unwrap(),
-    ]);
+    let root = small_site();
+    let server = Server::start(&["--max-connections", "1", root.path().to_str().unwrap()]);
     for _ in 0..3 {
         let out = curl(&[
             "--http2-prior-knowledge",
@@ -244,7 +245,8 @@ fn garbage_after_the_preface_ends_that_connection_only() {
     if !have("curl") {
         return;
     }
-    let mut server = Server::start(&[small_site().path().to_str().unwrap()]);
+    let root = small_site();
+    let mut server = Server::start(&[root.path().to_str().unwrap()]);
     let mut tcp = server.connect();
     let mut bad = common::PREFACE.to_vec();
     bad.extend_from_slice(&[0xff; 64]);
