@@ -80,11 +80,11 @@ fn large_download_stays_responsive(mode: &str) {
         .as_u64()
         .expect("the small response ended");
     assert!(
-        ping_ack_at < BIG as u64,
+        ping_ack_at < BIG as u64 / 2,
         "PING ACK only after the download: {seen}"
     );
     assert!(
-        small_end_at < BIG as u64,
+        small_end_at < BIG as u64 / 2,
         "small response only after the download: {seen}"
     );
     // After RST_STREAM, what was already on its way may arrive, but the 64 MiB must stop.
