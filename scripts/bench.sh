@@ -85,7 +85,7 @@ run_h2load() {
     mb = rate; sub(/[KMG]?B\/s/, "", mb);
     if (rate ~ /GB\/s/) mb *= 1024; else if (rate ~ /KB\/s/) mb /= 1024; else if (rate ~ /[0-9]B\/s/ && rate !~ /MB/) mb /= 1048576;
     n = split(r, b, ", "); failed = b[5]; sub(/ failed/, "", failed);
-    printf "%.0f %.1f %s\n", rps, mb, failed }'
+    printf "%.1f %.1f %s\n", rps, mb, failed }'
 }
 
 declare -A plan=(

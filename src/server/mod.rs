@@ -185,14 +185,14 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, max_connections: us
             .name(format!("h2lab-conn-{id}"))
             .spawn(move || {
                 let _slot = slot;
-                log::debug!("connection {id}: accepted from {peer}");
+                log::debug!("[conn {id}] accepted from {peer}");
                 match serve(id, tcp, &shared) {
-                    Ok(how) => log::debug!("connection {id}: {how}"),
-                    Err(e) => log::info!("connection {id} from {peer}: {e}"),
+                    Ok(how) => log::debug!("[conn {id}] {how}"),
+                    Err(e) => log::info!("[conn {id}] {peer}: ended by an I/O error: {e}"),
                 }
             });
         if let Err(e) = spawned {
-            log::warn!("connection {id}: no thread for it: {e}");
+            log::warn!("[conn {id}] no thread for it: {e}");
         }
     }
 }
@@ -239,7 +239,7 @@ fn serve(id: u64, tcp: TcpStream, shared: &Shared) -> io::Result<String> {
             Ok("HTTP/1.1 in cleartext: answered 505".to_string())
         }
         Some(Opening::H2c) => {
-            log::debug!("connection {id}: h2c (prior knowledge)");
+            log::debug!("[conn {id}] h2c (prior knowledge)");
             let mut tcp = tcp;
             h2(id, &mut tcp, shared)
         }
@@ -250,7 +250,7 @@ fn serve(id: u64, tcp: TcpStream, shared: &Shared) -> io::Result<String> {
             };
             let alpn = tls.negotiated_alpn().ok().flatten();
             if alpn.as_deref() == Some(b"h2") {
-                log::debug!("connection {id}: TLS, ALPN h2");
+                log::debug!("[conn {id}] TLS, ALPN h2");
                 return h2(id, &mut tls, shared);
             }
             http1::answer(&mut tls, local, true)?;
@@ -264,7 +264,7 @@ fn serve(id: u64, tcp: TcpStream, shared: &Shared) -> io::Result<String> {
 fn h2<T: Transport>(id: u64, io: &mut T, shared: &Shared) -> io::Result<String> {
     let mut conn = Connection::new(id, shared.settings, Arc::clone(&shared.handler));
     let end = session::run(id, io, &mut conn, shared.idle_timeout)?;
-    Ok(format!("{end:?}"))
+    Ok(end.to_string())
 }
 
 /// Peeks at the first octets until they say which protocol this is; `None` when the client says

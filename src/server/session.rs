@@ -72,6 +72,15 @@ pub enum End {
     PeerClosed,
 }
 
+impl std::fmt::Display for End {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            End::Closed => "closed after GOAWAY",
+            End::PeerClosed => "closed by the peer",
+        })
+    }
+}
+
 /// Runs connection `id` on `io` until it closes. An I/O error ends this connection only.
 pub fn run<T: Transport>(
     id: u64,
@@ -124,7 +133,7 @@ pub fn run<T: Transport>(
 fn receive(conn: &mut Connection, input: &[u8], timers: &mut Timers) {
     if let Err(e) = conn.receive(input) {
         // The connection has queued its GOAWAY; the loop writes it and ends.
-        log::info!("connection {}: {e}", timers.id);
+        log::info!("[conn {}] {e}", timers.id);
     }
     timers.moved(conn.has_open_streams());
 }
@@ -205,7 +214,7 @@ impl Timers {
         // SETTINGS_TIMEOUT."
         if conn.awaiting_settings_ack() && now.duration_since(self.started) >= SETTINGS_TIMEOUT {
             log::info!(
-                "connection {}: our SETTINGS went unacknowledged for {SETTINGS_TIMEOUT:?}",
+                "[conn {}] our SETTINGS went unacknowledged for {SETTINGS_TIMEOUT:?}",
                 self.id
             );
             conn.go_away(ErrorCode::SETTINGS_TIMEOUT, "SETTINGS not acknowledged");
@@ -215,7 +224,7 @@ impl Timers {
         // RFC 9113 §9.1: "Servers are encouraged to maintain open connections for as long as
         // possible but are permitted to terminate idle connections if necessary."
         if now.duration_since(self.idle_since) >= self.idle_timeout {
-            log::debug!("connection {}: idle for {:?}", self.id, self.idle_timeout);
+            log::debug!("[conn {}] idle for {:?}", self.id, self.idle_timeout);
             conn.go_away(ErrorCode::NO_ERROR, "idle");
             self.fired = true;
         }
