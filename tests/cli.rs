@@ -203,3 +203,76 @@ fn cert_and_key_files_are_served() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn verbose_logs_every_frame_and_the_default_logs_only_access_lines() {
+    if !common::have("curl") {
+        return;
+    }
+    let root = common::small_site();
+    let quiet = Server::start(&[root.path().to_str().unwrap()]);
+    let loud = Server::start(&["-v", root.path().to_str().unwrap()]);
+    for server in [&quiet, &loud] {
+        let out = common::curl(&["--http2-prior-knowledge", &server.http("/hello.txt")]);
+        assert_eq!(text(&out.stdout), "hello, HTTP/2\n");
+        assert!(server.wait_for_log("GET /hello.txt 200", std::time::Duration::from_secs(5)));
+    }
+    assert!(loud.log().contains(" DEBUG "), "{}", loud.log());
+    assert!(loud.log().contains("send SETTINGS"), "{}", loud.log());
+    assert!(loud.log().contains("recv HEADERS"), "{}", loud.log());
+    assert!(!quiet.log().contains(" DEBUG "), "{}", quiet.log());
+}
+
+#[test]
+fn a_certificate_that_expires_within_30_days_is_warned_about_at_start() {
+    if !common::have("openssl") {
+        return;
+    }
+    let dir = TempDir::new("expiring");
+    let cert = dir.path().join("soon.pem");
+    let key = dir.path().join("soon.key");
+    let made = common::run(
+        "openssl",
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            key.to_str().unwrap(),
+            "-out",
+            cert.to_str().unwrap(),
+            "-days",
+            "10",
+            "-subj",
+            "/CN=localhost",
+        ],
+    );
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let server = Server::start(&[
+        "--cert",
+        cert.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        dir.path().to_str().unwrap(),
+    ]);
+    // notAfter is 10 days from when openssl ran, to the second: 9 or 10 whole days are left.
+    let log = server.log();
+    let warned = ["9", "10"].iter().any(|days| {
+        log.contains(&format!(
+            "the certificate {} expires in {days} days; renew it",
+            cert.display()
+        ))
+    });
+    assert!(warned, "{log}");
+}
+
+#[test]
+fn the_embedded_certificate_is_not_warned_about() {
+    let root = TempDir::new("fresh");
+    let server = Server::start(&[root.path().to_str().unwrap()]);
+    assert!(!server.log().contains("WARN"), "{}", server.log());
+}

@@ -124,3 +124,40 @@ fn head_gets_the_length_and_no_body() {
     assert!(head.starts_with("HTTP/2 200"), "{head}");
     assert!(head.contains("content-length: 14\r\n"), "{head}");
 }
+
+#[test]
+fn a_client_that_vanishes_mid_download_ends_only_its_own_connection() {
+    if !have("curl") {
+        return;
+    }
+    let root = TempDir::new("vanish");
+    std::fs::write(root.path().join("big.bin"), vec![0x5a; 16 * 1024 * 1024]).unwrap();
+    std::fs::write(root.path().join("small.txt"), "still here\n").unwrap();
+    let mut server = Server::start(&[root.path().to_str().unwrap()]);
+    for flag in ["-k", "--http2-prior-knowledge"] {
+        let url = if flag == "-k" {
+            server.https("/big.bin")
+        } else {
+            server.http("/big.bin")
+        };
+        let out = curl(&[
+            flag,
+            "--limit-rate",
+            "1M",
+            "--max-time",
+            "1",
+            "-o",
+            "/dev/null",
+            &url,
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(28),
+            "curl should time out: {}",
+            text(&out.stderr)
+        );
+    }
+    let out = curl(&["-k", &server.https("/small.txt")]);
+    assert_eq!(text(&out.stdout), "still here\n");
+    assert!(server.is_running());
+}
