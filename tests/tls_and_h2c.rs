@@ -265,3 +265,19 @@ fn garbage_after_the_preface_ends_that_connection_only() {
     ]);
     assert_eq!(text(&out.stdout), "200");
 }
+
+#[test]
+fn a_client_that_does_not_trust_the_certificate_is_explained_in_the_log() {
+    if !have("curl") {
+        return;
+    }
+    let root = small_site();
+    let server = Server::start(&[root.path().to_str().unwrap()]);
+    let out = curl(&["--http2", &server.https("/hello.txt")]);
+    assert_eq!(out.status.code(), Some(60), "{}", text(&out.stderr));
+    assert!(
+        server.wait_for_log("does not trust the certificate", Duration::from_secs(5)),
+        "{}",
+        server.log()
+    );
+}

@@ -188,6 +188,8 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, max_connections: us
                 log::debug!("[conn {id}] accepted from {peer}");
                 match serve(id, tcp, &shared) {
                     Ok(how) => log::debug!("[conn {id}] {how}"),
+                    // A browser closing a tab or curl giving up: the peer went away mid-write.
+                    Err(e) if is_hang_up(&e) => log::debug!("[conn {id}] the peer hung up: {e}"),
                     Err(e) => log::info!("[conn {id}] {peer}: ended by an I/O error: {e}"),
                 }
             });
@@ -195,6 +197,13 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, max_connections: us
             log::warn!("[conn {id}] no thread for it: {e}");
         }
     }
+}
+
+fn is_hang_up(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::BrokenPipe | ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted
+    )
 }
 
 /// One place among the `--max-connections`, given back when dropped.
@@ -246,7 +255,15 @@ fn serve(id: u64, tcp: TcpStream, shared: &Shared) -> io::Result<String> {
         Some(Opening::Tls) => {
             let mut tls = match shared.acceptor.accept(tcp) {
                 Ok(tls) => tls,
-                Err(e) => return Ok(format!("TLS handshake failed: {e}")),
+                Err(e) => {
+                    let e = e.to_string();
+                    let hint = match e.contains("unknown ca") || e.contains("bad certificate") {
+                        true => " (the client does not trust the certificate; h2lab --help says how to trust the development CA)",
+                        false => "",
+                    };
+                    log::info!("[conn {id}] TLS handshake failed: {e}{hint}");
+                    return Ok("no TLS session".to_string());
+                }
             };
             let alpn = tls.negotiated_alpn().ok().flatten();
             if alpn.as_deref() == Some(b"h2") {
