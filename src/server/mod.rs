@@ -119,9 +119,12 @@ pub fn run(config: Config) -> Result<(), StartError> {
     let root = config
         .root
         .canonicalize()
-        .and_then(|root| match root.is_dir() {
-            true => Ok(root),
-            false => Err(io::Error::new(ErrorKind::InvalidInput, "not a folder")),
+        .and_then(|root| {
+            if root.is_dir() {
+                Ok(root)
+            } else {
+                Err(io::Error::new(ErrorKind::InvalidInput, "not a folder"))
+            }
         })
         .map_err(|e| StartError::Root(config.root.clone(), e))?;
     let app = App::new(root.clone()).map_err(|e| StartError::Root(root.clone(), e))?;
@@ -257,9 +260,12 @@ fn serve(id: u64, tcp: TcpStream, shared: &Shared) -> io::Result<String> {
                 Ok(tls) => tls,
                 Err(e) => {
                     let e = e.to_string();
-                    let hint = match e.contains("unknown ca") || e.contains("bad certificate") {
-                        true => " (the client does not trust the certificate; h2lab --help says how to trust the development CA)",
-                        false => "",
+                    let untrusted = e.contains("unknown ca") || e.contains("bad certificate");
+                    let hint = if untrusted {
+                        " (the client does not trust the certificate; h2lab --help says how \
+                         to trust the development CA)"
+                    } else {
+                        ""
                     };
                     log::info!("[conn {id}] TLS handshake failed: {e}{hint}");
                     return Ok("no TLS session".to_string());
