@@ -12,6 +12,7 @@
 //! | [`app`] | static files and the `/_h2lab/` built-ins |
 //! | [`server`] | sockets, TLS, threads |
 //! | [`trace`] | how a frame is shown to a person |
+//! | [`json`] | the JSON string escaping that echo and `h2lab-decode --json` share |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -21,5 +22,6 @@ pub mod error;
 pub mod frame;
 pub mod hpack;
 pub mod http;
+pub mod json;
 pub mod server;
 pub mod trace;

@@ -13,10 +13,10 @@
 //! `fields` is a list of pairs, not an object, because order and repeated names are what an
 //! HTTP/2 learner wants to see.
 
-use super::json;
 use super::mime;
 use super::sha256::{self, Sha256};
 use crate::http::{Body, Exchange, Request, Response};
+use crate::json;
 
 /// Where the echo lives.
 pub const PATH: &str = "/_h2lab/echo";

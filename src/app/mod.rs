@@ -17,7 +17,6 @@ use crate::http::{Body, Exchange, Handler, Request, Response};
 mod echo;
 mod files;
 pub mod httpdate;
-pub mod json;
 pub mod mime;
 mod path;
 pub mod sha256;

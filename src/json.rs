@@ -1,4 +1,5 @@
-//! JSON strings — RFC 8259 §7: the one place where h2lab escapes text for a JSON document.
+//! JSON strings — RFC 8259 §7: the one place where h2lab escapes text for a JSON document (the
+//! echo built-in and `h2lab-decode --json`).
 
 use std::fmt::Write;
 
