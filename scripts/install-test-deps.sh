@@ -17,5 +17,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if ! python3 -c 'import h2, hpack' >/dev/null 2>&1; then
-  python3 -m pip install --quiet h2 hpack
+  # A Debian-managed Python refuses plain `pip install` (PEP 668); this is a throwaway test machine.
+  python3 -m pip install --quiet h2 hpack ||
+    python3 -m pip install --quiet --break-system-packages h2 hpack
 fi

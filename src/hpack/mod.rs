@@ -201,6 +201,24 @@ impl From<DecodeError> for ConnectionError {
 
 /// RFC 7541 Appendix C.2 to C.6, byte for byte in both directions, with the dynamic table after
 /// each block.
+/// The text of `../shared/reference/rfc7541.txt` from the heading `start` up to the heading `end`,
+/// for the tests that check our tables against the RFC; `None` (reported loudly) when the
+/// reference folder is not beside the project.
+#[cfg(test)]
+fn rfc7541_between(start: &str, end: &str) -> Option<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/reference/rfc7541.txt"
+    );
+    let Ok(text) = std::fs::read_to_string(path) else {
+        eprintln!("SKIPPED: ../shared/reference not found ({path})");
+        return None;
+    };
+    let from = text.find(start).expect("the start heading is in RFC 7541");
+    let to = text.find(end).expect("the end heading is in RFC 7541");
+    Some(text[from..to].to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

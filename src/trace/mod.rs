@@ -1,0 +1,289 @@
+//! How frames and header fields are shown to a person: the server's `-v` log lines and the output
+//! of `h2lab-decode` share these functions, so a frame reads the same wherever it is shown.
+//!
+//! Two rules make the output unambiguous for a learner:
+//! - a header field is always `name = "value"`, the value quoted and escaped, so `:status = "200"`
+//!   can never be read as a field named `:status:`;
+//! - flags are named per frame type (bit 0x1 is END_STREAM on DATA but ACK on SETTINGS), and bits
+//!   that the type does not define are shown in hex rather than dropped.
+
+use std::fmt;
+
+use crate::frame::{flags, Frame, FrameHeader, FrameType, SettingId};
+
+pub mod inspect;
+
+/// The RFC name of a frame type, or `UNKNOWN(0xNN)`.
+pub fn type_name(kind: FrameType) -> String {
+    let name = match kind {
+        FrameType::DATA => "DATA",
+        FrameType::HEADERS => "HEADERS",
+        FrameType::PRIORITY => "PRIORITY",
+        FrameType::RST_STREAM => "RST_STREAM",
+        FrameType::SETTINGS => "SETTINGS",
+        FrameType::PUSH_PROMISE => "PUSH_PROMISE",
+        FrameType::PING => "PING",
+        FrameType::GOAWAY => "GOAWAY",
+        FrameType::WINDOW_UPDATE => "WINDOW_UPDATE",
+        FrameType::CONTINUATION => "CONTINUATION",
+        FrameType(other) => return format!("UNKNOWN(0x{other:02x})"),
+    };
+    name.to_string()
+}
+
+/// The flags a frame type defines (RFC 9113 §6), as (bit, name).
+fn defined_flags(kind: FrameType) -> &'static [(u8, &'static str)] {
+    const END_STREAM: (u8, &str) = (flags::END_STREAM, "END_STREAM");
+    const END_HEADERS: (u8, &str) = (flags::END_HEADERS, "END_HEADERS");
+    const PADDED: (u8, &str) = (flags::PADDED, "PADDED");
+    const PRIORITY: (u8, &str) = (flags::PRIORITY, "PRIORITY");
+    const ACK: (u8, &str) = (flags::ACK, "ACK");
+    match kind {
+        FrameType::DATA => &[END_STREAM, PADDED],
+        FrameType::HEADERS => &[END_STREAM, END_HEADERS, PADDED, PRIORITY],
+        FrameType::SETTINGS | FrameType::PING => &[ACK],
+        FrameType::PUSH_PROMISE => &[END_HEADERS, PADDED],
+        FrameType::CONTINUATION => &[END_HEADERS],
+        _ => &[],
+    }
+}
+
+/// The flags octet by name for this frame type, `|`-separated; `-` when none is set. Bits the type
+/// does not define are kept, in hex, because the RFC says to ignore them, not that they are absent.
+pub fn flag_names(kind: FrameType, bits: u8) -> String {
+    let mut names = Vec::new();
+    let mut rest = bits;
+    for &(bit, name) in defined_flags(kind) {
+        if bits & bit != 0 {
+            names.push(name.to_string());
+            rest &= !bit;
+        }
+    }
+    if rest != 0 {
+        names.push(format!("0x{rest:02x}"));
+    }
+    if names.is_empty() {
+        return "-".to_string();
+    }
+    names.join("|")
+}
+
+/// The RFC name of a setting, or `UNKNOWN(0xNNNN)`.
+pub fn setting_name(id: SettingId) -> String {
+    let name = match id {
+        SettingId::HEADER_TABLE_SIZE => "SETTINGS_HEADER_TABLE_SIZE",
+        SettingId::ENABLE_PUSH => "SETTINGS_ENABLE_PUSH",
+        SettingId::MAX_CONCURRENT_STREAMS => "SETTINGS_MAX_CONCURRENT_STREAMS",
+        SettingId::INITIAL_WINDOW_SIZE => "SETTINGS_INITIAL_WINDOW_SIZE",
+        SettingId::MAX_FRAME_SIZE => "SETTINGS_MAX_FRAME_SIZE",
+        SettingId::MAX_HEADER_LIST_SIZE => "SETTINGS_MAX_HEADER_LIST_SIZE",
+        SettingId(other) => return format!("UNKNOWN(0x{other:04x})"),
+    };
+    name.to_string()
+}
+
+/// Octets as a quoted string: printable ASCII as is, `"` and `\` escaped, anything else as `\xNN`.
+pub fn quote(octets: &[u8]) -> String {
+    let mut out = String::with_capacity(octets.len() + 2);
+    out.push('"');
+    for &b in octets {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// One header field: `name = "value"`. The name is quoted too when it holds anything but the
+/// characters a valid field name may (lowercase token characters and a leading `:`), so that a
+/// malformed name cannot pass for a well-formed one.
+pub fn field(name: &[u8], value: &[u8]) -> String {
+    let plain = !name.is_empty()
+        && name.iter().enumerate().all(|(i, &b)| {
+            (b == b':' && i == 0)
+                || b.is_ascii_lowercase()
+                || b.is_ascii_digit()
+                || b"!#$%&'*+-.^_`|~".contains(&b)
+        });
+    if plain {
+        format!("{} = {}", String::from_utf8_lossy(name), quote(value))
+    } else {
+        format!("{} = {}", quote(name), quote(value))
+    }
+}
+
+/// The header line of a frame: type, flags by name, stream and length.
+pub fn header_line(header: &FrameHeader) -> String {
+    format!(
+        "{} flags={} stream={} length={}",
+        type_name(header.kind),
+        flag_names(header.kind, header.flags),
+        header.stream_id,
+        header.length
+    )
+}
+
+/// One value of a frame's payload, kept typed so that text and JSON can each show it their way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// A number: a length, a stream, a setting's value.
+    Number(u64),
+    /// A flag-like field (the E bit of a priority).
+    Bool(bool),
+    /// A registry name (an error code), shown bare.
+    Name(String),
+    /// Opaque octets (PING data, GOAWAY debug data), shown quoted and escaped.
+    Octets(Vec<u8>),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Number(n) => write!(f, "{n}"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Name(name) => f.write_str(name),
+            Value::Octets(octets) => f.write_str(&quote(octets)),
+        }
+    }
+}
+
+/// The fields of a frame's payload as (name, value) in wire order. A field block fragment is
+/// shown by its length only: its fields are the HPACK decoder's to show.
+pub fn payload_items(frame: &Frame) -> Vec<(String, Value)> {
+    let mut items = Vec::new();
+    let mut push = |name: &str, value: Value| items.push((name.to_string(), value));
+    let number = |n: usize| Value::Number(n as u64);
+    match frame {
+        Frame::Data(f) => {
+            if let Some(pad_len) = f.pad_len {
+                push("pad_length", Value::Number(pad_len.into()));
+            }
+            push("data_length", number(f.data.len()));
+        }
+        Frame::Headers(f) => {
+            if let Some(pad_len) = f.pad_len {
+                push("pad_length", Value::Number(pad_len.into()));
+            }
+            if let Some(p) = f.priority {
+                push("exclusive", Value::Bool(p.exclusive));
+                push("dependency", Value::Number(p.dependency.into()));
+                push("weight", Value::Number(u64::from(p.weight) + 1));
+            }
+            push("fragment_length", number(f.fragment.len()));
+        }
+        Frame::Priority(f) => {
+            push("exclusive", Value::Bool(f.spec.exclusive));
+            push("dependency", Value::Number(f.spec.dependency.into()));
+            push("weight", Value::Number(u64::from(f.spec.weight) + 1));
+        }
+        Frame::RstStream(f) => push("error_code", Value::Name(f.error_code.to_string())),
+        Frame::Settings(f) => {
+            for (id, value) in &f.params {
+                push(&setting_name(*id), Value::Number((*value).into()));
+            }
+        }
+        Frame::PushPromise(f) => {
+            if let Some(pad_len) = f.pad_len {
+                push("pad_length", Value::Number(pad_len.into()));
+            }
+            push(
+                "promised_stream",
+                Value::Number(f.promised_stream_id.into()),
+            );
+            push("fragment_length", number(f.fragment.len()));
+        }
+        Frame::Ping(f) => push("opaque_data", Value::Name(hex(&f.data))),
+        Frame::GoAway(f) => {
+            push("last_stream", Value::Number(f.last_stream_id.into()));
+            push("error_code", Value::Name(f.error_code.to_string()));
+            push("debug_data", Value::Octets(f.debug_data.clone()));
+        }
+        Frame::WindowUpdate(f) => push("increment", Value::Number(f.increment.into())),
+        Frame::Continuation(f) => push("fragment_length", number(f.fragment.len())),
+        Frame::Unknown(f) => push("ignored_payload_length", number(f.payload.len())),
+    }
+    items
+}
+
+/// A frame on one line, as the server logs it with `-v`: the header line, then the payload's
+/// fields as `name=value`.
+pub fn frame_line(header: &FrameHeader, frame: &Frame) -> String {
+    let mut line = header_line(header);
+    for (name, value) in payload_items(frame) {
+        line.push_str(&format!(" {name}={value}"));
+    }
+    line
+}
+
+/// Octets as lowercase hex, two digits each, no separator.
+pub fn hex(octets: &[u8]) -> String {
+    octets.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_are_named_per_frame_type() {
+        assert_eq!(flag_names(FrameType::DATA, 0x01), "END_STREAM");
+        assert_eq!(flag_names(FrameType::SETTINGS, 0x01), "ACK");
+        assert_eq!(
+            flag_names(FrameType::HEADERS, 0x25),
+            "END_STREAM|END_HEADERS|PRIORITY"
+        );
+        assert_eq!(flag_names(FrameType::PING, 0x00), "-");
+    }
+
+    #[test]
+    fn undefined_flag_bits_are_shown_in_hex() {
+        assert_eq!(flag_names(FrameType::SETTINGS, 0x81), "ACK|0x80");
+        assert_eq!(flag_names(FrameType::WINDOW_UPDATE, 0x01), "0x01");
+    }
+
+    #[test]
+    fn a_status_field_cannot_read_like_a_name_ending_in_a_colon() {
+        assert_eq!(field(b":status", b"200"), ":status = \"200\"");
+        assert_eq!(field(b":status:", b"200"), "\":status:\" = \"200\"");
+    }
+
+    #[test]
+    fn values_escape_quotes_backslashes_and_control_octets() {
+        assert_eq!(quote(b"a\"b\\c\r\n\xff"), "\"a\\\"b\\\\c\\x0d\\x0a\\xff\"");
+    }
+
+    #[test]
+    fn uppercase_or_empty_names_are_quoted() {
+        assert_eq!(field(b"Host", b"x"), "\"Host\" = \"x\"");
+        assert_eq!(field(b"", b"x"), "\"\" = \"x\"");
+    }
+
+    #[test]
+    fn a_frame_line_names_type_flags_stream_length_and_fields() {
+        let header = FrameHeader {
+            length: 8,
+            kind: FrameType::GOAWAY,
+            flags: 0x0,
+            stream_id: 0,
+        };
+        let frame = Frame::GoAway(crate::frame::GoAway {
+            last_stream_id: 5,
+            error_code: crate::error::ErrorCode::PROTOCOL_ERROR,
+            debug_data: b"bad".to_vec(),
+        });
+        assert_eq!(
+            frame_line(&header, &frame),
+            "GOAWAY flags=- stream=0 length=8 last_stream=5 error_code=PROTOCOL_ERROR debug_data=\"bad\""
+        );
+    }
+
+    #[test]
+    fn unknown_types_and_settings_are_named_in_hex() {
+        assert_eq!(type_name(FrameType(0xfa)), "UNKNOWN(0xfa)");
+        assert_eq!(setting_name(SettingId(0x99)), "UNKNOWN(0x0099)");
+    }
+}
