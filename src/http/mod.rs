@@ -8,6 +8,9 @@
 
 use std::io::Read;
 
+mod validate;
+pub use validate::{validate_request, validate_trailers, ValidRequest};
+
 /// A request as the server decoded it (RFC 9113 §8.3.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {

@@ -1,0 +1,139 @@
+//! A response body on its way out, pulled in slices as DATA — RFC 9113 §6.1 and §8.1
+//!
+//! The connection asks for at most as many octets as flow control and the frame size allow, and
+//! never more: a file is read a slice at a time, never whole.
+
+use std::io::{ErrorKind, Read};
+
+use crate::http::Body;
+
+/// What is left of a response body.
+pub enum Outgoing {
+    /// An in-memory body and how far it has been sent.
+    Bytes {
+        /// The whole body.
+        data: Vec<u8>,
+        /// Octets already sent.
+        sent: usize,
+    },
+    /// A body read from a source of announced length.
+    Reader {
+        /// Where the octets come from.
+        source: Box<dyn Read + Send>,
+        /// Octets still to send.
+        remaining: u64,
+    },
+}
+
+impl Outgoing {
+    /// The body to send, or `None` when it has no octets (END_STREAM then goes on HEADERS).
+    pub fn new(body: Body) -> Option<Outgoing> {
+        let outgoing = match body {
+            Body::Empty => return None,
+            Body::Bytes(data) => Outgoing::Bytes { data, sent: 0 },
+            Body::Reader { source, len } => Outgoing::Reader {
+                source,
+                remaining: len,
+            },
+        };
+        if outgoing.remaining() == 0 {
+            return None;
+        }
+        Some(outgoing)
+    }
+
+    /// Octets not yet sent.
+    pub fn remaining(&self) -> u64 {
+        match self {
+            Outgoing::Bytes { data, sent } => data.len().saturating_sub(*sent) as u64,
+            Outgoing::Reader { remaining, .. } => *remaining,
+        }
+    }
+
+    /// Replaces `chunk` with the next at most `limit` octets of the body (fewer only at its end).
+    /// A source that fails, or ends before its announced length, is an error (the stream is then
+    /// reset with INTERNAL_ERROR).
+    pub fn next_chunk(&mut self, limit: usize, chunk: &mut Vec<u8>) -> Result<(), String> {
+        chunk.clear();
+        match self {
+            Outgoing::Bytes { data, sent } => {
+                let end = sent.saturating_add(limit).min(data.len());
+                chunk.extend_from_slice(data.get(*sent..end).unwrap_or_default());
+                *sent = end;
+                Ok(())
+            }
+            Outgoing::Reader { source, remaining } => {
+                let want = usize::try_from(*remaining).unwrap_or(usize::MAX).min(limit);
+                chunk.resize(want, 0);
+                let mut filled = 0;
+                while filled < want {
+                    match source.read(&mut chunk[filled..]) {
+                        Ok(0) => {
+                            return Err(format!(
+                                "response body ended {} octets before its announced length",
+                                *remaining - filled as u64
+                            ))
+                        }
+                        Ok(n) => filled += n,
+                        Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                        Err(e) => return Err(format!("reading the response body: {e}")),
+                    }
+                }
+                *remaining -= want as u64;
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io;
+
+    #[test]
+    fn empty_bodies_send_nothing() {
+        assert!(Outgoing::new(Body::Empty).is_none());
+        assert!(Outgoing::new(Body::Bytes(Vec::new())).is_none());
+        let reader = Body::Reader {
+            source: Box::new(io::empty()),
+            len: 0,
+        };
+        assert!(Outgoing::new(reader).is_none());
+    }
+
+    #[test]
+    fn bytes_are_sent_in_slices_of_at_most_the_limit() {
+        let mut body = Outgoing::new(Body::Bytes(vec![0x61; 5])).unwrap();
+        let mut chunk = Vec::new();
+        body.next_chunk(3, &mut chunk).unwrap();
+        assert_eq!((chunk.len(), body.remaining()), (3, 2));
+        body.next_chunk(3, &mut chunk).unwrap();
+        assert_eq!((chunk.len(), body.remaining()), (2, 0));
+    }
+
+    #[test]
+    fn reader_is_read_only_as_far_as_asked() {
+        let source = io::Cursor::new(vec![0x62; 10]);
+        let mut body = Outgoing::new(Body::Reader {
+            source: Box::new(source),
+            len: 10,
+        })
+        .unwrap();
+        let mut chunk = Vec::new();
+        body.next_chunk(4, &mut chunk).unwrap();
+        assert_eq!(chunk, vec![0x62; 4]);
+        assert_eq!(body.remaining(), 6);
+    }
+
+    #[test]
+    fn reader_ending_early_is_an_error() {
+        let mut body = Outgoing::new(Body::Reader {
+            source: Box::new(io::Cursor::new(vec![0x63; 2])),
+            len: 5,
+        })
+        .unwrap();
+        let mut chunk = Vec::new();
+        assert!(body.next_chunk(5, &mut chunk).is_err());
+    }
+}

@@ -1,0 +1,1429 @@
+//! The connection's rules, each as exact frame octets in and exact frames out.
+//!
+//! [`Client`] plays the client: it writes frames byte by byte (not with the frame layer, so that
+//! the tests check the wire format too), encodes header blocks with `hpack::Encoder`, and splits
+//! what the server writes back into [`Out`] frames, decoding every header block in order.
+
+use super::*;
+use crate::http::{Body, Request};
+use std::io::{self, Read};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+const DATA: u8 = 0x0;
+const HEADERS: u8 = 0x1;
+const PRIORITY: u8 = 0x2;
+const RST_STREAM: u8 = 0x3;
+const SETTINGS: u8 = 0x4;
+const PUSH_PROMISE: u8 = 0x5;
+const PING: u8 = 0x6;
+const GOAWAY: u8 = 0x7;
+const WINDOW_UPDATE: u8 = 0x8;
+const CONTINUATION: u8 = 0x9;
+
+const END_STREAM: u8 = 0x1;
+const ACK: u8 = 0x1;
+const END_HEADERS: u8 = 0x4;
+const PADDED: u8 = 0x8;
+const PRIORITY_FLAG: u8 = 0x20;
+
+const NO_ERROR: u32 = 0x0;
+const PROTOCOL_ERROR: u32 = 0x1;
+const INTERNAL_ERROR: u32 = 0x2;
+const FLOW_CONTROL_ERROR: u32 = 0x3;
+const STREAM_CLOSED: u32 = 0x5;
+const REFUSED_STREAM: u32 = 0x7;
+const CANCEL: u32 = 0x8;
+const COMPRESSION_ERROR: u32 = 0x9;
+
+// ---- the test handler ---------------------------------------------------------------------------
+
+/// Answers by path: `/big/N` N octets, `/reader/N` N octets through a `Read`, `/empty` 204 without
+/// a body, `/broken` a body whose reader fails, `/watched` a body that reports being dropped,
+/// `/wide` a response header of 40,000 octets; anything else: the number of request body octets
+/// received and of trailer fields, as text.
+struct TestHandler {
+    dropped: Arc<AtomicBool>,
+}
+
+struct TestExchange {
+    path: String,
+    received: usize,
+    dropped: Arc<AtomicBool>,
+}
+
+impl Handler for TestHandler {
+    fn start(&self, request: Request) -> Box<dyn Exchange> {
+        Box::new(TestExchange {
+            path: request.path,
+            received: 0,
+            dropped: Arc::clone(&self.dropped),
+        })
+    }
+}
+
+impl Exchange for TestExchange {
+    fn body(&mut self, chunk: &[u8]) {
+        self.received += chunk.len();
+    }
+
+    fn finish(self: Box<Self>, trailers: &[(String, String)]) -> Response {
+        let number = |prefix: &str| self.path.strip_prefix(prefix).and_then(|n| n.parse().ok());
+        let (status, body) = if let Some(len) = number("/big/") {
+            (200, Body::Bytes(vec![0x61; len]))
+        } else if let Some(len) = number("/reader/") {
+            let source = io::Cursor::new(vec![0x62; len]);
+            (
+                200,
+                Body::Reader {
+                    source: Box::new(source),
+                    len: len as u64,
+                },
+            )
+        } else if self.path == "/empty" {
+            (204, Body::Empty)
+        } else if self.path == "/broken" {
+            (
+                200,
+                Body::Reader {
+                    source: Box::new(Broken),
+                    len: 10,
+                },
+            )
+        } else if self.path == "/watched" {
+            let source = Watched(Arc::clone(&self.dropped));
+            (
+                200,
+                Body::Reader {
+                    source: Box::new(source),
+                    len: 0x10_0000,
+                },
+            )
+        } else {
+            let text = format!("{} {}", self.received, trailers.len());
+            (200, Body::Bytes(text.into_bytes()))
+        };
+        let mut headers = vec![("content-type".to_string(), "text/plain".to_string())];
+        if self.path == "/wide" {
+            headers.push(("x-wide".to_string(), "x".repeat(40_000)));
+        }
+        Response {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+struct Broken;
+
+impl Read for Broken {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        Err(io::Error::other("disk on fire"))
+    }
+}
+
+struct Watched(Arc<AtomicBool>);
+
+impl Read for Watched {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        buf.fill(0x77);
+        Ok(buf.len())
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+// ---- the test client ----------------------------------------------------------------------------
+
+/// One frame the server wrote, with the header block decoded when it ends in this frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Out {
+    kind: u8,
+    flags: u8,
+    stream: u32,
+    payload: Vec<u8>,
+    fields: Option<Vec<(String, String)>>,
+}
+
+impl Out {
+    /// The frame without its payload, to compare shapes.
+    fn shape(&self) -> (u8, u8, u32) {
+        (self.kind, self.flags, self.stream)
+    }
+
+    fn code_at(&self, offset: usize) -> u32 {
+        let octets: [u8; 4] = self.payload[offset..offset + 4].try_into().unwrap();
+        u32::from_be_bytes(octets)
+    }
+}
+
+fn frame(kind: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {
+    let mut out = (payload.len() as u32).to_be_bytes()[1..].to_vec();
+    out.push(kind);
+    out.push(flags);
+    out.extend_from_slice(&stream.to_be_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+fn settings(params: &[(u16, u32)]) -> Vec<u8> {
+    let mut payload = Vec::new();
+    for (id, value) in params {
+        payload.extend_from_slice(&id.to_be_bytes());
+        payload.extend_from_slice(&value.to_be_bytes());
+    }
+    frame(SETTINGS, 0, 0, &payload)
+}
+
+fn window_update(stream: u32, increment: u32) -> Vec<u8> {
+    frame(WINDOW_UPDATE, 0, stream, &increment.to_be_bytes())
+}
+
+fn rst_stream(stream: u32, code: u32) -> Vec<u8> {
+    frame(RST_STREAM, 0, stream, &code.to_be_bytes())
+}
+
+fn data(stream: u32, flags: u8, len: usize) -> Vec<u8> {
+    frame(DATA, flags, stream, &vec![0x64; len])
+}
+
+fn priority(stream: u32, depends_on: u32) -> Vec<u8> {
+    let mut payload = depends_on.to_be_bytes().to_vec();
+    payload.push(0xf);
+    frame(PRIORITY, 0, stream, &payload)
+}
+
+struct Client {
+    conn: Connection,
+    encoder: Encoder,
+    decoder: Decoder,
+    dropped: Arc<AtomicBool>,
+}
+
+impl Client {
+    fn with(settings: LocalSettings) -> Client {
+        let dropped = Arc::new(AtomicBool::new(false));
+        let handler = TestHandler {
+            dropped: Arc::clone(&dropped),
+        };
+        Client {
+            conn: Connection::new(7, settings, Arc::new(handler)),
+            encoder: Encoder::new(),
+            decoder: Decoder::new(),
+            dropped,
+        }
+    }
+
+    fn serving(handler: Arc<dyn Handler>) -> Client {
+        let mut client = Client::with(LocalSettings::default());
+        client.conn = Connection::new(8, LocalSettings::default(), handler);
+        client
+    }
+
+    fn handshake(&mut self) {
+        let mut octets = PREFACE.to_vec();
+        octets.extend(settings(&[]));
+        octets.extend(frame(SETTINGS, ACK, 0, &[]));
+        self.send(&octets).unwrap();
+        self.output();
+    }
+
+    /// Preface, the client's SETTINGS and the ACK of ours are through; the output so far is read.
+    fn ready_with(local: LocalSettings, peer: &[(u16, u32)]) -> Client {
+        let mut client = Client::with(local);
+        let mut octets = PREFACE.to_vec();
+        octets.extend(settings(peer));
+        octets.extend(frame(SETTINGS, ACK, 0, &[]));
+        client.send(&octets).unwrap();
+        let out = client.output();
+        assert_eq!(out[0].shape(), (SETTINGS, 0, 0));
+        assert_eq!(out.last().unwrap().shape(), (SETTINGS, ACK, 0));
+        client
+    }
+
+    fn ready() -> Client {
+        Client::ready_with(LocalSettings::default(), &[])
+    }
+
+    fn send(&mut self, octets: &[u8]) -> Result<(), ConnectionError> {
+        self.conn.receive(octets)
+    }
+
+    /// Everything the server has to write, DATA without a budget limit.
+    fn output(&mut self) -> Vec<Out> {
+        self.output_within(usize::MAX)
+    }
+
+    fn output_within(&mut self, budget: usize) -> Vec<Out> {
+        let mut octets = Vec::new();
+        self.conn.poll_output(&mut octets, budget);
+        self.split(&octets)
+    }
+
+    fn split(&mut self, mut octets: &[u8]) -> Vec<Out> {
+        let mut frames = Vec::new();
+        let mut block = Vec::new();
+        while !octets.is_empty() {
+            let len = u32::from_be_bytes([0, octets[0], octets[1], octets[2]]) as usize;
+            let payload = octets[9..9 + len].to_vec();
+            let mut out = Out {
+                kind: octets[3],
+                flags: octets[4],
+                stream: u32::from_be_bytes(octets[5..9].try_into().unwrap()),
+                payload,
+                fields: None,
+            };
+            if out.kind == HEADERS || out.kind == CONTINUATION {
+                block.extend_from_slice(&out.payload);
+                if out.flags & END_HEADERS != 0 {
+                    let fields = self.decoder.decode(&std::mem::take(&mut block)).unwrap();
+                    let text = |octets: &[u8]| String::from_utf8(octets.to_vec()).unwrap();
+                    out.fields = Some(
+                        fields
+                            .iter()
+                            .map(|f| (text(&f.name), text(&f.value)))
+                            .collect(),
+                    );
+                }
+            }
+            frames.push(out);
+            octets = &octets[9 + len..];
+        }
+        frames
+    }
+
+    fn block(&mut self, fields: &[(&str, &str)]) -> Vec<u8> {
+        let fields: Vec<Field> = fields
+            .iter()
+            .map(|(n, v)| Field {
+                name: n.as_bytes().to_vec(),
+                value: v.as_bytes().to_vec(),
+            })
+            .collect();
+        let mut block = Vec::new();
+        self.encoder.encode(&fields, &mut block);
+        block
+    }
+
+    /// HEADERS with END_HEADERS for a request of `method` on `path`, plus `extra` fields.
+    fn request_with(
+        &mut self,
+        stream: u32,
+        method: &str,
+        path: &str,
+        extra: &[(&str, &str)],
+        end_stream: bool,
+    ) -> Vec<u8> {
+        let mut fields = vec![
+            (":method", method),
+            (":scheme", "https"),
+            (":authority", "h2lab.test"),
+        ];
+        fields.push((":path", path));
+        fields.extend_from_slice(extra);
+        let block = self.block(&fields);
+        let flags = END_HEADERS | if end_stream { END_STREAM } else { 0 };
+        frame(HEADERS, flags, stream, &block)
+    }
+
+    fn get(&mut self, stream: u32, path: &str) -> Vec<u8> {
+        self.request_with(stream, "GET", path, &[], true)
+    }
+}
+
+fn assert_goaway(out: &Out, last_stream: u32, code: u32) {
+    assert_eq!(out.shape(), (GOAWAY, 0, 0));
+    assert_eq!(
+        (out.code_at(0), out.code_at(4)),
+        (last_stream, code),
+        "{out:?}"
+    );
+}
+
+fn assert_rst(out: &Out, stream: u32, code: u32) {
+    assert_eq!(out.shape(), (RST_STREAM, 0, stream));
+    assert_eq!(out.code_at(0), code, "{out:?}");
+}
+
+fn status(out: &Out) -> &str {
+    let fields = out.fields.as_ref().expect("a complete header block");
+    assert_eq!(fields[0].0, ":status", "{fields:?}");
+    &fields[0].1
+}
+
+fn data_lengths(frames: &[Out]) -> Vec<(u32, usize)> {
+    frames
+        .iter()
+        .filter(|f| f.kind == DATA)
+        .map(|f| (f.stream, f.payload.len()))
+        .collect()
+}
+
+// ---- §3.4 preface and §6.5 SETTINGS -------------------------------------------------------------
+
+#[test]
+fn our_settings_frame_is_the_first_output() {
+    let mut client = Client::with(LocalSettings::default());
+    assert!(client.conn.wants_write());
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].shape(), (SETTINGS, 0, 0));
+    assert_eq!(
+        out[0].payload,
+        [
+            0x00, 0x01, 0x00, 0x00, 0x10, 0x00, // HEADER_TABLE_SIZE 4096
+            0x00, 0x03, 0x00, 0x00, 0x00, 0x80, // MAX_CONCURRENT_STREAMS 128
+            0x00, 0x04, 0x00, 0x00, 0xff, 0xff, // INITIAL_WINDOW_SIZE 65535
+            0x00, 0x05, 0x00, 0x00, 0x40, 0x00, // MAX_FRAME_SIZE 16384
+            0x00, 0x06, 0x00, 0x01, 0x00, 0x00, // MAX_HEADER_LIST_SIZE 65536
+        ]
+    );
+    assert!(!client.conn.wants_write());
+}
+
+#[test]
+fn larger_local_window_raises_the_connection_window_after_settings() {
+    let local = LocalSettings {
+        initial_window_size: 0x10_0000,
+        ..LocalSettings::default()
+    };
+    let mut client = Client::with(local);
+    let out = client.output();
+    assert_eq!(out[1].shape(), (WINDOW_UPDATE, 0, 0));
+    assert_eq!(out[1].code_at(0), 0x10_0000 - 0xffff);
+}
+
+#[test]
+fn bad_preface_is_connection_protocol_error_and_later_input_is_ignored() {
+    let mut client = Client::with(LocalSettings::default());
+    client.output();
+    let err = client
+        .send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_goaway(&out[0], 0, PROTOCOL_ERROR);
+    assert_eq!(client.send(PREFACE), Ok(()));
+    assert!(client.output().is_empty());
+    assert!(client.conn.is_closed());
+}
+
+#[test]
+fn preface_and_settings_may_arrive_one_octet_at_a_time() {
+    let mut client = Client::with(LocalSettings::default());
+    client.output();
+    let mut octets = PREFACE.to_vec();
+    octets.extend(settings(&[(0x4, 0x100)]));
+    for octet in octets {
+        client.send(&[octet]).unwrap();
+    }
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].shape(), (SETTINGS, ACK, 0));
+    assert!(out[0].payload.is_empty());
+    assert_eq!(client.conn.peer_settings().initial_window_size, 0x100);
+}
+
+#[test]
+fn first_frame_other_than_settings_is_connection_protocol_error() {
+    let mut client = Client::with(LocalSettings::default());
+    client.output();
+    let mut octets = PREFACE.to_vec();
+    octets.extend(frame(PING, 0, 0, &[0; 8]));
+    let err = client.send(&octets).unwrap_err();
+    assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
+    assert_goaway(&client.output()[0], 0, PROTOCOL_ERROR);
+}
+
+#[test]
+fn settings_ack_ends_the_wait_and_an_unexpected_ack_is_ignored() {
+    let mut client = Client::with(LocalSettings::default());
+    let mut octets = PREFACE.to_vec();
+    octets.extend(settings(&[]));
+    client.send(&octets).unwrap();
+    assert!(client.conn.awaiting_settings_ack());
+    client.send(&frame(SETTINGS, ACK, 0, &[])).unwrap();
+    assert!(!client.conn.awaiting_settings_ack());
+    client.output();
+    assert_eq!(client.send(&frame(SETTINGS, ACK, 0, &[])), Ok(()));
+    assert!(client.output().is_empty());
+}
+
+#[test]
+fn every_client_settings_frame_is_acknowledged_and_applied() {
+    let mut client = Client::ready();
+    client
+        .send(&settings(&[
+            (0x1, 0x0),
+            (0x2, 0x0),
+            (0x3, 0x64),
+            (0x5, 0x8000),
+            (0x6, 0x2000),
+        ]))
+        .unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].shape(), (SETTINGS, ACK, 0));
+    let peer = client.conn.peer_settings();
+    assert_eq!(peer.header_table_size, 0x0);
+    assert!(!peer.enable_push);
+    assert_eq!(peer.max_concurrent_streams, Some(0x64));
+    assert_eq!(peer.max_frame_size, 0x8000);
+    assert_eq!(peer.max_header_list_size, Some(0x2000));
+}
+
+#[test]
+fn settings_enable_push_of_2_is_connection_protocol_error() {
+    let mut client = Client::ready();
+    let err = client.send(&settings(&[(0x2, 0x2)])).unwrap_err();
+    assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
+    assert_goaway(&client.output()[0], 0, PROTOCOL_ERROR);
+}
+
+#[test]
+fn client_header_table_size_reaches_our_encoder() {
+    let mut client = Client::ready_with(LocalSettings::default(), &[(0x1, 0x0)]);
+    let request = client.get(1, "/empty");
+    client.send(&request).unwrap();
+    let out = client.output();
+    // RFC 7541 §6.3: the block opens with a dynamic table size update to 0 (0b001_00000).
+    assert_eq!(out[0].payload[0], 0x20);
+    assert_eq!(status(&out[0]), "204");
+}
+
+#[test]
+fn acknowledged_header_table_size_binds_the_clients_next_block() {
+    let local = LocalSettings {
+        header_table_size: 0x0,
+        ..LocalSettings::default()
+    };
+    // Before the ACK, the client may still use the 4,096-octet table of §6.5.2.
+    let mut client = Client::with(local);
+    let mut octets = PREFACE.to_vec();
+    octets.extend(settings(&[]));
+    octets.extend(client.get(1, "/"));
+    client.send(&octets).unwrap();
+    assert_eq!(status(&client.output()[2]), "200");
+
+    // After the ACK, a block that does not shrink the table first is a COMPRESSION_ERROR
+    // (RFC 7541 §4.2).
+    let mut client = Client::ready_with(local, &[]);
+    let request = client.get(1, "/");
+    let err = client.send(&request).unwrap_err();
+    assert_eq!(err.code, ErrorCode::COMPRESSION_ERROR);
+
+    let mut client = Client::ready_with(local, &[]);
+    client.encoder.set_max_table_size(0x0);
+    let request = client.get(1, "/");
+    client.send(&request).unwrap();
+    assert_eq!(status(&client.output()[0]), "200");
+}
+
+#[test]
+fn initial_window_size_change_applies_to_open_streams() {
+    let mut client = Client::ready_with(LocalSettings::default(), &[(0x4, 0x10)]);
+    let request = client.get(1, "/big/64");
+    client.send(&request).unwrap();
+    let out = client.output();
+    assert_eq!(out[0].shape(), (HEADERS, END_HEADERS, 1));
+    assert_eq!(data_lengths(&out), vec![(1, 0x10)]);
+    client.send(&settings(&[(0x4, 0x30)])).unwrap();
+    let out = client.output();
+    assert_eq!(out[0].shape(), (SETTINGS, ACK, 0));
+    assert_eq!(out[1].shape(), (DATA, 0, 1));
+    assert_eq!(out[1].payload.len(), 0x20);
+    assert_eq!(out.len(), 2);
+}
+
+#[test]
+fn initial_window_size_change_past_2_pow_31_minus_1_is_connection_flow_control_error() {
+    let mut client = Client::ready_with(LocalSettings::default(), &[(0x4, 0x0)]);
+    let request = client.request_with(1, "POST", "/", &[], false);
+    client.send(&request).unwrap();
+    client.send(&window_update(1, 0x7fff_ffff)).unwrap();
+    client.output();
+    let err = client.send(&settings(&[(0x4, 0x1)])).unwrap_err();
+    assert_eq!(err.code, ErrorCode::FLOW_CONTROL_ERROR);
+    let out = client.output();
+    assert_goaway(out.last().unwrap(), 1, FLOW_CONTROL_ERROR);
+}
+
+#[test]
+fn peer_max_frame_size_bounds_data_frames() {
+    let mut client = Client::ready();
+    let request = client.get(1, "/big/40000");
+    client.send(&request).unwrap();
+    assert_eq!(
+        data_lengths(&client.output()),
+        vec![(1, 16384), (1, 16384), (1, 7232)]
+    );
+
+    let mut client = Client::ready_with(LocalSettings::default(), &[(0x5, 20000)]);
+    let request = client.get(1, "/big/40000");
+    client.send(&request).unwrap();
+    assert_eq!(data_lengths(&client.output()), vec![(1, 20000), (1, 20000)]);
+}
+
+// ---- §6.7 PING, §6.8 GOAWAY ---------------------------------------------------------------------
+
+#[test]
+fn ping_is_answered_with_ack_and_the_same_data() {
+    let mut client = Client::ready();
+    let opaque = [0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef];
+    client.send(&frame(PING, 0, 0, &opaque)).unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].shape(), (PING, ACK, 0));
+    assert_eq!(out[0].payload, opaque);
+}
+
+#[test]
+fn ping_ack_is_not_answered() {
+    let mut client = Client::ready();
+    client.send(&frame(PING, ACK, 0, &[0; 8])).unwrap();
+    assert!(client.output().is_empty());
+}
+
+#[test]
+fn goaway_received_refuses_new_streams_and_closes_after_open_ones() {
+    let local = LocalSettings::default();
+    let mut client = Client::ready_with(local, &[(0x4, 0x0)]);
+    let request = client.get(1, "/big/10");
+    client.send(&request).unwrap();
+    client.output();
+    client
+        .send(&frame(GOAWAY, 0, 0, &[0, 0, 0, 0, 0, 0, 0, 0]))
+        .unwrap();
+    assert!(!client.conn.is_closed());
+    let request = client.get(3, "/");
+    client.send(&request).unwrap();
+    assert_rst(&client.output()[0], 3, REFUSED_STREAM);
+    client.send(&window_update(1, 0x10)).unwrap();
+    assert_eq!(data_lengths(&client.output()), vec![(1, 10)]);
+    assert!(client.conn.is_closed());
+}
+
+#[test]
+fn graceful_go_away_names_the_last_stream_and_ignores_later_ones() {
+    let mut client = Client::ready();
+    let request = client.get(1, "/");
+    client.send(&request).unwrap();
+    client.output();
+    client.conn.go_away(ErrorCode::NO_ERROR, "shutting down");
+    let out = client.output();
+    assert_goaway(&out[0], 1, NO_ERROR);
+    assert_eq!(&out[0].payload[8..], b"shutting down");
+    let request = client.request_with(3, "POST", "/", &[], false);
+    client.send(&request).unwrap();
+    client.send(&data(3, END_STREAM, 4)).unwrap();
+    assert!(client.output().is_empty());
+    assert!(client.conn.is_closed());
+}
+
+#[test]
+fn connection_can_move_to_its_own_thread() {
+    fn assert_send<T: Send>() {}
+    assert_send::<Connection>();
+}
+
+#[test]
+fn goaway_on_connection_error_carries_the_highest_processed_stream() {
+    let mut client = Client::ready();
+    for stream in [1, 3] {
+        let request = client.get(stream, "/");
+        client.send(&request).unwrap();
+    }
+    client.output();
+    client
+        .send(&frame(PUSH_PROMISE, END_HEADERS, 3, &[0, 0, 0, 2]))
+        .unwrap_err();
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_goaway(&out[0], 3, PROTOCOL_ERROR);
+    assert!(client.conn.is_closed());
+}
+
+// ---- §4.3, §6.10 header blocks ------------------------------------------------------------------
+
+#[test]
+fn headers_and_continuation_form_one_request() {
+    let mut client = Client::ready();
+    let block = client.block(&[
+        (":method", "GET"),
+        (":scheme", "https"),
+        (":authority", "h2lab.test"),
+        (":path", "/big/3"),
+    ]);
+    let (first, rest) = block.split_at(block.len() / 2);
+    let (second, third) = rest.split_at(rest.len() / 2);
+    let mut octets = frame(HEADERS, END_STREAM, 1, first);
+    octets.extend(frame(CONTINUATION, 0, 1, second));
+    octets.extend(frame(CONTINUATION, END_HEADERS, 1, third));
+    client.send(&octets).unwrap();
+    let out = client.output();
+    assert_eq!(status(&out[0]), "200");
+    assert_eq!(out[1].shape(), (DATA, END_STREAM, 1));
+}
+
+#[test]
+fn frame_inside_a_header_block_is_connection_protocol_error() {
+    let mut client = Client::ready();
+    let block = client.block(&[(":method", "GET")]);
+    let mut octets = frame(HEADERS, END_STREAM, 1, &block);
+    octets.extend(frame(PING, 0, 0, &[0; 8]));
+    let err = client.send(&octets).unwrap_err();
+    assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
+    assert_goaway(&client.output()[0], 0, PROTOCOL_ERROR);
+}
+
+#[test]
+fn continuation_on_another_stream_is_connection_protocol_error() {
+    let mut client = Client::ready();
+    let block = client.block(&[(":method", "GET")]);
+    let mut octets = frame(HEADERS, END_STREAM, 1, &block);
+    octets.extend(frame(CONTINUATION, END_HEADERS, 3, &[]));
+    assert_eq!(
+        client.send(&octets).unwrap_err().code,
+        ErrorCode::PROTOCOL_ERROR
+    );
+    assert_goaway(&client.output()[0], 0, PROTOCOL_ERROR);
+}
+
+#[test]
+fn continuation_without_an_open_block_is_connection_protocol_error() {
+    let mut client = Client::ready();
+    let request = client.get(1, "/");
+    client.send(&request).unwrap();
+    client.output();
+    let err = client
+        .send(&frame(CONTINUATION, END_HEADERS, 1, &[]))
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
+    assert_goaway(&client.output()[0], 1, PROTOCOL_ERROR);
+}
+
+#[test]
+fn undecodable_header_block_is_connection_compression_error() {
+    let mut client = Client::ready();
+    let octets = frame(
+        HEADERS,
+        END_STREAM | END_HEADERS,
+        1,
+        &[0xff, 0xff, 0xff, 0xff, 0x0f],
+    );
+    assert_eq!(
+        client.send(&octets).unwrap_err().code,
+        ErrorCode::COMPRESSION_ERROR
+    );
+    assert_goaway(&client.output()[0], 0, COMPRESSION_ERROR);
+}
+
+#[test]
+fn header_list_over_our_limit_is_answered_with_431() {
+    let local = LocalSettings {
+        max_header_list_size: 0x100,
+        ..LocalSettings::default()
+    };
+    let mut client = Client::ready_with(local, &[]);
+    let long = "v".repeat(0x100);
+    let request = client.request_with(1, "GET", "/", &[("x-long", &long)], true);
+    client.send(&request).unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].shape(), (HEADERS, END_STREAM | END_HEADERS, 1));
+    assert_eq!(status(&out[0]), "431");
+    // The connection and its HPACK state carry on.
+    let request = client.get(3, "/");
+    client.send(&request).unwrap();
+    assert_eq!(status(&client.output()[0]), "200");
+}
+
+#[test]
+fn header_list_over_our_limit_before_the_body_is_431_then_rst_stream_no_error() {
+    let local = LocalSettings {
+        max_header_list_size: 0x100,
+        ..LocalSettings::default()
+    };
+    let mut client = Client::ready_with(local, &[]);
+    let long = "v".repeat(0x100);
+    let request = client.request_with(1, "POST", "/", &[("x-long", &long)], false);
+    client.send(&request).unwrap();
+    let out = client.output();
+    assert_eq!(status(&out[0]), "431");
+    assert_eq!(out[0].flags, END_STREAM | END_HEADERS);
+    assert_rst(&out[1], 1, NO_ERROR);
+    // The body that was already on its way is ignored.
+    client.send(&data(1, END_STREAM, 10)).unwrap();
+    assert!(client.output().is_empty());
+}
+
+// ---- §5.1 stream states, §5.1.1 identifiers, §5.1.2 concurrency ----------------------------------
+
+#[test]
+fn request_on_even_stream_is_connection_protocol_error() {
+    let mut client = Client::ready();
+    let request = client.get(2, "/");
+    assert_eq!(
+        client.send(&request).unwrap_err().code,
+        ErrorCode::PROTOCOL_ERROR
+    );
+    assert_goaway(&client.output()[0], 0, PROTOCOL_ERROR);
+}
+
+#[test]
+fn request_on_a_lower_stream_id_than_before_is_connection_protocol_error() {
+    let mut client = Client::ready();
+    let request = client.get(5, "/");
+    client.send(&request).unwrap();
+    client.output();
+    let request = client.get(3, "/");
+    assert_eq!(
+        client.send(&request).unwrap_err().code,
+        ErrorCode::PROTOCOL_ERROR
+    );
+    assert_goaway(&client.output()[0], 5, PROTOCOL_ERROR);
+}
+
+#[test]
+fn data_on_idle_stream_is_connection_protocol_error() {
+    let mut client = Client::ready();
+    assert_eq!(
+        client.send(&data(1, 0, 4)).unwrap_err().code,
+        ErrorCode::PROTOCOL_ERROR
+    );
+    assert_goaway(&client.output()[0], 0, PROTOCOL_ERROR);
+}
+
+#[test]
+fn rst_stream_on_idle_stream_is_connection_protocol_error() {
+    let mut client = Client::ready();
+    let err = client.send(&rst_stream(1, CANCEL)).unwrap_err();
+    assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
+    assert_goaway(&client.output()[0], 0, PROTOCOL_ERROR);
+}
+
+#[test]
+fn window_update_on_idle_stream_is_connection_protocol_error() {
+    let mut client = Client::ready();
+    let err = client.send(&window_update(3, 1)).unwrap_err();
+    assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
+    assert_goaway(&client.output()[0], 0, PROTOCOL_ERROR);
+}
+
+#[test]
+fn priority_on_idle_streams_neither_opens_them_nor_raises_the_highest_id() {
+    let mut client = Client::ready();
+    let mut octets = Vec::new();
+    for stream in [3, 5, 7, 9, 11] {
+        octets.extend(priority(stream, 0));
+    }
+    client.send(&octets).unwrap();
+    assert!(client.output().is_empty());
+    assert!(!client.conn.has_open_streams());
+    // A request on stream 1, below the PRIORITY frames' ids, is still a new stream.
+    let request = client.get(1, "/");
+    client.send(&request).unwrap();
+    assert_eq!(status(&client.output()[0]), "200");
+    let request = client.get(13, "/");
+    client.send(&request).unwrap();
+    let out = client.output();
+    assert_eq!(out[0].stream, 13);
+    assert_eq!(status(&out[0]), "200");
+}
+
+#[test]
+fn streams_beyond_max_concurrent_streams_are_refused() {
+    let local = LocalSettings {
+        max_concurrent_streams: 1,
+        ..LocalSettings::default()
+    };
+    let mut client = Client::ready_with(local, &[]);
+    let request = client.request_with(1, "POST", "/", &[], false);
+    client.send(&request).unwrap();
+    let request = client.get(3, "/");
+    client.send(&request).unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_rst(&out[0], 3, REFUSED_STREAM);
+    // Stream 1 is unaffected; once it is done, a new stream is accepted.
+    client.send(&data(1, END_STREAM, 2)).unwrap();
+    assert_eq!(client.output()[1].payload, b"2 0");
+    let request = client.get(5, "/");
+    client.send(&request).unwrap();
+    assert_eq!(status(&client.output()[0]), "200");
+}
+
+#[test]
+fn data_on_half_closed_remote_stream_is_stream_closed() {
+    let mut client = Client::ready_with(LocalSettings::default(), &[(0x4, 0x0)]);
+    let request = client.get(1, "/big/10");
+    client.send(&request).unwrap();
+    client.output();
+    client.send(&data(1, 0, 4)).unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_rst(&out[0], 1, STREAM_CLOSED);
+    assert!(!client.conn.has_open_streams());
+}
+
+#[test]
+fn headers_on_half_closed_remote_stream_is_stream_closed() {
+    let mut client = Client::ready_with(LocalSettings::default(), &[(0x4, 0x0)]);
+    let request = client.get(1, "/big/10");
+    client.send(&request).unwrap();
+    client.output();
+    let trailers = client.block(&[("x-late", "1")]);
+    client
+        .send(&frame(HEADERS, END_STREAM | END_HEADERS, 1, &trailers))
+        .unwrap();
+    assert_rst(&client.output()[0], 1, STREAM_CLOSED);
+}
+
+#[test]
+fn frames_on_a_stream_we_reset_are_ignored() {
+    let mut client = Client::ready();
+    let request = client.request_with(1, "POST", "/", &[("Bad-Name", "1")], false);
+    client.send(&request).unwrap();
+    assert_rst(&client.output()[0], 1, PROTOCOL_ERROR);
+    client.send(&data(1, 0, 10)).unwrap();
+    let trailers = client.block(&[("x-checksum", "1")]);
+    client
+        .send(&frame(HEADERS, END_STREAM | END_HEADERS, 1, &trailers))
+        .unwrap();
+    client.send(&window_update(1, 10)).unwrap();
+    client.send(&rst_stream(1, CANCEL)).unwrap();
+    assert!(client.output().is_empty());
+    // The HPACK state stayed in step: the next request decodes.
+    let request = client.get(3, "/");
+    client.send(&request).unwrap();
+    assert_eq!(status(&client.output()[0]), "200");
+}
+
+#[test]
+fn data_or_headers_on_a_stream_closed_normally_is_stream_closed() {
+    let mut client = Client::ready();
+    let request = client.get(1, "/");
+    client.send(&request).unwrap();
+    client.output();
+    client.send(&data(1, 0, 4)).unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_rst(&out[0], 1, STREAM_CLOSED);
+
+    let request = client.get(3, "/");
+    client.send(&request).unwrap();
+    client.output();
+    let again = client.get(3, "/");
+    client.send(&again).unwrap();
+    assert_rst(&client.output()[0], 3, STREAM_CLOSED);
+}
+
+#[test]
+fn data_on_a_stream_closed_long_ago_is_stream_closed() {
+    let mut client = Client::ready();
+    for stream in (1..=0x203).step_by(2) {
+        let request = client.get(stream, "/empty");
+        client.send(&request).unwrap();
+    }
+    client.output();
+    // Stream 1 is no longer among the 256 streams remembered.
+    client.send(&data(1, 0, 4)).unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_rst(&out[0], 1, STREAM_CLOSED);
+}
+
+#[test]
+fn window_update_and_priority_on_a_closed_stream_are_ignored() {
+    let mut client = Client::ready();
+    let request = client.get(1, "/");
+    client.send(&request).unwrap();
+    client.output();
+    client.send(&window_update(1, 0x100)).unwrap();
+    client.send(&priority(1, 0)).unwrap();
+    assert!(client.output().is_empty());
+}
+
+#[test]
+fn rst_stream_drops_the_exchange_and_the_body_at_once() {
+    let mut client = Client::ready();
+    let request = client.get(1, "/watched");
+    client.send(&request).unwrap();
+    let out = client.output_within(0x100);
+    assert_eq!(data_lengths(&out), vec![(1, 0x100)]);
+    assert!(!client.dropped.load(Ordering::SeqCst));
+    client.send(&rst_stream(1, CANCEL)).unwrap();
+    assert!(client.dropped.load(Ordering::SeqCst));
+    assert!(!client.conn.has_open_streams());
+    assert!(!client.conn.wants_write());
+    assert!(client.output().is_empty());
+}
+
+#[test]
+fn headers_depending_on_its_own_stream_is_rst_stream_protocol_error() {
+    let mut client = Client::ready();
+    let block = client.block(&[(":method", "GET"), (":scheme", "https"), (":path", "/")]);
+    let mut payload = vec![0x00, 0x00, 0x00, 0x01, 0x0f];
+    payload.extend(block);
+    let flags = END_STREAM | END_HEADERS | PRIORITY_FLAG;
+    client.send(&frame(HEADERS, flags, 1, &payload)).unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_rst(&out[0], 1, PROTOCOL_ERROR);
+    // The block was decoded all the same: the next request, which may refer to its table
+    // entries, decodes.
+    let request = client.get(3, "/");
+    client.send(&request).unwrap();
+    assert_eq!(status(&client.output()[0]), "200");
+}
+
+#[test]
+fn push_promise_from_a_client_is_connection_protocol_error() {
+    let mut client = Client::ready();
+    let err = client
+        .send(&frame(PUSH_PROMISE, END_HEADERS, 1, &[0, 0, 0, 2]))
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
+    assert_goaway(&client.output()[0], 0, PROTOCOL_ERROR);
+}
+
+// ---- §8.1–§8.3 request validation ----------------------------------------------------------------
+
+#[test]
+fn malformed_request_is_rst_stream_protocol_error_and_the_connection_stays() {
+    let mut client = Client::ready();
+    let cases: [(&str, &[(&str, &str)]); 4] = [
+        ("GET", &[("connection", "keep-alive")]),
+        ("GET", &[("te", "gzip")]),
+        ("GET", &[("x-bad", " padded")]),
+        ("GET", &[(":status", "200")]),
+    ];
+    let mut stream = 1;
+    for (method, extra) in cases {
+        let request = client.request_with(stream, method, "/", extra, true);
+        client.send(&request).unwrap();
+        let out = client.output();
+        assert_eq!(out.len(), 1, "{extra:?}");
+        assert_rst(&out[0], stream, PROTOCOL_ERROR);
+        stream += 2;
+    }
+    let request = client.get(stream, "/");
+    client.send(&request).unwrap();
+    assert_eq!(status(&client.output()[0]), "200");
+}
+
+#[test]
+fn request_without_path_is_rst_stream_protocol_error() {
+    let mut client = Client::ready();
+    let block = client.block(&[(":method", "GET"), (":scheme", "https")]);
+    client
+        .send(&frame(HEADERS, END_STREAM | END_HEADERS, 1, &block))
+        .unwrap();
+    assert_rst(&client.output()[0], 1, PROTOCOL_ERROR);
+}
+
+#[test]
+fn content_length_larger_than_the_data_is_rst_stream_protocol_error() {
+    let mut client = Client::ready();
+    let request = client.request_with(1, "POST", "/", &[("content-length", "5")], false);
+    client.send(&request).unwrap();
+    client.send(&data(1, END_STREAM, 3)).unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_rst(&out[0], 1, PROTOCOL_ERROR);
+}
+
+#[test]
+fn data_beyond_content_length_is_rst_stream_protocol_error() {
+    let mut client = Client::ready();
+    let request = client.request_with(1, "POST", "/", &[("content-length", "2")], false);
+    client.send(&request).unwrap();
+    client.send(&data(1, 0, 3)).unwrap();
+    assert_rst(&client.output()[0], 1, PROTOCOL_ERROR);
+}
+
+#[test]
+fn content_length_on_a_request_without_body_must_be_zero() {
+    let mut client = Client::ready();
+    let request = client.request_with(1, "POST", "/", &[("content-length", "1")], true);
+    client.send(&request).unwrap();
+    assert_rst(&client.output()[0], 1, PROTOCOL_ERROR);
+    let request = client.request_with(3, "POST", "/", &[("content-length", "0")], true);
+    client.send(&request).unwrap();
+    assert_eq!(status(&client.output()[0]), "200");
+}
+
+#[test]
+fn trailers_reach_the_exchange() {
+    let mut client = Client::ready();
+    let request = client.request_with(1, "POST", "/", &[("content-length", "4")], false);
+    client.send(&request).unwrap();
+    client.send(&data(1, 0, 4)).unwrap();
+    let trailers = client.block(&[("x-checksum", "abc"), ("x-count", "4")]);
+    client
+        .send(&frame(HEADERS, END_STREAM | END_HEADERS, 1, &trailers))
+        .unwrap();
+    let out = client.output();
+    assert_eq!(status(&out[0]), "200");
+    assert_eq!(out[1].payload, b"4 2");
+}
+
+#[test]
+fn trailers_without_end_stream_or_with_pseudo_headers_are_rst_stream_protocol_error() {
+    let mut client = Client::ready();
+    let request = client.request_with(1, "POST", "/", &[], false);
+    client.send(&request).unwrap();
+    let trailers = client.block(&[("x-checksum", "abc")]);
+    client
+        .send(&frame(HEADERS, END_HEADERS, 1, &trailers))
+        .unwrap();
+    assert_rst(&client.output()[0], 1, PROTOCOL_ERROR);
+
+    let request = client.request_with(3, "POST", "/", &[], false);
+    client.send(&request).unwrap();
+    let trailers = client.block(&[(":path", "/again")]);
+    client
+        .send(&frame(HEADERS, END_STREAM | END_HEADERS, 3, &trailers))
+        .unwrap();
+    assert_rst(&client.output()[0], 3, PROTOCOL_ERROR);
+}
+
+// ---- §6.9 flow control ---------------------------------------------------------------------------
+
+#[test]
+fn upload_gets_window_updates_and_never_stalls() {
+    let mut client = Client::ready();
+    let request = client.request_with(1, "POST", "/", &[], false);
+    client.send(&request).unwrap();
+    let mut stream_credit = 0;
+    let mut connection_credit = 0;
+    let mut in_flight = 0;
+    for _ in 0..12 {
+        client.send(&data(1, 0, 0x4000)).unwrap();
+        in_flight += 0x4000;
+        for out in client.output() {
+            assert_eq!(out.kind, WINDOW_UPDATE);
+            match out.stream {
+                0 => connection_credit += out.code_at(0),
+                1 => stream_credit += out.code_at(0),
+                other => panic!("WINDOW_UPDATE on stream {other}"),
+            }
+        }
+        // The client never has more than its windows outstanding.
+        assert!(in_flight - stream_credit <= 0xffff);
+        assert!(in_flight - connection_credit <= 0xffff);
+    }
+    client.send(&data(1, END_STREAM, 0)).unwrap();
+    let out = client.output();
+    assert_eq!(out.last().unwrap().payload, b"196608 0");
+}
+
+#[test]
+fn window_updates_are_sent_once_half_a_window_is_consumed() {
+    let mut client = Client::ready();
+    let request = client.request_with(1, "POST", "/", &[], false);
+    client.send(&request).unwrap();
+    client.send(&data(1, 0, 0x4000)).unwrap();
+    assert!(client.output().is_empty());
+    client.send(&data(1, 0, 0x4000)).unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 2);
+    assert_eq!(
+        (out[0].shape(), out[0].code_at(0)),
+        ((WINDOW_UPDATE, 0, 0), 0x8000)
+    );
+    assert_eq!(
+        (out[1].shape(), out[1].code_at(0)),
+        ((WINDOW_UPDATE, 0, 1), 0x8000)
+    );
+}
+
+#[test]
+fn padding_counts_against_the_stream_window() {
+    let local = LocalSettings {
+        initial_window_size: 0x64,
+        ..LocalSettings::default()
+    };
+    let mut client = Client::ready_with(local, &[]);
+    let request = client.request_with(1, "POST", "/", &[], false);
+    client.send(&request).unwrap();
+    client.output();
+    // 1 Pad Length octet + 50 data octets + 50 padding octets = 101 > 100.
+    let mut payload = vec![0x32];
+    payload.extend([0x64; 0x32]);
+    payload.extend([0x00; 0x32]);
+    client.send(&frame(DATA, PADDED, 1, &payload)).unwrap();
+    let out = client.output();
+    assert_rst(&out[0], 1, FLOW_CONTROL_ERROR);
+}
+
+#[test]
+fn data_beyond_the_connection_window_is_connection_flow_control_error() {
+    let mut client = Client::ready();
+    let mut octets = Vec::new();
+    for stream in [1, 3, 5, 7, 9] {
+        octets.extend(client.request_with(stream, "POST", "/", &[], false));
+    }
+    for stream in [1, 3, 5, 7, 9] {
+        octets.extend(data(stream, 0, 0x4000));
+    }
+    let err = client.send(&octets).unwrap_err();
+    assert_eq!(err.code, ErrorCode::FLOW_CONTROL_ERROR);
+    assert_goaway(&client.output()[0], 9, FLOW_CONTROL_ERROR);
+}
+
+#[test]
+fn data_is_sent_within_the_stream_window_and_resumes_on_window_update() {
+    let mut client = Client::ready_with(LocalSettings::default(), &[(0x4, 0x10)]);
+    let request = client.get(1, "/reader/100");
+    client.send(&request).unwrap();
+    let out = client.output();
+    assert_eq!(data_lengths(&out), vec![(1, 0x10)]);
+    assert_eq!(out[1].payload, vec![0x62; 0x10]);
+    assert!(!client.conn.wants_write());
+    client.send(&window_update(1, 0x20)).unwrap();
+    assert!(client.conn.wants_write());
+    assert_eq!(data_lengths(&client.output()), vec![(1, 0x20)]);
+    client.send(&window_update(1, 0x100)).unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].shape(), (DATA, END_STREAM, 1));
+    assert_eq!(out[0].payload.len(), 100 - 0x30);
+}
+
+#[test]
+fn data_is_sent_within_the_connection_window() {
+    let mut client = Client::ready_with(LocalSettings::default(), &[(0x4, 0x10_0000)]);
+    let request = client.get(1, "/big/70000");
+    client.send(&request).unwrap();
+    let sent: usize = data_lengths(&client.output())
+        .iter()
+        .map(|(_, len)| len)
+        .sum();
+    assert_eq!(sent, 0xffff);
+    assert!(!client.conn.wants_write());
+    client.send(&window_update(0, 10000)).unwrap();
+    let out = client.output();
+    assert_eq!(data_lengths(&out), vec![(1, 70000 - 0xffff)]);
+    assert_eq!(out[0].flags, END_STREAM);
+}
+
+#[test]
+fn window_update_overflow_on_a_stream_is_rst_stream_flow_control_error() {
+    let mut client = Client::ready_with(LocalSettings::default(), &[(0x4, 0x0)]);
+    let request = client.request_with(1, "POST", "/", &[], false);
+    client.send(&request).unwrap();
+    client.output();
+    client.send(&window_update(1, 0x7fff_ffff)).unwrap();
+    client.output();
+    client.send(&window_update(1, 0x1)).unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_rst(&out[0], 1, FLOW_CONTROL_ERROR);
+}
+
+#[test]
+fn window_update_overflow_on_the_connection_is_connection_flow_control_error() {
+    let mut client = Client::ready();
+    let err = client.send(&window_update(0, 0x7fff_0001)).unwrap_err();
+    assert_eq!(err.code, ErrorCode::FLOW_CONTROL_ERROR);
+    assert_goaway(&client.output()[0], 0, FLOW_CONTROL_ERROR);
+}
+
+// ---- responses -----------------------------------------------------------------------------------
+
+#[test]
+fn response_headers_carry_status_first_then_the_handlers_fields() {
+    let mut client = Client::ready();
+    let request = client.get(1, "/big/5");
+    client.send(&request).unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 2);
+    assert_eq!(out[0].shape(), (HEADERS, END_HEADERS, 1));
+    assert_eq!(
+        out[0].fields,
+        Some(vec![
+            (":status".to_string(), "200".to_string()),
+            ("content-type".to_string(), "text/plain".to_string()),
+        ])
+    );
+    assert_eq!(out[1].shape(), (DATA, END_STREAM, 1));
+    assert_eq!(out[1].payload, b"aaaaa");
+    assert!(!client.conn.has_open_streams());
+}
+
+#[test]
+fn empty_body_puts_end_stream_on_headers() {
+    let mut client = Client::ready();
+    let request = client.get(1, "/empty");
+    client.send(&request).unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].shape(), (HEADERS, END_STREAM | END_HEADERS, 1));
+    assert_eq!(status(&out[0]), "204");
+}
+
+#[test]
+fn long_response_header_block_is_split_into_continuation() {
+    let mut client = Client::ready();
+    let request = client.get(1, "/wide");
+    client.send(&request).unwrap();
+    let out = client.output();
+    let blocks: Vec<&Out> = out.iter().filter(|f| f.kind != DATA).collect();
+    assert!(blocks.len() >= 2);
+    assert_eq!(blocks[0].shape(), (HEADERS, 0, 1));
+    assert_eq!(blocks[0].payload.len(), 16384);
+    for middle in &blocks[1..blocks.len() - 1] {
+        assert_eq!(middle.shape(), (CONTINUATION, 0, 1));
+    }
+    let last = blocks[blocks.len() - 1];
+    assert_eq!(last.shape(), (CONTINUATION, END_HEADERS, 1));
+    let fields = last.fields.as_ref().unwrap();
+    assert_eq!(fields[0], (":status".to_string(), "200".to_string()));
+    assert_eq!(fields[2].1.len(), 40_000);
+}
+
+#[test]
+fn body_read_error_is_rst_stream_internal_error() {
+    let mut client = Client::ready();
+    let request = client.get(1, "/broken");
+    client.send(&request).unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 2);
+    assert_eq!(out[0].shape(), (HEADERS, END_HEADERS, 1));
+    assert_rst(&out[1], 1, INTERNAL_ERROR);
+    assert!(!client.conn.has_open_streams());
+}
+
+#[test]
+fn data_of_several_streams_is_interleaved_round_robin() {
+    let mut client = Client::ready_with(LocalSettings::default(), &[(0x4, 0x10_0000)]);
+    client.send(&window_update(0, 0x10_0000)).unwrap();
+    let first = client.get(1, "/big/50000");
+    let second = client.get(3, "/big/20000");
+    client.send(&first).unwrap();
+    client.send(&second).unwrap();
+    let out = client.output();
+    assert_eq!(
+        data_lengths(&out),
+        vec![
+            (1, 16384),
+            (3, 16384),
+            (1, 16384),
+            (3, 3616),
+            (1, 16384),
+            (1, 848)
+        ]
+    );
+}
+
+#[test]
+fn budget_bounds_the_data_written_per_call() {
+    let mut client = Client::ready();
+    let request = client.get(1, "/big/5000");
+    client.send(&request).unwrap();
+    let out = client.output_within(1000);
+    assert_eq!(out[0].kind, HEADERS);
+    assert_eq!(data_lengths(&out), vec![(1, 1000)]);
+    assert_eq!(data_lengths(&client.output_within(3000)), vec![(1, 3000)]);
+    let out = client.output_within(3000);
+    assert_eq!(data_lengths(&out), vec![(1, 1000)]);
+    assert_eq!(out[0].flags, END_STREAM);
+}
+
+// ---- through the application --------------------------------------------------------------------
+
+#[test]
+fn echo_through_the_app_counts_an_upload_larger_than_the_initial_windows() {
+    let app = crate::app::App::new(std::env::temp_dir()).unwrap();
+    let mut client = Client::serving(Arc::new(app));
+    client.handshake();
+    let request = client.request_with(1, "POST", "/_h2lab/echo", &[], false);
+    client.send(&request).unwrap();
+    let mut credit = 0;
+    for _ in 0..10 {
+        client.send(&data(1, 0, 0x4000)).unwrap();
+        credit += client
+            .output()
+            .iter()
+            .filter(|f| f.shape() == (WINDOW_UPDATE, 0, 1))
+            .map(|f| f.code_at(0))
+            .sum::<u32>();
+    }
+    assert_eq!(credit, 0x8000 * 5);
+    client.send(&data(1, END_STREAM, 0x10)).unwrap();
+    let out = client.output();
+    let headers = out.iter().find(|f| f.kind == HEADERS).unwrap();
+    assert_eq!(status(headers), "200");
+    let body: Vec<u8> = out
+        .iter()
+        .filter(|f| f.kind == DATA)
+        .flat_map(|f| f.payload.clone())
+        .collect();
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["method"], "POST");
+    assert_eq!(json["body"]["length"], 0x4000 * 10 + 0x10);
+}
+
+#[test]
+fn missing_file_through_the_app_is_404_and_the_connection_goes_on() {
+    let app = crate::app::App::new(std::env::temp_dir()).unwrap();
+    let mut client = Client::serving(Arc::new(app));
+    client.handshake();
+    let request = client.get(1, "/h2lab-surely-missing-file");
+    client.send(&request).unwrap();
+    assert_eq!(status(&client.output()[0]), "404");
+    let request = client.get(3, "/_h2lab/echo");
+    client.send(&request).unwrap();
+    assert_eq!(status(&client.output()[0]), "200");
+}
+
+// ---- hostile input -------------------------------------------------------------------------------
+
+proptest::proptest! {
+    /// Whatever frames follow the preface, the connection never panics, and once it reports a
+    /// connection error its last output frame is GOAWAY with that error's code.
+    #[test]
+    fn arbitrary_frames_never_panic_and_errors_end_with_goaway(
+        frames in proptest::collection::vec(
+            (
+                0x0u8..0xb,
+                proptest::num::u8::ANY,
+                0u32..8,
+                proptest::collection::vec(proptest::num::u8::ANY, 0..40),
+            ),
+            0..24,
+        )
+    ) {
+        let mut client = Client::with(LocalSettings::default());
+        let mut octets = PREFACE.to_vec();
+        octets.extend(settings(&[]));
+        let mut error = client.send(&octets).err();
+        for (kind, flags, stream, payload) in frames {
+            if error.is_some() {
+                break;
+            }
+            // Type 0xa stands for a well-formed request, so that streams really open.
+            let octets = if kind == 0xa {
+                client.request_with(stream | 1, "POST", "/big/100", &[], flags & END_STREAM != 0)
+            } else {
+                frame(kind, flags, stream, &payload)
+            };
+            error = client.send(&octets).err();
+        }
+        let mut out = Vec::new();
+        client.conn.poll_output(&mut out, 0x10_0000);
+        if let Some(error) = error {
+            let frames = client.split(&out);
+            let last = frames.last().unwrap();
+            proptest::prop_assert_eq!(last.kind, GOAWAY);
+            proptest::prop_assert_eq!(last.code_at(4), error.code.0);
+            proptest::prop_assert!(client.conn.is_closed());
+        }
+    }
+}
