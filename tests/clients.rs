@@ -150,3 +150,37 @@ fn h2load_past_max_concurrent_streams_sees_only_its_first_flight_refused() {
     assert!(count(" failed") <= 2 * (20 - 5), "{report}");
     assert!(count(" succeeded") >= 500 - 2 * (20 - 5), "{report}");
 }
+
+/// The SETTINGS flags reach the wire: nghttp prints our SETTINGS frame parameter by parameter.
+#[test]
+fn the_settings_flags_are_what_nghttp_receives() {
+    if !have("nghttp") {
+        return;
+    }
+    let root = small_site();
+    let server = Server::start(&[
+        "--max-concurrent-streams",
+        "7",
+        "--initial-window-size",
+        "1048576",
+        "--max-frame-size",
+        "32768",
+        "--header-table-size",
+        "8192",
+        "--max-header-list-size",
+        "20000",
+        root.path().to_str().unwrap(),
+    ]);
+    let out = run("nghttp", &["-v", "-t", "30", &server.http("/hello.txt")]);
+    let trace = text(&out.stdout);
+    assert!(out.status.success(), "{trace}");
+    for setting in [
+        "[SETTINGS_HEADER_TABLE_SIZE(0x01):8192]",
+        "[SETTINGS_MAX_CONCURRENT_STREAMS(0x03):7]",
+        "[SETTINGS_INITIAL_WINDOW_SIZE(0x04):1048576]",
+        "[SETTINGS_MAX_FRAME_SIZE(0x05):32768]",
+        "[SETTINGS_MAX_HEADER_LIST_SIZE(0x06):20000]",
+    ] {
+        assert!(trace.contains(setting), "{setting} missing:\n{trace}");
+    }
+}
