@@ -1,1 +1,377 @@
-fn main() {}
+//! The `h2lab` command — turns the command line into a [`Config`] and runs the server.
+//!
+//! The contract is in `DESIGN.md` ("Command-line contract"): bad flags or values end the process
+//! with status 2 and one line naming the flag.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use h2lab::connection::LocalSettings;
+use h2lab::server::{self, Config};
+
+const HELP: &str = "\
+h2lab — an HTTP/2 server to read, run and watch
+
+Usage: h2lab [OPTIONS] [ROOT]
+
+Serves the files under ROOT (default: the current folder) over HTTP/2, on one port:
+TLS with ALPN h2, and cleartext HTTP/2 with prior knowledge (h2c). A client that speaks
+HTTP/1.1 gets a short answer saying how to come back over HTTP/2.
+
+Options:
+  -l, --listen ADDR               address to listen on [default: 127.0.0.1:8443]; port 0 picks
+                                  a free port (the line printed at start names it)
+      --cert FILE --key FILE      PEM certificate chain (leaf first) and PKCS#8 PEM key, both or
+                                  neither [default: the development certificate for localhost,
+                                  127.0.0.1 and ::1, embedded from certs/]
+      --max-concurrent-streams N  SETTINGS_MAX_CONCURRENT_STREAMS we advertise [default: 128]
+      --initial-window-size N     SETTINGS_INITIAL_WINDOW_SIZE, 0..=2147483647 [default: 65535]
+      --max-frame-size N          SETTINGS_MAX_FRAME_SIZE, 16384..=16777215 [default: 16384]
+      --header-table-size N       SETTINGS_HEADER_TABLE_SIZE [default: 4096]
+      --max-header-list-size N    SETTINGS_MAX_HEADER_LIST_SIZE [default: 65536]
+      --max-connections N         connections served at once; more are closed [default: 256]
+      --idle-timeout SECS         close a connection after SECS without open streams, or
+                                  without progress on them [default: 60]
+  -v, --verbose                   log every frame sent and received (same as RUST_LOG=h2lab=debug)
+  -h, --help                      print this help
+  -V, --version                   print the version
+
+Built in: /_h2lab/echo (any method) answers with the request as h2lab decoded it, in JSON.
+
+Examples:
+  h2lab ./site
+  curl --http2 -k https://127.0.0.1:8443/            (-k: do not check the certificate)
+  curl --cacert certs/ca.pem https://localhost:8443/  (check it against the development CA)
+  curl --http2-prior-knowledge http://127.0.0.1:8443/
+  nghttp -v https://127.0.0.1:8443/                  (every frame, both ways)
+  h2lab -v --listen 0.0.0.0:8443 --cert site.pem --key site.key .
+
+Trusting the development CA (certs/ca.pem, made by scripts/gen-certs.sh):
+  curl: --cacert certs/ca.pem
+  Debian/Ubuntu: sudo cp certs/ca.pem /usr/local/share/ca-certificates/h2lab-dev.crt
+                 && sudo update-ca-certificates
+  Firefox/Chromium: Settings > Certificates > Authorities > Import certs/ca.pem
+  The CA key (certs/ca.key) is public: trust it only on a development machine.
+
+Exit status: 0 after --help/--version; 2 for a bad flag or value (ROOT, --cert or --key that
+cannot be read included); 1 when the address cannot be listened on.
+Logging: RUST_LOG (env_logger syntax) overrides the default filter h2lab=info.
+";
+
+/// What the command line asks for.
+#[derive(Debug)]
+enum Command {
+    Serve { config: Config, verbose: bool },
+    Help,
+    Version,
+}
+
+fn main() -> ExitCode {
+    let command = match parse(std::env::args().skip(1)) {
+        Ok(command) => command,
+        Err(message) => {
+            eprintln!("h2lab: {message} (see h2lab --help)");
+            return ExitCode::from(2);
+        }
+    };
+    let (config, verbose) = match command {
+        Command::Help => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Command::Version => {
+            println!("h2lab {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Command::Serve { config, verbose } => (config, verbose),
+    };
+    let mut logger = env_logger::Builder::new();
+    logger.parse_filters("h2lab=info");
+    if let Ok(filters) = std::env::var("RUST_LOG") {
+        logger.parse_filters(&filters);
+    }
+    if verbose {
+        logger.parse_filters("h2lab=debug");
+    }
+    logger.init();
+    match server::run(config) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("h2lab: {e}");
+            ExitCode::from(e.exit_status() as u8)
+        }
+    }
+}
+
+/// The command line (without the program name) as a [`Command`], or the one-line message for a
+/// bad flag or value, which names the flag.
+fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
+    let mut config = Config::default();
+    let mut verbose = false;
+    let mut root: Option<PathBuf> = None;
+    let mut cert: Option<PathBuf> = None;
+    let mut key: Option<PathBuf> = None;
+    let mut args = args.into_iter();
+    let mut only_operands = false;
+    while let Some(arg) = args.next() {
+        if only_operands || !arg.starts_with('-') || arg == "-" {
+            if root.is_some() {
+                return Err(format!("one ROOT only, and {arg:?} is a second"));
+            }
+            root = Some(PathBuf::from(arg));
+            continue;
+        }
+        // `--flag=value` is the same as `--flag value`.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => {
+                (flag.to_string(), Some(value.to_string()))
+            }
+            _ => (arg.clone(), None),
+        };
+        if inline.is_some() && matches!(flag.as_str(), "--help" | "--version" | "--verbose" | "--")
+        {
+            return Err(format!("{flag} takes no value"));
+        }
+        let mut value = |what: &str| match inline.clone().or_else(|| args.next()) {
+            Some(v) => Ok(v),
+            None => Err(format!("{flag} needs a value ({what})")),
+        };
+        match flag.as_str() {
+            "--" => only_operands = true,
+            "-h" | "--help" => return Ok(Command::Help),
+            "-V" | "--version" => return Ok(Command::Version),
+            "-v" | "--verbose" => verbose = true,
+            "-l" | "--listen" => config.listen = parse_listen(&flag, &value("ADDR")?)?,
+            "--cert" => cert = Some(PathBuf::from(value("FILE")?)),
+            "--key" => key = Some(PathBuf::from(value("FILE")?)),
+            "--max-connections" => {
+                config.max_connections = parse_positive(&flag, &value("N")?)? as usize;
+            }
+            "--idle-timeout" => {
+                config.idle_timeout = Duration::from_secs(parse_positive(&flag, &value("SECS")?)?);
+            }
+            "--max-concurrent-streams"
+            | "--initial-window-size"
+            | "--max-frame-size"
+            | "--header-table-size"
+            | "--max-header-list-size" => {
+                set_setting(&mut config.settings, &flag, &value("N")?)?;
+            }
+            _ => return Err(format!("{flag}: unknown option")),
+        }
+    }
+    config.cert_and_key = match (cert, key) {
+        (Some(cert), Some(key)) => Some((cert, key)),
+        (None, None) => None,
+        (Some(_), None) => return Err("--cert needs --key as well".to_string()),
+        (None, Some(_)) => return Err("--key needs --cert as well".to_string()),
+    };
+    if let Some(root) = root {
+        config.root = root;
+    }
+    Ok(Command::Serve { config, verbose })
+}
+
+/// `--listen ADDR`: `IP:PORT`, `[IPv6]:PORT` or `NAME:PORT` (the first address the name has).
+fn parse_listen(flag: &str, text: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let bad =
+        |why: String| format!("{flag} {text:?}: {why}; expected IP:PORT such as 127.0.0.1:8443");
+    text.to_socket_addrs()
+        .map_err(|e| bad(e.to_string()))?
+        .next()
+        .ok_or_else(|| bad("names no address".to_string()))
+}
+
+/// A whole number from 1 up.
+fn parse_positive(flag: &str, text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(0) => Err(format!("{flag} 0: must be at least 1")),
+        Ok(n) if n <= u64::from(u32::MAX) => Ok(n),
+        _ => Err(format!(
+            "{flag} {text:?}: expected a whole number from 1 to 4294967295"
+        )),
+    }
+}
+
+/// One of the SETTINGS flags: a 32-bit value, then the range of RFC 9113 §6.5.2, checked by
+/// [`LocalSettings::validate`] with only this value changed, so that its message is about this flag.
+fn set_setting(settings: &mut LocalSettings, flag: &str, text: &str) -> Result<(), String> {
+    let value: u32 = text
+        .parse()
+        .map_err(|_| format!("{flag} {text:?}: expected a whole number from 0 to 4294967295"))?;
+    let mut changed = *settings;
+    match flag {
+        "--max-concurrent-streams" => changed.max_concurrent_streams = value,
+        "--initial-window-size" => changed.initial_window_size = value,
+        "--max-frame-size" => changed.max_frame_size = value,
+        "--header-table-size" => changed.header_table_size = value,
+        _ => changed.max_header_list_size = value,
+    }
+    changed
+        .validate()
+        .map_err(|why| format!("{flag} {value}: {why} (RFC 9113 §6.5.2)"))?;
+    *settings = changed;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_line(line: &str) -> Result<Command, String> {
+        parse(line.split_whitespace().map(String::from))
+    }
+
+    fn config(line: &str) -> Config {
+        match parse_line(line) {
+            Ok(Command::Serve { config, .. }) => config,
+            other => panic!("{line:?} gave {other:?}"),
+        }
+    }
+
+    fn error(line: &str) -> String {
+        parse_line(line).unwrap_err()
+    }
+
+    #[test]
+    fn no_arguments_serve_the_current_folder_on_port_8443() {
+        let config = config("");
+        assert_eq!(config.listen, "127.0.0.1:8443".parse().unwrap());
+        assert_eq!(config.root, PathBuf::from("."));
+        assert!(config.cert_and_key.is_none());
+        assert_eq!(config.max_connections, 256);
+        assert_eq!(config.idle_timeout, Duration::from_secs(60));
+        assert_eq!(config.settings, LocalSettings::default());
+    }
+
+    #[test]
+    fn every_flag_sets_its_field() {
+        let config = config(
+            "-l [::1]:0 --cert c.pem --key k.pem --max-concurrent-streams 7 \
+             --initial-window-size 1048576 --max-frame-size 32768 --header-table-size 0 \
+             --max-header-list-size 1024 --max-connections 3 --idle-timeout 5 site",
+        );
+        assert_eq!(config.listen, "[::1]:0".parse().unwrap());
+        assert_eq!(
+            config.cert_and_key,
+            Some((PathBuf::from("c.pem"), PathBuf::from("k.pem")))
+        );
+        assert_eq!(config.settings.max_concurrent_streams, 7);
+        assert_eq!(config.settings.initial_window_size, 0x10_0000);
+        assert_eq!(config.settings.max_frame_size, 0x8000);
+        assert_eq!(config.settings.header_table_size, 0);
+        assert_eq!(config.settings.max_header_list_size, 1024);
+        assert_eq!(config.max_connections, 3);
+        assert_eq!(config.idle_timeout, Duration::from_secs(5));
+        assert_eq!(config.root, PathBuf::from("site"));
+    }
+
+    #[test]
+    fn flag_equals_value_is_the_same_as_two_words() {
+        assert_eq!(config("--listen=127.0.0.1:9000").listen.port(), 9000);
+    }
+
+    #[test]
+    fn verbose_help_and_version_are_recognised_in_both_spellings() {
+        assert!(matches!(
+            parse_line("-v"),
+            Ok(Command::Serve { verbose: true, .. })
+        ));
+        assert!(matches!(
+            parse_line("--verbose ."),
+            Ok(Command::Serve { verbose: true, .. })
+        ));
+        assert!(matches!(parse_line("-h"), Ok(Command::Help)));
+        assert_eq!(error("--port 1 --help"), "--port: unknown option");
+        assert!(matches!(parse_line(". --help"), Ok(Command::Help)));
+        assert!(matches!(parse_line("-V"), Ok(Command::Version)));
+        assert!(matches!(parse_line("--version"), Ok(Command::Version)));
+    }
+
+    #[test]
+    fn max_frame_size_below_16384_names_the_flag() {
+        let message = error("--max-frame-size 16383");
+        assert!(message.starts_with("--max-frame-size 16383: "), "{message}");
+    }
+
+    #[test]
+    fn max_frame_size_above_2_to_the_24_minus_1_names_the_flag() {
+        assert!(error("--max-frame-size 16777216").starts_with("--max-frame-size 16777216: "));
+        assert!(config("--max-frame-size 16777215").settings.max_frame_size == 0xff_ffff);
+    }
+
+    #[test]
+    fn initial_window_size_above_2_to_the_31_minus_1_names_the_flag() {
+        assert!(error("--initial-window-size 2147483648")
+            .starts_with("--initial-window-size 2147483648: "));
+        assert_eq!(
+            config("--initial-window-size 2147483647")
+                .settings
+                .initial_window_size,
+            0x7fff_ffff
+        );
+    }
+
+    #[test]
+    fn a_setting_that_is_not_a_32_bit_number_names_the_flag() {
+        assert!(error("--header-table-size 4294967296").starts_with("--header-table-size "));
+        assert!(error("--max-header-list-size -1").starts_with("--max-header-list-size "));
+        assert!(error("--max-concurrent-streams ten").starts_with("--max-concurrent-streams "));
+    }
+
+    #[test]
+    fn a_missing_value_names_the_flag() {
+        assert_eq!(error("--listen"), "--listen needs a value (ADDR)");
+        assert_eq!(
+            error("--idle-timeout"),
+            "--idle-timeout needs a value (SECS)"
+        );
+    }
+
+    #[test]
+    fn a_bad_address_names_the_flag() {
+        assert!(error("--listen nonsense").starts_with("--listen \"nonsense\": "));
+        assert!(error("-l 127.0.0.1").starts_with("-l \"127.0.0.1\": "));
+    }
+
+    #[test]
+    fn zero_connections_or_zero_seconds_are_refused() {
+        assert_eq!(
+            error("--max-connections 0"),
+            "--max-connections 0: must be at least 1"
+        );
+        assert_eq!(
+            error("--idle-timeout 0"),
+            "--idle-timeout 0: must be at least 1"
+        );
+        assert!(error("--idle-timeout 1.5").starts_with("--idle-timeout \"1.5\": "));
+    }
+
+    #[test]
+    fn cert_and_key_come_together() {
+        assert_eq!(error("--cert c.pem"), "--cert needs --key as well");
+        assert_eq!(error("--key k.pem"), "--key needs --cert as well");
+    }
+
+    #[test]
+    fn unknown_options_and_a_second_root_are_refused() {
+        assert_eq!(error("--port 8443"), "--port: unknown option");
+        assert_eq!(error("-x"), "-x: unknown option");
+        assert_eq!(error("a b"), "one ROOT only, and \"b\" is a second");
+    }
+
+    #[test]
+    fn flags_without_values_refuse_one() {
+        assert_eq!(error("--verbose=1"), "--verbose takes no value");
+    }
+
+    #[test]
+    fn a_double_dash_ends_the_options() {
+        assert_eq!(config("-- -site").root, PathBuf::from("-site"));
+    }
+}

@@ -1,0 +1,163 @@
+//! Files and uploads through real clients: no byte from outside ROOT whatever the path says
+//! (RFC 9113 §8.3.1 `:path`, RFC 3986 §5.2.4 dot segments), and a 10 MiB upload to the echo
+//! built-in (flow control of request bodies, RFC 9113 §5.2, §6.9).
+
+mod common;
+
+use common::{curl, have, text, Server, TempDir};
+use sha2::{Digest, Sha256};
+
+const SECRET: &str = "h2lab-secret-outside-root-7f3a";
+
+/// A temporary folder holding `secret.txt` and, inside it, the ROOT `site/` with one file.
+fn site_beside_a_secret() -> (TempDir, std::path::PathBuf) {
+    let outer = TempDir::new("traversal");
+    std::fs::write(outer.path().join("secret.txt"), SECRET).unwrap();
+    let root = outer.path().join("site");
+    std::fs::create_dir(&root).unwrap();
+    std::fs::write(root.join("inside.txt"), "inside\n").unwrap();
+    (outer, root)
+}
+
+#[test]
+fn traversal_attempts_get_400_or_404_and_never_a_byte_from_outside_root() {
+    if !have("curl") {
+        return;
+    }
+    let (_outer, root) = site_beside_a_secret();
+    let server = Server::start(&[root.to_str().unwrap()]);
+    let attempts = [
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/./../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/secret.txt",
+        "/..%2fsecret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/inside.txt/../../secret.txt",
+        "/sub/..%2f..%2fsecret.txt",
+        "/..\\secret.txt",
+        "/%2e%2e%5csecret.txt",
+        "//../secret.txt",
+        "/%00/../secret.txt",
+    ];
+    for scheme in ["tls", "h2c"] {
+        for attempt in attempts {
+            let url = match scheme {
+                "tls" => server.https(attempt),
+                _ => server.http(attempt),
+            };
+            let flag = if scheme == "tls" {
+                "-k"
+            } else {
+                "--http2-prior-knowledge"
+            };
+            let out = curl(&[
+                flag,
+                "--path-as-is",
+                "-w",
+                "\n%{http_version} %{response_code}",
+                &url,
+            ]);
+            let body = text(&out.stdout);
+            assert!(
+                !body.contains(SECRET),
+                "{scheme} {attempt} leaked the secret: {body}"
+            );
+            assert!(
+                body.ends_with("\n2 404") || body.ends_with("\n2 400"),
+                "{scheme} {attempt}: {body} {}",
+                text(&out.stderr)
+            );
+        }
+    }
+    let inside = curl(&["-k", "-w", "%{response_code}", &server.https("/inside.txt")]);
+    assert_eq!(text(&inside.stdout), "inside\n200");
+}
+
+#[test]
+fn a_10_mib_upload_to_echo_reports_its_length_and_sha256() {
+    if !have("curl") {
+        return;
+    }
+    let dir = TempDir::new("upload");
+    let body: Vec<u8> = (0..10 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    let file = dir.path().join("upload.bin");
+    std::fs::write(&file, &body).unwrap();
+    let expected = format!("{:x}", Sha256::digest(&body));
+    let server = Server::start(&[dir.path().to_str().unwrap()]);
+    let data = format!("@{}", file.display());
+    for (flag, url) in [
+        ("-k", server.https("/_h2lab/echo")),
+        ("--http2-prior-knowledge", server.http("/_h2lab/echo")),
+    ] {
+        let out = curl(&[
+            flag,
+            "--data-binary",
+            &data,
+            "-H",
+            "content-type: application/octet-stream",
+            &url,
+        ]);
+        let answer: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{flag}: {e}: {} {}", text(&out.stdout), text(&out.stderr)));
+        assert_eq!(
+            answer["body"]["length"],
+            10 * 1024 * 1024,
+            "{flag}: {answer}"
+        );
+        assert_eq!(answer["body"]["sha256"], expected.as_str(), "{flag}");
+    }
+}
+
+#[test]
+fn head_gets_the_length_and_no_body() {
+    if !have("curl") {
+        return;
+    }
+    let root = common::small_site();
+    let server = Server::start(&[root.path().to_str().unwrap()]);
+    let out = curl(&["-k", "-I", &server.https("/hello.txt")]);
+    let head = text(&out.stdout);
+    assert!(head.starts_with("HTTP/2 200"), "{head}");
+    assert!(head.contains("content-length: 14\r\n"), "{head}");
+}
+
+#[test]
+fn a_client_that_vanishes_mid_download_ends_only_its_own_connection() {
+    if !have("curl") {
+        return;
+    }
+    let root = TempDir::new("vanish");
+    std::fs::write(root.path().join("big.bin"), vec![0x5a; 16 * 1024 * 1024]).unwrap();
+    std::fs::write(root.path().join("small.txt"), "still here\n").unwrap();
+    let mut server = Server::start(&[root.path().to_str().unwrap()]);
+    for flag in ["-k", "--http2-prior-knowledge"] {
+        let url = if flag == "-k" {
+            server.https("/big.bin")
+        } else {
+            server.http("/big.bin")
+        };
+        let out = curl(&[
+            flag,
+            "--limit-rate",
+            "1M",
+            "--max-time",
+            "1",
+            "-o",
+            "/dev/null",
+            &url,
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(28),
+            "curl should time out: {}",
+            text(&out.stderr)
+        );
+    }
+    let out = curl(&["-k", &server.https("/small.txt")]);
+    assert_eq!(text(&out.stdout), "still here\n");
+    assert!(server.is_running());
+}
