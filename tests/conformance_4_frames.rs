@@ -151,6 +151,26 @@ fn s4_2_headers_frame_over_max_frame_size_is_connection_frame_size_error() {
     });
 }
 
+/// RFC 9113 §4.2: the same for CONTINUATION, which also carries a field block: a CONTINUATION
+/// one octet over the server's SETTINGS_MAX_FRAME_SIZE is a connection error of type
+/// FRAME_SIZE_ERROR.
+#[test]
+fn s4_2_continuation_frame_over_max_frame_size_is_connection_frame_size_error() {
+    each_transport(|t| {
+        let mut client = t.handshake();
+        let max = server_max_frame_size(&client);
+        let long = "!".repeat(max);
+        let fields = request_with(&client, "GET", HELLO_PATH, &[field("x-long", &long)]);
+        let block = client.encode_block(&fields);
+        let stream_id = client.next_stream_id();
+        let (head, tail) = block.split_at(block.len() - (max + 1));
+        let mut bytes = raw_frame(0x1, flags::END_STREAM, stream_id, head);
+        bytes.extend(raw_frame(0x9, flags::END_HEADERS, stream_id, tail));
+        must(&mut client, |c| c.send_raw(&bytes), "to send the block");
+        expect_connection_error(&mut client, ErrorCode::FRAME_SIZE_ERROR, &[0x0, stream_id]);
+    });
+}
+
 /// RFC 9113 §4.2: a frame size error in SETTINGS, or in any frame on stream 0, is a connection
 /// error. A SETTINGS frame of 16,386 octets (2,731 unknown settings, a multiple of 6) exceeds
 /// the default SETTINGS_MAX_FRAME_SIZE.

@@ -603,6 +603,40 @@ fn s5_1_2_stream_past_max_concurrent_streams_is_refused() {
     });
 }
 
+/// RFC 9113 §5.1.2: "Streams that are in the "open" state or in either of the "half-closed"
+/// states count toward the maximum number of streams". With `--max-concurrent-streams 2`, two
+/// whole requests whose responses are held back by a 1,000-octet window (half-closed (remote) on
+/// the server) fill the limit: a third request is refused (REFUSED_STREAM or PROTOCOL_ERROR); once
+/// the two are reset, a new request is served.
+#[test]
+fn s5_1_2_half_closed_remote_streams_count_toward_the_limit() {
+    each_transport_with(&["--max-concurrent-streams", "2"], |t| {
+        let mut client = t.handshake_with(&SMALL_WINDOW);
+        assert_eq!(
+            client.server_setting(SettingId::MAX_CONCURRENT_STREAMS),
+            Some(0x2)
+        );
+        let first = half_closed_remote_stream(&mut client);
+        let second = half_closed_remote_stream(&mut client);
+        let fields = client.request_fields("GET", HELLO_PATH);
+        let third = send_request(&mut client, &fields);
+        let rst = must(
+            &mut client,
+            |c| c.wait_for_rst(third, WAIT),
+            "RST_STREAM on the stream past the limit",
+        );
+        assert!(
+            [ErrorCode::REFUSED_STREAM, ErrorCode::PROTOCOL_ERROR].contains(&rst.error_code),
+            "code {}",
+            rst.error_code
+        );
+        let mut resets = rst_stream(first);
+        resets.extend(rst_stream(second));
+        must(&mut client, |c| c.send_raw(&resets), "to reset the streams");
+        expect_still_serving(&mut client);
+    });
+}
+
 // ---- §5.3 priority ----
 
 /// RFC 7540 §5.3.1: "A stream cannot depend on itself. An endpoint MUST treat this as a stream
