@@ -184,6 +184,49 @@ fn s8_1_1_content_length_without_any_data_is_malformed() {
     });
 }
 
+/// RFC 9113 §8.1.1: "A request or response is also malformed if the value of a content-length
+/// header field does not equal the sum of the DATA frame payload lengths" — the server's
+/// responses too, for a file, the echo and a 404.
+#[test]
+fn s8_1_1_response_content_length_matches_its_data() {
+    each_transport(|t| {
+        let mut client = t.handshake();
+        for path in [HELLO_PATH, BIG_PATH, ECHO_PATH, "/missing"] {
+            let response = must(&mut client, |c| c.request(path), "the response");
+            if let Some(length) = response.field("content-length") {
+                let length = String::from_utf8_lossy(length);
+                assert_eq!(
+                    length,
+                    response.body.len().to_string(),
+                    "{path}: content-length"
+                );
+            }
+        }
+    });
+}
+
+/// RFC 9113 §8.1.1: "the response to a HEAD request" contains no content, though it "MAY have a
+/// non-zero content-length header field": a HEAD for the small file gets no DATA octet, and a
+/// content-length, if any, of the file's size.
+#[test]
+fn s8_1_1_response_to_head_has_no_content() {
+    each_transport(|t| {
+        let mut client = t.handshake();
+        let fields = client.request_fields("HEAD", HELLO_PATH);
+        let stream_id = send_request(&mut client, &fields);
+        let response = must(
+            &mut client,
+            |c| c.read_response(stream_id, WAIT),
+            "the response",
+        );
+        assert_eq!(response.status, 200);
+        assert!(response.body.is_empty(), "HEAD answered with content");
+        if let Some(length) = response.field("content-length") {
+            assert_eq!(length, HELLO.len().to_string().as_bytes());
+        }
+    });
+}
+
 /// RFC 9113 §8.1.1: a content-length equal to the DATA received is fine.
 #[test]
 fn s8_1_1_content_length_matching_the_data_is_accepted() {

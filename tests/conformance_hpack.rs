@@ -227,6 +227,40 @@ fn hpack_2_3_2_dynamic_table_entry_is_reused_by_the_next_block() {
     });
 }
 
+/// RFC 7541 §4.2: "A change in the maximum size of the dynamic table is signaled via a dynamic
+/// table size update (see Section 6.3). This dynamic table size update MUST occur at the beginning
+/// of the first header block following the change to the dynamic table size. In HTTP/2, this
+/// follows a settings acknowledgment". After the client sets SETTINGS_HEADER_TABLE_SIZE to 0 the
+/// server's table must shrink from 4,096 to 0, so its first response block opens with an update
+/// to 0 (0x20).
+#[test]
+fn hpack_4_2_server_signals_a_reduced_table_size_at_the_start_of_its_next_block() {
+    each_transport(|t| {
+        let mut client = t.handshake_with(&[(SettingId::HEADER_TABLE_SIZE, 0x0)]);
+        let fields = client.request_fields("GET", HELLO_PATH);
+        let stream_id = send_request(&mut client, &fields);
+        let received = must(
+            &mut client,
+            |c| {
+                c.expect_frame(
+                    WAIT,
+                    "the response HEADERS",
+                    |f| matches!(f, Frame::Headers(h) if h.stream_id == stream_id),
+                )
+            },
+            "the response HEADERS",
+        );
+        let Frame::Headers(headers) = received.frame else {
+            panic!("expected HEADERS");
+        };
+        assert_eq!(
+            headers.fragment.first(),
+            Some(&0x20),
+            "first octet of the response block"
+        );
+    });
+}
+
 /// RFC 7541 §4.2 and RFC 9113 §6.5.2: after the client sets SETTINGS_HEADER_TABLE_SIZE to 0, the
 /// server's encoder must not keep entries in its dynamic table: responses decode with a decoder
 /// whose table is limited to 0 octets.

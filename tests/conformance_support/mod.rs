@@ -157,7 +157,24 @@ pub fn expect_stream_error_of(client: &mut Client, stream_id: u32, codes: &[Erro
         rst.error_code,
         client.seen()
     );
+    expect_silence_after_reset(client, stream_id);
+}
+
+/// After a RST_STREAM from the server on `stream_id`: the connection still serves a new request,
+/// and nothing more came on that stream (RFC 9113 §5.4.2: "A RST_STREAM is the last frame that an
+/// endpoint can send on a stream").
+pub fn expect_silence_after_reset(client: &mut Client, stream_id: u32) {
+    let after_reset = client.seen().len();
     expect_still_serving(client);
+    let marker = format!(" stream={stream_id} ");
+    let later: Vec<&String> = client.seen()[after_reset..]
+        .iter()
+        .filter(|line| line.contains(&marker))
+        .collect();
+    assert!(
+        later.is_empty(),
+        "frames on stream {stream_id} after its RST_STREAM: {later:?}"
+    );
 }
 
 /// For rules that allow either scope: RST_STREAM with `code` on `stream_id` (then the connection
@@ -172,7 +189,7 @@ pub fn expect_stream_or_connection_error(client: &mut Client, stream_id: u32, co
                 "RST_STREAM code; frames: {:#?}",
                 client.seen()
             );
-            expect_still_serving(client);
+            expect_silence_after_reset(client, stream_id);
         }
         Reaction::Connection(goaway) => {
             let any_last: Vec<u32> = (0x0..=stream_id).collect();
@@ -225,7 +242,7 @@ pub fn expect_malformed(client: &mut Client, stream_id: u32) {
             _ => {}
         }
     }
-    expect_still_serving(client);
+    expect_silence_after_reset(client, stream_id);
 }
 
 /// Fails unless the connection still answers a new request with the fixture file.
