@@ -273,6 +273,23 @@ fn s8_2_1_space_in_a_field_name_is_malformed() {
     });
 }
 
+/// RFC 9113 §8.2.1: a field name MUST NOT contain 0x7f-0xff: an octet 0x80 in a name is
+/// malformed.
+#[test]
+fn s8_2_1_non_ascii_octet_in_a_field_name_is_malformed() {
+    each_transport(|t| {
+        expect_request_malformed(t, |c| echo_with(c, &[field_bytes(b"x-\x80", b"1")]));
+    });
+}
+
+/// RFC 9113 §8.2.1: DEL (0x7f) in a field name is malformed.
+#[test]
+fn s8_2_1_del_in_a_field_name_is_malformed() {
+    each_transport(|t| {
+        expect_request_malformed(t, |c| echo_with(c, &[field_bytes(b"x-\x7f", b"1")]));
+    });
+}
+
 /// RFC 9113 §8.2.1: "With the exception of pseudo-header fields ... field names MUST NOT include a
 /// colon". A colon inside a regular name is malformed.
 #[test]
@@ -372,6 +389,15 @@ fn s8_2_2_upgrade_field_is_malformed() {
 fn s8_2_2_te_other_than_trailers_is_malformed() {
     each_transport(|t| {
         expect_request_malformed(t, |c| echo_with(c, &[field("te", "gzip")]));
+    });
+}
+
+/// RFC 9113 §8.2.2: TE "MUST NOT contain any value other than "trailers"": `trailers, gzip` is
+/// malformed too.
+#[test]
+fn s8_2_2_te_with_trailers_and_another_value_is_malformed() {
+    each_transport(|t| {
+        expect_request_malformed(t, |c| echo_with(c, &[field("te", "trailers, gzip")]));
     });
 }
 
