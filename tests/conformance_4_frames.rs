@@ -311,3 +311,84 @@ fn s4_3_unknown_frame_inside_a_field_block_is_connection_protocol_error() {
         expect_connection_error(&mut client, ErrorCode::PROTOCOL_ERROR, &[0x0, 0x1]);
     });
 }
+
+/// Opens a connection to a server started with `--header-table-size 100` and, before the server's
+/// SETTINGS is acknowledged, fills the server's decoder table beyond 100 octets (an indexed
+/// `x-fill` of 138 octets in request 1). Reading the response acknowledges the SETTINGS: the
+/// reduction to 100 then applies to the next block. Returns the client.
+fn fill_table_then_acknowledge_reduction(t: &Target) -> Client {
+    let mut client = t.connect();
+    let stream_id = client.next_stream_id();
+    let mut bytes = h2lab::frame::PREFACE.to_vec();
+    bytes.extend(raw_frame(0x4, 0x0, 0x0, &[]));
+    let mut block = plain_request_block(&client, ECHO_PATH);
+    literal_with_indexing(b"x-fill", &[0x61; 100], &mut block);
+    bytes.extend(raw_frame(
+        0x1,
+        flags::END_STREAM | flags::END_HEADERS,
+        stream_id,
+        &block,
+    ));
+    must(&mut client, |c| c.send_raw(&bytes), "to send the preface");
+    let response = must(
+        &mut client,
+        |c| c.read_response(stream_id, WAIT),
+        "the echo",
+    );
+    assert_eq!(response.status, 200);
+    assert_eq!(
+        client.server_setting(SettingId::HEADER_TABLE_SIZE),
+        Some(100),
+        "the server's SETTINGS_HEADER_TABLE_SIZE"
+    );
+    client
+}
+
+/// RFC 9113 §4.3.1: "Once an endpoint acknowledges a change to SETTINGS_HEADER_TABLE_SIZE that
+/// reduces the maximum below the current size of the dynamic table, its HPACK encoder MUST start
+/// the next field block with a Dynamic Table Size Update instruction ... An endpoint MUST treat a
+/// field block that follows an acknowledgment of the reduction to the maximum dynamic table size
+/// as a connection error (Section 5.4.1) of type COMPRESSION_ERROR if it does not start with a
+/// conformant Dynamic Table Size Update instruction."
+#[test]
+fn s4_3_1_block_without_size_update_after_acknowledged_reduction_is_compression_error() {
+    each_transport_with(&["--header-table-size", "100"], |t| {
+        let mut client = fill_table_then_acknowledge_reduction(t);
+        let block = plain_request_block(&client, ECHO_PATH);
+        let stream_id = client.next_stream_id();
+        let headers = raw_frame(
+            0x1,
+            flags::END_STREAM | flags::END_HEADERS,
+            stream_id,
+            &block,
+        );
+        must(&mut client, |c| c.send_raw(&headers), "to send HEADERS");
+        expect_connection_error(&mut client, ErrorCode::COMPRESSION_ERROR, &[0x1, stream_id]);
+    });
+}
+
+/// RFC 9113 §4.3.1: the same block opened by a Dynamic Table Size Update to 100 is conformant and
+/// served.
+#[test]
+fn s4_3_1_block_with_size_update_after_acknowledged_reduction_is_accepted() {
+    each_transport_with(&["--header-table-size", "100"], |t| {
+        let mut client = fill_table_then_acknowledge_reduction(t);
+        let mut block = Vec::new();
+        integer(0x20, 5, 100, &mut block);
+        block.extend(plain_request_block(&client, ECHO_PATH));
+        let stream_id = client.next_stream_id();
+        let headers = raw_frame(
+            0x1,
+            flags::END_STREAM | flags::END_HEADERS,
+            stream_id,
+            &block,
+        );
+        must(&mut client, |c| c.send_raw(&headers), "to send HEADERS");
+        let response = must(
+            &mut client,
+            |c| c.read_response(stream_id, WAIT),
+            "the echo",
+        );
+        assert_eq!(response.status, 200);
+    });
+}
