@@ -215,7 +215,11 @@ fn verbose_logs_every_frame_and_the_default_logs_only_access_lines() {
     for server in [&quiet, &loud] {
         let out = common::curl(&["--http2-prior-knowledge", &server.http("/hello.txt")]);
         assert_eq!(text(&out.stdout), "hello, HTTP/2\n");
-        assert!(server.wait_for_log("GET /hello.txt 200", std::time::Duration::from_secs(5)));
+        // The access line: connection, stream, method, path, status, body octets, time.
+        assert!(server.wait_for_log(
+            "[conn 1] stream=1 GET /hello.txt 200 14 octets ",
+            std::time::Duration::from_secs(5)
+        ));
     }
     assert!(loud.log().contains(" DEBUG "), "{}", loud.log());
     assert!(loud.log().contains("send SETTINGS"), "{}", loud.log());

@@ -1107,7 +1107,7 @@ impl Connection {
             return;
         };
         info!(
-            "conn={} stream={stream_id} {} {} {} {} octets {} ms",
+            "[conn {}] stream={stream_id} {} {} {} {} octets {} ms",
             self.id,
             stream.method,
             stream.path,
