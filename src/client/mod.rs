@@ -44,9 +44,10 @@ pub use transport::Transport;
 use crate::error::ErrorCode;
 use crate::frame::{
     self, split_frame, Continuation, Data, Frame, FrameHeader, GoAway, Headers, RstStream,
-    SettingId, Settings, WindowUpdate,
+    SettingId, Settings, WindowUpdate, HEADER_LEN,
 };
 use crate::hpack::{Decoder, Encoder, Field};
+use crate::trace;
 use transport::Io;
 
 /// How long [`Client::handshake`] and [`Client::request`] wait for each answer.
@@ -667,11 +668,13 @@ impl Client {
             }
         };
         let frame = frame.map_err(|e| {
-            self.seen
-                .push(format!("{} (undecodable: {e})", describe_header(&header)));
+            self.seen.push(format!(
+                "{} (undecodable: {e})",
+                trace::header_line(&header)
+            ));
             ClientError::BadFrame(e)
         })?;
-        self.seen.push(describe(&frame));
+        self.seen.push(trace::frame_line(&header, &frame));
         let fields = self.on_frame(&frame)?;
         Ok(Some(Received { frame, fields }))
     }
@@ -807,80 +810,14 @@ pub fn raw_frame(kind: u8, flags: u8, stream_id: u32, payload: &[u8]) -> Vec<u8>
     out
 }
 
-/// A one-line description of a frame: type, stream, flags and the fields that matter.
+/// A frame on one line, as the server's `-v` log shows it ([`trace::frame_line`]): type, flags
+/// by name, stream, length, then the payload's fields.
 pub fn describe(frame: &Frame) -> String {
-    match frame {
-        Frame::Data(d) => format!(
-            "DATA stream={} len={}{}{}",
-            d.stream_id,
-            d.data.len(),
-            d.pad_len.map(|p| format!(" pad={p}")).unwrap_or_default(),
-            end_stream_flag(d.end_stream)
-        ),
-        Frame::Headers(h) => format!(
-            "HEADERS stream={} fragment={}{}{}",
-            h.stream_id,
-            h.fragment.len(),
-            end_stream_flag(h.end_stream),
-            if h.end_headers { " END_HEADERS" } else { "" }
-        ),
-        Frame::Priority(p) => format!(
-            "PRIORITY stream={} depends on {}",
-            p.stream_id, p.spec.dependency
-        ),
-        Frame::RstStream(r) => format!("RST_STREAM stream={} {}", r.stream_id, r.error_code),
-        Frame::Settings(s) if s.ack => "SETTINGS ACK".to_string(),
-        Frame::Settings(s) => format!(
-            "SETTINGS {}",
-            s.params
-                .iter()
-                .map(|(id, value)| format!("0x{:x}={value}", id.0))
-                .collect::<Vec<_>>()
-                .join(" ")
-        ),
-        Frame::PushPromise(p) => format!(
-            "PUSH_PROMISE stream={} promised={}",
-            p.stream_id, p.promised_stream_id
-        ),
-        Frame::Ping(p) => format!(
-            "PING{} data={:02x?}",
-            if p.ack { " ACK" } else { "" },
-            p.data
-        ),
-        Frame::GoAway(g) => format!(
-            "GOAWAY last_stream={} {} {:?}",
-            g.last_stream_id,
-            g.error_code,
-            String::from_utf8_lossy(&g.debug_data)
-        ),
-        Frame::WindowUpdate(w) => format!(
-            "WINDOW_UPDATE stream={} increment={}",
-            w.stream_id, w.increment
-        ),
-        Frame::Continuation(c) => format!(
-            "CONTINUATION stream={} fragment={}{}",
-            c.stream_id,
-            c.fragment.len(),
-            if c.end_headers { " END_HEADERS" } else { "" }
-        ),
-        Frame::Unknown(u) => describe_header(&u.header),
-    }
-}
-
-/// A one-line description of a frame header alone.
-fn describe_header(header: &FrameHeader) -> String {
-    format!(
-        "frame type=0x{:02x} flags=0x{:02x} stream={} len={}",
-        header.kind.0, header.flags, header.stream_id, header.length
-    )
-}
-
-/// " END_STREAM" when set.
-fn end_stream_flag(set: bool) -> &'static str {
-    if set {
-        " END_STREAM"
-    } else {
-        ""
+    let mut bytes = Vec::new();
+    frame.encode(&mut bytes);
+    match bytes.first_chunk::<HEADER_LEN>() {
+        Some(head) => trace::frame_line(&FrameHeader::decode(head), frame),
+        None => format!("{frame:?}"),
     }
 }
 
@@ -923,7 +860,6 @@ fn is_disconnect(e: &std::io::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frame::FrameType;
 
     #[test]
     fn raw_frame_writes_the_header_as_given_with_the_reserved_bit() {
@@ -945,24 +881,14 @@ mod tests {
     }
 
     #[test]
-    fn describe_names_type_stream_and_code() {
+    fn describe_shows_a_frame_as_the_server_log_does() {
         let rst = Frame::RstStream(RstStream {
             stream_id: 0x3,
             error_code: ErrorCode::STREAM_CLOSED,
         });
-        assert_eq!(describe(&rst), "RST_STREAM stream=3 STREAM_CLOSED");
-        let unknown = Frame::Unknown(frame::Unknown {
-            header: FrameHeader {
-                length: 0x2,
-                kind: FrameType(0xfa),
-                flags: 0xff,
-                stream_id: 0x0,
-            },
-            payload: vec![0x0, 0x0],
-        });
         assert_eq!(
-            describe(&unknown),
-            "frame type=0xfa flags=0xff stream=0 len=2"
+            describe(&rst),
+            "RST_STREAM flags=- stream=3 length=4 error_code=STREAM_CLOSED"
         );
     }
 }

@@ -275,6 +275,11 @@ pub fn expect_no_error(client: &mut Client) {
     expect_still_serving(client);
 }
 
+/// Whether a line of [`Client::seen`] is a RST_STREAM on `stream_id`.
+pub fn is_rst_on(line: &str, stream_id: u32) -> bool {
+    line.starts_with("RST_STREAM") && line.contains(&format!(" stream={stream_id} "))
+}
+
 /// Unwraps a client result, failing with the error (which lists the frames seen) otherwise.
 pub fn must<T>(
     client: &mut Client,
