@@ -290,15 +290,6 @@ pub fn must<T>(
     call(client).unwrap_or_else(|e| panic!("{transport:?}: expected {what}: {e}"))
 }
 
-/// Fails unless `result` is the server's error with `code`: for [`Client::read_response`] and
-/// [`Client::request`] results.
-pub fn assert_server_code<T: std::fmt::Debug>(result: Result<T, ClientError>, code: ErrorCode) {
-    match result {
-        Err(e) => assert_eq!(e.server_code(), Some(code), "expected {code}, got: {e}"),
-        Ok(value) => panic!("expected {code}, got {value:?}"),
-    }
-}
-
 /// Opens a request stream and leaves it open (RFC 9113 §5.1 "open" on the server's side): a POST
 /// to the echo built-in without END_STREAM, whose body the server waits for.
 pub fn open_stream(client: &mut Client) -> u32 {
