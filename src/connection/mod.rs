@@ -543,7 +543,18 @@ impl Connection {
             return self.open_stream(block, fields);
         }
         match self.closure(stream_id) {
-            Some(_) => self.on_frame_for_absent_stream(stream_id, Event::RecvHeaders),
+            // RFC 9113 §5.1 (closed): after we sent RST_STREAM, the client "could receive any type
+            // of frame" ... "An endpoint MUST minimally process and then discard any frames it
+            // receives in this state. This means updating header compression state": done above.
+            Some(Closure::Discarded) => Ok(()),
+            // RFC 9113 §5.1.1: "Stream identifiers cannot be reused." The client ended or reset
+            // this stream itself, so it cannot be a frame in flight. §5.1 (closed): "An endpoint
+            // MAY treat receipt of any other type of frame on a closed stream as a connection
+            // error (Section 5.4.1) of type STREAM_CLOSED."
+            Some(Closure::Ended) => Err(ConnectionError::new(
+                ErrorCode::STREAM_CLOSED,
+                format!("HEADERS on closed stream {stream_id} (RFC 9113 §5.1, §5.1.1)"),
+            )),
             // RFC 9113 §5.1.1: The identifier of a newly established stream MUST be numerically
             // greater than all streams that the initiating endpoint has opened or reserved. ...
             // An endpoint that receives an unexpected stream identifier MUST respond with a

@@ -905,7 +905,7 @@ fn frames_on_a_stream_we_reset_are_ignored() {
 }
 
 #[test]
-fn data_or_headers_on_a_stream_closed_normally_is_stream_closed() {
+fn data_on_a_stream_closed_normally_is_stream_closed() {
     let mut client = Client::ready();
     let request = client.get(1, "/");
     client.send(&request).unwrap();
@@ -914,13 +914,18 @@ fn data_or_headers_on_a_stream_closed_normally_is_stream_closed() {
     let out = client.output();
     assert_eq!(out.len(), 1);
     assert_rst(&out[0], 1, STREAM_CLOSED);
+}
 
+#[test]
+fn headers_reusing_a_closed_stream_is_connection_stream_closed() {
+    let mut client = Client::ready();
     let request = client.get(3, "/");
     client.send(&request).unwrap();
     client.output();
     let again = client.get(3, "/");
-    client.send(&again).unwrap();
-    assert_rst(&client.output()[0], 3, STREAM_CLOSED);
+    let err = client.send(&again).unwrap_err();
+    assert_eq!(err.code.0, STREAM_CLOSED);
+    assert_goaway(&client.output()[0], 3, STREAM_CLOSED);
 }
 
 #[test]
