@@ -386,7 +386,6 @@ fn s5_1_data_after_the_client_reset_the_stream_is_stream_closed_error() {
 /// HEADERS on stream 1 after stream 1 completed would open stream 1 a second time ("Stream
 /// identifiers cannot be reused"), so a stream error is not enough.
 #[test]
-#[ignore = "server: HEADERS reusing closed stream 1 gets RST_STREAM STREAM_CLOSED, not GOAWAY (§5.1.1)"]
 fn s5_1_headers_reusing_a_closed_stream_is_connection_error() {
     each_transport(|t| {
         let mut client = after_one_request(t);
