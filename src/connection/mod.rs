@@ -25,9 +25,11 @@
 //!   Last-Stream-ID, which names streams the server initiated (none).
 //! - Our SETTINGS_INITIAL_WINDOW_SIZE applies to each stream from its first frame, before the
 //!   client has acknowledged it.
-//! - The last 256 closed streams are remembered (`CLOSED_MEMORY`). HEADERS on an older one is
-//!   taken for a stream id that does not increase (§5.1.1, connection error); DATA on one is
-//!   STREAM_CLOSED.
+//! - The last 256 closed streams are remembered (`CLOSED_MEMORY`). Frames on one we reset are
+//!   processed for their effect on HPACK and the connection window, then ignored; HEADERS on one
+//!   the client ended is a connection error STREAM_CLOSED (§5.1, §5.1.1), DATA a stream error
+//!   STREAM_CLOSED. HEADERS on an older one is taken for a stream id that does not increase
+//!   (§5.1.1, connection PROTOCOL_ERROR); DATA on one is STREAM_CLOSED.
 
 mod body;
 mod describe;
