@@ -5,24 +5,10 @@
 
 mod common;
 
-use common::{crate_file, run, text, Server, TempDir};
+use common::{crate_file, python_h2_available, run, text, Server, TempDir};
 use sha2::{Digest, Sha256};
-use std::process::Command;
 
 const BIG: usize = 64 * 1024 * 1024;
-
-fn python_h2_available() -> bool {
-    let found = Command::new("python3")
-        .args(["-c", "import h2"])
-        .status()
-        .is_ok_and(|status| status.success());
-    if !found {
-        eprintln!(
-            "SKIPPED: python3 with h2 is not installed (scripts/install-test-deps.sh installs it)"
-        );
-    }
-    found
-}
 
 /// A ROOT with a 64 MiB file of pseudo-random octets and a small one; the big file's SHA-256.
 fn site_with_a_big_file() -> (TempDir, String) {

@@ -172,6 +172,20 @@ pub fn have(tool: &str) -> bool {
     found
 }
 
+/// Whether python3 with the `h2` package runs here; if not, the test says so loudly and is skipped.
+pub fn python_h2_available() -> bool {
+    let found = Command::new("python3")
+        .args(["-c", "import h2"])
+        .status()
+        .is_ok_and(|status| status.success());
+    if !found {
+        eprintln!(
+            "SKIPPED: python3 with h2 is not installed (scripts/install-test-deps.sh installs it)"
+        );
+    }
+    found
+}
+
 /// Runs `curl -sS --max-time 60 ARGS…`.
 pub fn curl(args: &[&str]) -> Output {
     Command::new("curl")
