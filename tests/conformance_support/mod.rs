@@ -5,16 +5,15 @@
 //! its body twice, over TLS and over cleartext h2c, reporting both runs before failing.
 //! `H2LAB_CONFORMANCE_TLS` / `H2LAB_CONFORMANCE_H2C` (`host:port`) point the catalogue at a server
 //! that is already running instead; it must serve the two files of [`write_fixtures`].
+// Each file of the catalogue uses a part of this module and of what it re-exports.
 #![allow(dead_code, unused_imports)]
 
-use std::io::{BufRead, BufReader};
+#[path = "../common/mod.rs"]
+mod common;
+
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::path::Path;
 use std::time::Duration;
 
 pub use h2lab::client::{
@@ -469,22 +468,16 @@ pub fn write_fixtures(root: &Path) {
 /// A running `h2lab` on a temporary ROOT, killed and cleaned up on drop; or the addresses of a
 /// server started by hand (`H2LAB_CONFORMANCE_TLS`, `H2LAB_CONFORMANCE_H2C`).
 pub struct Server {
-    /// The child process, when we started it.
-    child: Option<Child>,
-    /// Its fixture ROOT, when we made it.
-    root: Option<PathBuf>,
+    /// The server we started and its fixture ROOT, in that order so that the server stops before
+    /// its ROOT is removed; `None` for a server started by hand.
+    local: Option<(common::Server, common::TempDir)>,
     /// Where to connect, per transport.
     targets: Vec<(Transport, SocketAddr)>,
-    /// The server's standard error, kept for the report of a failed test.
-    log: Arc<Mutex<Vec<String>>>,
 }
 
-/// Numbers the temporary ROOTs of one test process.
-static ROOTS: AtomicUsize = AtomicUsize::new(0);
-
 impl Server {
-    /// Starts `h2lab --listen 127.0.0.1:0 OPTIONS ROOT` and waits for its
-    /// `serving ... https://...:PORT/`.
+    /// Starts `h2lab -v --listen 127.0.0.1:0 OPTIONS ROOT` on a fresh fixture ROOT, unless the
+    /// environment names a server to use instead.
     pub fn start(options: &[&str]) -> Server {
         let external: Vec<(Transport, SocketAddr)> = [
             (Transport::Tls, "H2LAB_CONFORMANCE_TLS"),
@@ -497,61 +490,26 @@ impl Server {
             Some((t, addr))
         })
         .collect();
-        let log = Arc::new(Mutex::new(Vec::new()));
         if !external.is_empty() {
             return Server {
-                child: None,
-                root: None,
+                local: None,
                 targets: external,
-                log,
             };
         }
-        let root = std::env::temp_dir().join(format!(
-            "h2lab-conformance-{}-{}",
-            std::process::id(),
-            ROOTS.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::create_dir_all(&root).expect("create the temporary ROOT");
-        write_fixtures(&root);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_h2lab"))
-            .args(["--listen", "127.0.0.1:0"])
-            .args(options)
-            .arg(&root)
-            .env("RUST_LOG", "h2lab=debug")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start h2lab");
-        let stderr = child.stderr.take().expect("piped stderr");
-        let (port_tx, port_rx) = mpsc::channel();
-        let lines = Arc::clone(&log);
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { return };
-                if line.contains("serving") {
-                    if let Some(port) = port_of(&line) {
-                        let _ = port_tx.send(port);
-                    }
-                }
-                if let Ok(mut lines) = lines.lock() {
-                    lines.push(line);
-                }
-            }
-        });
-        let mut server = Server {
-            child: Some(child),
-            root: Some(root),
-            targets: Vec::new(),
-            log,
-        };
-        let Ok(port) = port_rx.recv_timeout(Duration::from_secs(10)) else {
-            server.print_log();
-            panic!("h2lab did not print `serving ... https://127.0.0.1:PORT/` within 10 s");
-        };
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        server.targets = Transport::ALL.iter().map(|&t| (t, addr)).collect();
-        server
+        let root = common::TempDir::new("conformance");
+        write_fixtures(root.path());
+        let root_arg = root.path().to_string_lossy().into_owned();
+        let args: Vec<&str> = ["-v"]
+            .into_iter()
+            .chain(options.iter().copied())
+            .chain([root_arg.as_str()])
+            .collect();
+        let server = common::Server::start(&args);
+        let targets = Transport::ALL.iter().map(|&t| (t, server.addr)).collect();
+        Server {
+            local: Some((server, root)),
+            targets,
+        }
     }
 
     /// Where to connect, per transport.
@@ -559,45 +517,17 @@ impl Server {
         self.targets.clone()
     }
 
-    /// Prints the server's standard error so far, for a failed test.
+    /// Prints the last 200 lines of the server's standard error, for a failed test.
     pub fn print_log(&self) {
-        let Ok(lines) = self.log.lock() else { return };
-        if lines.is_empty() {
+        let Some((server, _)) = &self.local else {
             return;
-        }
+        };
+        let log = server.log();
+        let lines: Vec<&str> = log.lines().collect();
         eprintln!("---- h2lab stderr ----");
-        for line in lines
-            .iter()
-            .rev()
-            .take(200)
-            .collect::<Vec<_>>()
-            .iter()
-            .rev()
-        {
+        for line in &lines[lines.len().saturating_sub(200)..] {
             eprintln!("{line}");
         }
         eprintln!("---- end of h2lab stderr ----");
-    }
-}
-
-/// The port of the first `://127.0.0.1:PORT/` in a line.
-fn port_of(line: &str) -> Option<u16> {
-    let start = line.find("://127.0.0.1:")? + "://127.0.0.1:".len();
-    let digits: String = line[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    digits.parse().ok()
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(child) = self.child.as_mut() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        if let Some(root) = &self.root {
-            let _ = std::fs::remove_dir_all(root);
-        }
     }
 }
