@@ -86,12 +86,7 @@ fn s4_2_data_frame_of_exactly_16384_octets_is_accepted() {
         let stream_id = open_stream(&mut client);
         let data = raw_frame(0x0, flags::END_STREAM, stream_id, &[0x61; 0x4000]);
         must(&mut client, |c| c.send_raw(&data), "to send DATA");
-        let response = must(
-            &mut client,
-            |c| c.read_response(stream_id, WAIT),
-            "the echo",
-        );
-        assert_eq!(response.status, 200);
+        let response = expect_ok(&mut client, stream_id);
         let body = String::from_utf8_lossy(&response.body);
         assert!(body.contains("\"length\":16384"), "echo: {body}");
     });
@@ -384,11 +379,6 @@ fn s4_3_1_block_with_size_update_after_acknowledged_reduction_is_accepted() {
             &block,
         );
         must(&mut client, |c| c.send_raw(&headers), "to send HEADERS");
-        let response = must(
-            &mut client,
-            |c| c.read_response(stream_id, WAIT),
-            "the echo",
-        );
-        assert_eq!(response.status, 200);
+        expect_ok(&mut client, stream_id);
     });
 }

@@ -164,12 +164,7 @@ fn s5_1_data_and_trailers_on_an_open_stream_complete_the_request() {
         let mut bytes = data(stream_id);
         bytes.extend(trailers(&mut client, stream_id));
         must(&mut client, |c| c.send_raw(&bytes), "to send DATA");
-        let response = must(
-            &mut client,
-            |c| c.read_response(stream_id, WAIT),
-            "the echo",
-        );
-        assert_eq!(response.status, 200);
+        let response = expect_ok(&mut client, stream_id);
         let body = String::from_utf8_lossy(&response.body);
         assert!(body.contains("\"length\":3"), "echo: {body}");
         assert!(body.contains("x-trailer"), "echo: {body}");
@@ -187,17 +182,7 @@ fn s5_1_priority_and_window_update_on_an_open_stream_are_accepted() {
         bytes.extend(window_update(stream_id, 0x100));
         must(&mut client, |c| c.send_raw(&bytes), "to send the frames");
         expect_no_error(&mut client);
-        must(
-            &mut client,
-            |c| c.send_data(stream_id, b"", true),
-            "to end the request",
-        );
-        let response = must(
-            &mut client,
-            |c| c.read_response(stream_id, WAIT),
-            "the echo",
-        );
-        assert_eq!(response.status, 200);
+        end_and_expect_ok(&mut client, stream_id, b"");
     });
 }
 
@@ -693,17 +678,7 @@ fn s5_4_2_stream_error_leaves_other_streams_alone() {
             "RST_STREAM on the malformed request",
         );
         assert_eq!(rst.error_code, ErrorCode::PROTOCOL_ERROR);
-        must(
-            &mut client,
-            |c| c.send_data(kept, b"xyz", true),
-            "to end the kept request",
-        );
-        let response = must(
-            &mut client,
-            |c| c.read_response(kept, WAIT),
-            "the kept request's response",
-        );
-        assert_eq!(response.status, 200);
+        end_and_expect_ok(&mut client, kept, b"xyz");
     });
 }
 
@@ -737,17 +712,7 @@ fn s5_5_unknown_frame_on_open_and_idle_streams_is_ignored() {
         bytes.extend(raw_frame(0xfb, 0x0, stream_id + 0x20, b"ext"));
         must(&mut client, |c| c.send_raw(&bytes), "to send the frames");
         expect_no_error(&mut client);
-        must(
-            &mut client,
-            |c| c.send_data(stream_id, b"", true),
-            "to end the request",
-        );
-        let response = must(
-            &mut client,
-            |c| c.read_response(stream_id, WAIT),
-            "the echo",
-        );
-        assert_eq!(response.status, 200);
+        end_and_expect_ok(&mut client, stream_id, b"");
     });
 }
 

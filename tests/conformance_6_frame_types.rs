@@ -67,12 +67,7 @@ fn s6_1_padded_data_delivers_only_its_data() {
         let payload = [0x4, 0x61, 0x62, 0x63, 0x0, 0x0, 0x0, 0x0];
         let frame = raw_frame(0x0, flags::PADDED | flags::END_STREAM, stream_id, &payload);
         must(&mut client, |c| c.send_raw(&frame), "to send DATA");
-        let response = must(
-            &mut client,
-            |c| c.read_response(stream_id, WAIT),
-            "the echo",
-        );
-        assert_eq!(response.status, 200);
+        let response = expect_ok(&mut client, stream_id);
         let body = String::from_utf8_lossy(&response.body);
         assert!(body.contains("\"length\":3"), "echo: {body}");
     });
@@ -508,17 +503,7 @@ fn s6_8_client_goaway_lets_open_requests_complete() {
         let stream_id = open_stream(&mut client);
         let goaway = raw_frame(0x7, 0x0, 0x0, &[0x0; 8]);
         must(&mut client, |c| c.send_raw(&goaway), "to send GOAWAY");
-        must(
-            &mut client,
-            |c| c.send_data(stream_id, b"abc", true),
-            "to end the request",
-        );
-        let response = must(
-            &mut client,
-            |c| c.read_response(stream_id, WAIT),
-            "the echo",
-        );
-        assert_eq!(response.status, 200);
+        end_and_expect_ok(&mut client, stream_id, b"abc");
     });
 }
 
@@ -697,12 +682,7 @@ fn s6_9_1_client_data_filling_the_server_window_exactly_is_accepted() {
         let stream_id = open_stream(&mut client);
         let frame = raw_frame(0x0, flags::END_STREAM, stream_id, &[0x61; 1000]);
         must(&mut client, |c| c.send_raw(&frame), "to send DATA");
-        let response = must(
-            &mut client,
-            |c| c.read_response(stream_id, WAIT),
-            "the echo",
-        );
-        assert_eq!(response.status, 200);
+        let response = expect_ok(&mut client, stream_id);
         let body = String::from_utf8_lossy(&response.body);
         assert!(body.contains("\"length\":1000"), "echo: {body}");
     });

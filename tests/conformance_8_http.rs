@@ -118,12 +118,7 @@ fn s8_1_trailers_with_end_stream_are_accepted() {
             |c| c.send_headers(stream_id, &[field("x-checksum", "abc")], true),
             "to send trailers",
         );
-        let response = must(
-            &mut client,
-            |c| c.read_response(stream_id, WAIT),
-            "the echo",
-        );
-        assert_eq!(response.status, 200);
+        let response = expect_ok(&mut client, stream_id);
         let body = String::from_utf8_lossy(&response.body);
         assert!(body.contains("x-checksum"), "echo: {body}");
     });
@@ -214,12 +209,7 @@ fn s8_1_1_response_to_head_has_no_content() {
         let mut client = t.handshake();
         let fields = client.request_fields("HEAD", HELLO_PATH);
         let stream_id = send_request(&mut client, &fields);
-        let response = must(
-            &mut client,
-            |c| c.read_response(stream_id, WAIT),
-            "the response",
-        );
-        assert_eq!(response.status, 200);
+        let response = expect_ok(&mut client, stream_id);
         assert!(response.body.is_empty(), "HEAD answered with content");
         if let Some(length) = response.field("content-length") {
             assert_eq!(length, HELLO.len().to_string().as_bytes());
@@ -239,17 +229,7 @@ fn s8_1_1_content_length_matching_the_data_is_accepted() {
             |c| c.send_headers(stream_id, &fields, false),
             "to send HEADERS",
         );
-        must(
-            &mut client,
-            |c| c.send_data(stream_id, b"abc", true),
-            "to send DATA",
-        );
-        let response = must(
-            &mut client,
-            |c| c.read_response(stream_id, WAIT),
-            "the echo",
-        );
-        assert_eq!(response.status, 200);
+        end_and_expect_ok(&mut client, stream_id, b"abc");
     });
 }
 
@@ -408,12 +388,7 @@ fn s8_2_2_te_trailers_is_accepted() {
         let mut client = t.handshake();
         let fields = echo_with(&client, &[field("te", "trailers")]);
         let stream_id = send_request(&mut client, &fields);
-        let response = must(
-            &mut client,
-            |c| c.read_response(stream_id, WAIT),
-            "the echo",
-        );
-        assert_eq!(response.status, 200);
+        expect_ok(&mut client, stream_id);
     });
 }
 

@@ -96,6 +96,24 @@ impl Target {
     }
 }
 
+/// Reads the response on `stream_id`, which must be a 200.
+pub fn expect_ok(client: &mut Client, stream_id: u32) -> Response {
+    let response = must(client, |c| c.read_response(stream_id, WAIT), "the response");
+    assert_eq!(response.status, 200, "stream {stream_id}");
+    response
+}
+
+/// Ends the request open on `stream_id` with a last DATA frame carrying `body`, then reads its
+/// response, which must be a 200.
+pub fn end_and_expect_ok(client: &mut Client, stream_id: u32, body: &[u8]) -> Response {
+    must(
+        client,
+        |c| c.send_data(stream_id, body, true),
+        "to end the request",
+    );
+    expect_ok(client, stream_id)
+}
+
 /// Fails unless the server answers with a connection error (RFC 9113 §5.4.1): GOAWAY with
 /// `code` and a last-stream-id among `last_stream_ids`, then the end of the connection.
 pub fn expect_connection_error(client: &mut Client, code: ErrorCode, last_stream_ids: &[u32]) {
