@@ -333,6 +333,12 @@ impl Client {
     fn get(&mut self, stream: u32, path: &str) -> Vec<u8> {
         self.request_with(stream, "GET", path, &[], true)
     }
+
+    /// Sends a GET of `path` on `stream`, which the connection must accept.
+    fn send_get(&mut self, stream: u32, path: &str) {
+        let request = self.get(stream, path);
+        self.send(&request).unwrap();
+    }
 }
 
 fn assert_goaway(out: &Out, last_stream: u32, code: u32) {
@@ -488,8 +494,7 @@ fn settings_enable_push_of_2_is_connection_protocol_error() {
 #[test]
 fn client_header_table_size_reaches_our_encoder() {
     let mut client = Client::ready_with(LocalSettings::default(), &[(0x1, 0x0)]);
-    let request = client.get(1, "/empty");
-    client.send(&request).unwrap();
+    client.send_get(1, "/empty");
     let out = client.output();
     // RFC 7541 §6.3: the block opens with a dynamic table size update to 0 (0b001_00000).
     assert_eq!(out[0].payload[0], 0x20);
@@ -519,16 +524,14 @@ fn acknowledged_header_table_size_binds_the_clients_next_block() {
 
     let mut client = Client::ready_with(local, &[]);
     client.encoder.set_max_table_size(0x0);
-    let request = client.get(1, "/");
-    client.send(&request).unwrap();
+    client.send_get(1, "/");
     assert_eq!(status(&client.output()[0]), "200");
 }
 
 #[test]
 fn initial_window_size_change_applies_to_open_streams() {
     let mut client = Client::ready_with(LocalSettings::default(), &[(0x4, 0x10)]);
-    let request = client.get(1, "/big/64");
-    client.send(&request).unwrap();
+    client.send_get(1, "/big/64");
     let out = client.output();
     assert_eq!(out[0].shape(), (HEADERS, END_HEADERS, 1));
     assert_eq!(data_lengths(&out), vec![(1, 0x10)]);
@@ -556,16 +559,14 @@ fn initial_window_size_change_past_2_pow_31_minus_1_is_connection_flow_control_e
 #[test]
 fn peer_max_frame_size_bounds_data_frames() {
     let mut client = Client::ready();
-    let request = client.get(1, "/big/40000");
-    client.send(&request).unwrap();
+    client.send_get(1, "/big/40000");
     assert_eq!(
         data_lengths(&client.output()),
         vec![(1, 16384), (1, 16384), (1, 7232)]
     );
 
     let mut client = Client::ready_with(LocalSettings::default(), &[(0x5, 20000)]);
-    let request = client.get(1, "/big/40000");
-    client.send(&request).unwrap();
+    client.send_get(1, "/big/40000");
     assert_eq!(data_lengths(&client.output()), vec![(1, 20000), (1, 20000)]);
 }
 
@@ -593,15 +594,13 @@ fn ping_ack_is_not_answered() {
 fn goaway_received_refuses_new_streams_and_closes_after_open_ones() {
     let local = LocalSettings::default();
     let mut client = Client::ready_with(local, &[(0x4, 0x0)]);
-    let request = client.get(1, "/big/10");
-    client.send(&request).unwrap();
+    client.send_get(1, "/big/10");
     client.output();
     client
         .send(&frame(GOAWAY, 0, 0, &[0, 0, 0, 0, 0, 0, 0, 0]))
         .unwrap();
     assert!(!client.conn.is_closed());
-    let request = client.get(3, "/");
-    client.send(&request).unwrap();
+    client.send_get(3, "/");
     assert_rst(&client.output()[0], 3, REFUSED_STREAM);
     client.send(&window_update(1, 0x10)).unwrap();
     assert_eq!(data_lengths(&client.output()), vec![(1, 10)]);
@@ -611,8 +610,7 @@ fn goaway_received_refuses_new_streams_and_closes_after_open_ones() {
 #[test]
 fn graceful_go_away_names_the_last_stream_and_ignores_later_ones() {
     let mut client = Client::ready();
-    let request = client.get(1, "/");
-    client.send(&request).unwrap();
+    client.send_get(1, "/");
     client.output();
     client.conn.go_away(ErrorCode::NO_ERROR, "shutting down");
     let out = client.output();
@@ -635,8 +633,7 @@ fn connection_can_move_to_its_own_thread() {
 fn goaway_on_connection_error_carries_the_highest_processed_stream() {
     let mut client = Client::ready();
     for stream in [1, 3] {
-        let request = client.get(stream, "/");
-        client.send(&request).unwrap();
+        client.send_get(stream, "/");
     }
     client.output();
     client
@@ -697,8 +694,7 @@ fn continuation_on_another_stream_is_connection_protocol_error() {
 #[test]
 fn continuation_without_an_open_block_is_connection_protocol_error() {
     let mut client = Client::ready();
-    let request = client.get(1, "/");
-    client.send(&request).unwrap();
+    client.send_get(1, "/");
     client.output();
     let err = client
         .send(&frame(CONTINUATION, END_HEADERS, 1, &[]))
@@ -738,8 +734,7 @@ fn header_list_over_our_limit_is_answered_with_431() {
     assert_eq!(out[0].shape(), (HEADERS, END_STREAM | END_HEADERS, 1));
     assert_eq!(status(&out[0]), "431");
     // The connection and its HPACK state carry on.
-    let request = client.get(3, "/");
-    client.send(&request).unwrap();
+    client.send_get(3, "/");
     assert_eq!(status(&client.output()[0]), "200");
 }
 
@@ -778,8 +773,7 @@ fn request_on_even_stream_is_connection_protocol_error() {
 #[test]
 fn request_on_a_lower_stream_id_than_before_is_connection_protocol_error() {
     let mut client = Client::ready();
-    let request = client.get(5, "/");
-    client.send(&request).unwrap();
+    client.send_get(5, "/");
     client.output();
     let request = client.get(3, "/");
     assert_eq!(
@@ -826,11 +820,9 @@ fn priority_on_idle_streams_neither_opens_them_nor_raises_the_highest_id() {
     assert!(client.output().is_empty());
     assert!(!client.conn.has_open_streams());
     // A request on stream 1, below the PRIORITY frames' ids, is still a new stream.
-    let request = client.get(1, "/");
-    client.send(&request).unwrap();
+    client.send_get(1, "/");
     assert_eq!(status(&client.output()[0]), "200");
-    let request = client.get(13, "/");
-    client.send(&request).unwrap();
+    client.send_get(13, "/");
     let out = client.output();
     assert_eq!(out[0].stream, 13);
     assert_eq!(status(&out[0]), "200");
@@ -845,24 +837,21 @@ fn streams_beyond_max_concurrent_streams_are_refused() {
     let mut client = Client::ready_with(local, &[]);
     let request = client.request_with(1, "POST", "/", &[], false);
     client.send(&request).unwrap();
-    let request = client.get(3, "/");
-    client.send(&request).unwrap();
+    client.send_get(3, "/");
     let out = client.output();
     assert_eq!(out.len(), 1);
     assert_rst(&out[0], 3, REFUSED_STREAM);
     // Stream 1 is unaffected; once it is done, a new stream is accepted.
     client.send(&data(1, END_STREAM, 2)).unwrap();
     assert_eq!(client.output()[1].payload, b"2 0");
-    let request = client.get(5, "/");
-    client.send(&request).unwrap();
+    client.send_get(5, "/");
     assert_eq!(status(&client.output()[0]), "200");
 }
 
 #[test]
 fn data_on_half_closed_remote_stream_is_stream_closed() {
     let mut client = Client::ready_with(LocalSettings::default(), &[(0x4, 0x0)]);
-    let request = client.get(1, "/big/10");
-    client.send(&request).unwrap();
+    client.send_get(1, "/big/10");
     client.output();
     client.send(&data(1, 0, 4)).unwrap();
     let out = client.output();
@@ -874,8 +863,7 @@ fn data_on_half_closed_remote_stream_is_stream_closed() {
 #[test]
 fn headers_on_half_closed_remote_stream_is_stream_closed() {
     let mut client = Client::ready_with(LocalSettings::default(), &[(0x4, 0x0)]);
-    let request = client.get(1, "/big/10");
-    client.send(&request).unwrap();
+    client.send_get(1, "/big/10");
     client.output();
     let trailers = client.block(&[("x-late", "1")]);
     client
@@ -899,16 +887,14 @@ fn frames_on_a_stream_we_reset_are_ignored() {
     client.send(&rst_stream(1, CANCEL)).unwrap();
     assert!(client.output().is_empty());
     // The HPACK state stayed in step: the next request decodes.
-    let request = client.get(3, "/");
-    client.send(&request).unwrap();
+    client.send_get(3, "/");
     assert_eq!(status(&client.output()[0]), "200");
 }
 
 #[test]
 fn data_on_a_stream_closed_normally_is_stream_closed() {
     let mut client = Client::ready();
-    let request = client.get(1, "/");
-    client.send(&request).unwrap();
+    client.send_get(1, "/");
     client.output();
     client.send(&data(1, 0, 4)).unwrap();
     let out = client.output();
@@ -919,8 +905,7 @@ fn data_on_a_stream_closed_normally_is_stream_closed() {
 #[test]
 fn headers_reusing_a_closed_stream_is_connection_stream_closed() {
     let mut client = Client::ready();
-    let request = client.get(3, "/");
-    client.send(&request).unwrap();
+    client.send_get(3, "/");
     client.output();
     let again = client.get(3, "/");
     let err = client.send(&again).unwrap_err();
@@ -932,8 +917,7 @@ fn headers_reusing_a_closed_stream_is_connection_stream_closed() {
 fn data_on_a_stream_closed_long_ago_is_stream_closed() {
     let mut client = Client::ready();
     for stream in (1..=0x203).step_by(2) {
-        let request = client.get(stream, "/empty");
-        client.send(&request).unwrap();
+        client.send_get(stream, "/empty");
     }
     client.output();
     // Stream 1 is no longer among the 256 streams remembered.
@@ -946,8 +930,7 @@ fn data_on_a_stream_closed_long_ago_is_stream_closed() {
 #[test]
 fn window_update_and_priority_on_a_closed_stream_are_ignored() {
     let mut client = Client::ready();
-    let request = client.get(1, "/");
-    client.send(&request).unwrap();
+    client.send_get(1, "/");
     client.output();
     client.send(&window_update(1, 0x100)).unwrap();
     client.send(&priority(1, 0)).unwrap();
@@ -957,8 +940,7 @@ fn window_update_and_priority_on_a_closed_stream_are_ignored() {
 #[test]
 fn rst_stream_drops_the_exchange_and_the_body_at_once() {
     let mut client = Client::ready();
-    let request = client.get(1, "/watched");
-    client.send(&request).unwrap();
+    client.send_get(1, "/watched");
     let out = client.output_within(0x100);
     assert_eq!(data_lengths(&out), vec![(1, 0x100)]);
     assert!(!client.dropped.load(Ordering::SeqCst));
@@ -982,8 +964,7 @@ fn headers_depending_on_its_own_stream_is_rst_stream_protocol_error() {
     assert_rst(&out[0], 1, PROTOCOL_ERROR);
     // The block was decoded all the same: the next request, which may refer to its table
     // entries, decodes.
-    let request = client.get(3, "/");
-    client.send(&request).unwrap();
+    client.send_get(3, "/");
     assert_eq!(status(&client.output()[0]), "200");
 }
 
@@ -1017,8 +998,7 @@ fn malformed_request_is_rst_stream_protocol_error_and_the_connection_stays() {
         assert_rst(&out[0], stream, PROTOCOL_ERROR);
         stream += 2;
     }
-    let request = client.get(stream, "/");
-    client.send(&request).unwrap();
+    client.send_get(stream, "/");
     assert_eq!(status(&client.output()[0]), "200");
 }
 
@@ -1185,8 +1165,7 @@ fn data_beyond_the_connection_window_is_connection_flow_control_error() {
 #[test]
 fn data_is_sent_within_the_stream_window_and_resumes_on_window_update() {
     let mut client = Client::ready_with(LocalSettings::default(), &[(0x4, 0x10)]);
-    let request = client.get(1, "/reader/100");
-    client.send(&request).unwrap();
+    client.send_get(1, "/reader/100");
     let out = client.output();
     assert_eq!(data_lengths(&out), vec![(1, 0x10)]);
     assert_eq!(out[1].payload, vec![0x62; 0x10]);
@@ -1204,8 +1183,7 @@ fn data_is_sent_within_the_stream_window_and_resumes_on_window_update() {
 #[test]
 fn data_is_sent_within_the_connection_window() {
     let mut client = Client::ready_with(LocalSettings::default(), &[(0x4, 0x10_0000)]);
-    let request = client.get(1, "/big/70000");
-    client.send(&request).unwrap();
+    client.send_get(1, "/big/70000");
     let sent: usize = data_lengths(&client.output())
         .iter()
         .map(|(_, len)| len)
@@ -1245,8 +1223,7 @@ fn window_update_overflow_on_the_connection_is_connection_flow_control_error() {
 #[test]
 fn response_headers_carry_status_first_then_the_handlers_fields() {
     let mut client = Client::ready();
-    let request = client.get(1, "/big/5");
-    client.send(&request).unwrap();
+    client.send_get(1, "/big/5");
     let out = client.output();
     assert_eq!(out.len(), 2);
     assert_eq!(out[0].shape(), (HEADERS, END_HEADERS, 1));
@@ -1265,8 +1242,7 @@ fn response_headers_carry_status_first_then_the_handlers_fields() {
 #[test]
 fn empty_body_puts_end_stream_on_headers() {
     let mut client = Client::ready();
-    let request = client.get(1, "/empty");
-    client.send(&request).unwrap();
+    client.send_get(1, "/empty");
     let out = client.output();
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].shape(), (HEADERS, END_STREAM | END_HEADERS, 1));
@@ -1276,8 +1252,7 @@ fn empty_body_puts_end_stream_on_headers() {
 #[test]
 fn long_response_header_block_is_split_into_continuation() {
     let mut client = Client::ready();
-    let request = client.get(1, "/wide");
-    client.send(&request).unwrap();
+    client.send_get(1, "/wide");
     let out = client.output();
     let blocks: Vec<&Out> = out.iter().filter(|f| f.kind != DATA).collect();
     assert!(blocks.len() >= 2);
@@ -1296,8 +1271,7 @@ fn long_response_header_block_is_split_into_continuation() {
 #[test]
 fn body_read_error_is_rst_stream_internal_error() {
     let mut client = Client::ready();
-    let request = client.get(1, "/broken");
-    client.send(&request).unwrap();
+    client.send_get(1, "/broken");
     let out = client.output();
     assert_eq!(out.len(), 2);
     assert_eq!(out[0].shape(), (HEADERS, END_HEADERS, 1));
@@ -1330,8 +1304,7 @@ fn data_of_several_streams_is_interleaved_round_robin() {
 #[test]
 fn budget_bounds_the_data_written_per_call() {
     let mut client = Client::ready();
-    let request = client.get(1, "/big/5000");
-    client.send(&request).unwrap();
+    client.send_get(1, "/big/5000");
     let out = client.output_within(1000);
     assert_eq!(out[0].kind, HEADERS);
     assert_eq!(data_lengths(&out), vec![(1, 1000)]);
@@ -1380,11 +1353,9 @@ fn missing_file_through_the_app_is_404_and_the_connection_goes_on() {
     let app = crate::app::App::new(std::env::temp_dir()).unwrap();
     let mut client = Client::serving(Arc::new(app));
     client.handshake();
-    let request = client.get(1, "/h2lab-surely-missing-file");
-    client.send(&request).unwrap();
+    client.send_get(1, "/h2lab-surely-missing-file");
     assert_eq!(status(&client.output()[0]), "404");
-    let request = client.get(3, "/_h2lab/echo");
-    client.send(&request).unwrap();
+    client.send_get(3, "/_h2lab/echo");
     assert_eq!(status(&client.output()[0]), "200");
 }
 
