@@ -1,6 +1,7 @@
 //! Files and uploads through real clients: no byte from outside ROOT whatever the path says
 //! (RFC 9113 §8.3.1 `:path`, RFC 3986 §5.2.4 dot segments), and a 10 MiB upload to the echo
-//! built-in (flow control of request bodies, RFC 9113 §5.2, §6.9).
+//! built-in (flow control of request bodies, RFC 9113 §5.2, §6.9), ranges and conditional requests
+//! (RFC 9110 §14, §13).
 
 mod common;
 
@@ -123,6 +124,52 @@ fn head_gets_the_length_and_no_body() {
     let head = text(&out.stdout);
     assert!(head.starts_with("HTTP/2 200"), "{head}");
     assert!(head.contains("content-length: 14\r\n"), "{head}");
+}
+
+#[test]
+fn a_byte_range_is_206_and_a_range_past_the_end_is_416() {
+    if !have("curl") {
+        return;
+    }
+    let root = common::small_site();
+    let server = Server::start(&[root.path().to_str().unwrap()]);
+    // "hello, HTTP/2\n": octets 7 to 12 are "HTTP/2".
+    let out = curl(&["-k", "-i", "-r", "7-12", &server.https("/hello.txt")]);
+    let answer = text(&out.stdout);
+    assert!(answer.starts_with("HTTP/2 206"), "{answer}");
+    assert!(
+        answer.contains("content-range: bytes 7-12/14\r\n"),
+        "{answer}"
+    );
+    assert!(answer.ends_with("\r\n\r\nHTTP/2"), "{answer}");
+    let out = curl(&["-k", "-i", "-r", "100-", &server.https("/hello.txt")]);
+    let answer = text(&out.stdout);
+    assert!(answer.starts_with("HTTP/2 416"), "{answer}");
+    assert!(answer.contains("content-range: bytes */14\r\n"), "{answer}");
+}
+
+#[test]
+fn the_etag_given_comes_back_as_304_without_a_body() {
+    if !have("curl") {
+        return;
+    }
+    let root = common::small_site();
+    let server = Server::start(&[root.path().to_str().unwrap()]);
+    let first = text(&curl(&["-k", "-I", &server.https("/hello.txt")]).stdout);
+    let etag = first
+        .lines()
+        .find_map(|line| line.strip_prefix("etag: "))
+        .unwrap_or_else(|| panic!("no etag: {first}"));
+    let out = curl(&[
+        "-k",
+        "-i",
+        "-H",
+        &format!("if-none-match: {etag}"),
+        &server.https("/hello.txt"),
+    ]);
+    let answer = text(&out.stdout);
+    assert!(answer.starts_with("HTTP/2 304"), "{answer}");
+    assert!(answer.ends_with("\r\n\r\n"), "a 304 has no body: {answer}");
 }
 
 #[test]
