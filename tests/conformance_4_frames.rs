@@ -31,8 +31,9 @@ fn s4_1_unknown_frame_type_on_stream_zero_is_ignored() {
     });
 }
 
-/// RFC 9113 §4.1: "Flags that have no defined semantics for a particular frame type MUST be
-/// ignored". A PING with every flag but ACK set is a plain PING, answered with its data.
+/// RFC 9113 §4.1: "Unused flags are those that have no defined semantics for a particular frame
+/// type. Unused flags MUST be ignored on receipt". A PING with every flag but ACK set is a plain
+/// PING, answered with its data.
 #[test]
 fn s4_1_unknown_flags_on_ping_are_ignored() {
     each_transport(|t| {
@@ -49,8 +50,9 @@ fn s4_1_unknown_flags_on_ping_are_ignored() {
     });
 }
 
-/// RFC 9113 §4.1: "Flags that have no defined semantics for a particular frame type MUST be
-/// ignored". HEADERS with the undefined bits 0x02, 0x10, 0x40 and 0x80 set opens a request as usual.
+/// RFC 9113 §4.1: "Unused flags are those that have no defined semantics for a particular frame
+/// type. Unused flags MUST be ignored on receipt". HEADERS with the undefined bits 0x02, 0x10, 0x40
+/// and 0x80 set opens a request as usual.
 #[test]
 fn s4_1_unknown_flags_on_headers_are_ignored() {
     each_transport(|t| {

@@ -122,17 +122,18 @@ impl State {
             (HalfClosedRemote, RecvWindowUpdate | SendHeaders | SendData) => HalfClosedRemote,
             (HalfClosedRemote, SendEndStream | RecvRstStream | SendRstStream) => Closed,
 
-            // RFC 9113 §5.1 (closed): An endpoint that receives any frame other than PRIORITY
-            // after receiving a RST_STREAM MUST treat that as a stream error of type
-            // STREAM_CLOSED. (Frames after *our* RST_STREAM are tolerated by the connection,
-            // which remembers the streams it reset, before asking here.)
+            // RFC 9113 §5.1 (closed): "An endpoint MAY treat receipt of any other type of frame
+            // on a closed stream as a connection error (Section 5.4.1) of type STREAM_CLOSED."
+            // Here a stream error of that type, as RFC 7540 §5.1 required after a RST_STREAM; the
+            // connection makes HEADERS a connection error, and tolerates frames on streams that
+            // *we* reset before asking here.
             (Closed, RecvHeaders | RecvData | RecvEndStream) => {
                 return Err(stream_closed(stream_id, event))
             }
-            // RFC 9113 §5.1 (closed): WINDOW_UPDATE or RST_STREAM frames can be received in this state
-            // for a short period after a DATA or HEADERS frame containing an END_STREAM flag is
-            // sent ... An endpoint MUST ignore frames that it receives on closed streams after it
-            // has sent a RST_STREAM frame.
+            // RFC 9113 §5.1 (closed): "An endpoint that sends a frame with the END_STREAM flag
+            // set or a RST_STREAM frame might receive a WINDOW_UPDATE or RST_STREAM frame from its
+            // peer in the time before the peer receives and processes the frame that closes the
+            // stream."
             (Closed, RecvWindowUpdate | RecvRstStream | SendRstStream) => Closed,
             (Closed, SendHeaders | SendData | SendEndStream) => {
                 return Err(internal_error(self, stream_id, event))
