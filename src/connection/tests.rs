@@ -5,7 +5,8 @@
 //! what the server writes back into [`Out`] frames, decoding every header block in order.
 
 use super::*;
-use crate::http::{Body, Request};
+use crate::frame::PREFACE;
+use crate::http::{Body, Request, Response};
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicBool, Ordering};
 
