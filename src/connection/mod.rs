@@ -4,7 +4,7 @@
 //! [`Connection::poll_output`]. In between, the connection checks the preface (§3.4), exchanges
 //! SETTINGS (§6.5), assembles header blocks (§6.10) and decodes them with one HPACK decoder, walks
 //! each stream through the states of §5.1, keeps the flow-control windows of §6.9, hands requests
-//! to the [`Handler`] and turns each [`Response`] into HEADERS and DATA frames.
+//! to the [`Handler`] and turns each [`Response`](crate::http::Response) into HEADERS and DATA frames.
 //!
 //! Two queues feed the output: control frames (SETTINGS, PING, WINDOW_UPDATE, RST_STREAM, GOAWAY
 //! and response HEADERS, whose order matters to HPACK) are written first, all of them; then the

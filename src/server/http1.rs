@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 /// The longest request head read before answering; the rest is not needed.
 const MAX_HEAD: usize = 8 * 1024;
 
-/// Reads the request head (up to the empty line, or [`MAX_HEAD`] octets) and writes the answer.
+/// Reads the request head (up to the empty line, or `MAX_HEAD` octets) and writes the answer.
 ///
 /// Reading the head first matters: closing a socket with unread input makes the kernel send a
 /// reset, and the client could lose the answer.
