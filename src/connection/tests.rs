@@ -335,6 +335,13 @@ impl Client {
         self.request_with(stream, "GET", path, &[], true)
     }
 
+    /// Sends `octets`, which must be a connection error: `receive` fails with `code`, and the
+    /// first frame written is GOAWAY naming `last_stream` and `code`.
+    fn send_expecting_goaway(&mut self, octets: &[u8], last_stream: u32, code: u32) {
+        assert_eq!(self.send(octets).unwrap_err().code.0, code);
+        assert_goaway(&self.output()[0], last_stream, code);
+    }
+
     /// Sends a GET of `path` on `stream`, which the connection must accept.
     fn send_get(&mut self, stream: u32, path: &str) {
         let request = self.get(stream, path);
@@ -442,9 +449,7 @@ fn first_frame_other_than_settings_is_connection_protocol_error() {
     client.output();
     let mut octets = PREFACE.to_vec();
     octets.extend(frame(PING, 0, 0, &[0; 8]));
-    let err = client.send(&octets).unwrap_err();
-    assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
-    assert_goaway(&client.output()[0], 0, PROTOCOL_ERROR);
+    client.send_expecting_goaway(&octets, 0, PROTOCOL_ERROR);
 }
 
 #[test]
@@ -487,9 +492,7 @@ fn every_client_settings_frame_is_acknowledged_and_applied() {
 #[test]
 fn settings_enable_push_of_2_is_connection_protocol_error() {
     let mut client = Client::ready();
-    let err = client.send(&settings(&[(0x2, 0x2)])).unwrap_err();
-    assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
-    assert_goaway(&client.output()[0], 0, PROTOCOL_ERROR);
+    client.send_expecting_goaway(&settings(&[(0x2, 0x2)]), 0, PROTOCOL_ERROR);
 }
 
 #[test]
@@ -674,9 +677,7 @@ fn frame_inside_a_header_block_is_connection_protocol_error() {
     let block = client.block(&[(":method", "GET")]);
     let mut octets = frame(HEADERS, END_STREAM, 1, &block);
     octets.extend(frame(PING, 0, 0, &[0; 8]));
-    let err = client.send(&octets).unwrap_err();
-    assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
-    assert_goaway(&client.output()[0], 0, PROTOCOL_ERROR);
+    client.send_expecting_goaway(&octets, 0, PROTOCOL_ERROR);
 }
 
 #[test]
@@ -685,11 +686,7 @@ fn continuation_on_another_stream_is_connection_protocol_error() {
     let block = client.block(&[(":method", "GET")]);
     let mut octets = frame(HEADERS, END_STREAM, 1, &block);
     octets.extend(frame(CONTINUATION, END_HEADERS, 3, &[]));
-    assert_eq!(
-        client.send(&octets).unwrap_err().code,
-        ErrorCode::PROTOCOL_ERROR
-    );
-    assert_goaway(&client.output()[0], 0, PROTOCOL_ERROR);
+    client.send_expecting_goaway(&octets, 0, PROTOCOL_ERROR);
 }
 
 #[test]
@@ -697,11 +694,7 @@ fn continuation_without_an_open_block_is_connection_protocol_error() {
     let mut client = Client::ready();
     client.send_get(1, "/");
     client.output();
-    let err = client
-        .send(&frame(CONTINUATION, END_HEADERS, 1, &[]))
-        .unwrap_err();
-    assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
-    assert_goaway(&client.output()[0], 1, PROTOCOL_ERROR);
+    client.send_expecting_goaway(&frame(CONTINUATION, END_HEADERS, 1, &[]), 1, PROTOCOL_ERROR);
 }
 
 #[test]
@@ -713,11 +706,7 @@ fn undecodable_header_block_is_connection_compression_error() {
         1,
         &[0xff, 0xff, 0xff, 0xff, 0x0f],
     );
-    assert_eq!(
-        client.send(&octets).unwrap_err().code,
-        ErrorCode::COMPRESSION_ERROR
-    );
-    assert_goaway(&client.output()[0], 0, COMPRESSION_ERROR);
+    client.send_expecting_goaway(&octets, 0, COMPRESSION_ERROR);
 }
 
 #[test]
@@ -764,11 +753,7 @@ fn header_list_over_our_limit_before_the_body_is_431_then_rst_stream_no_error() 
 fn request_on_even_stream_is_connection_protocol_error() {
     let mut client = Client::ready();
     let request = client.get(2, "/");
-    assert_eq!(
-        client.send(&request).unwrap_err().code,
-        ErrorCode::PROTOCOL_ERROR
-    );
-    assert_goaway(&client.output()[0], 0, PROTOCOL_ERROR);
+    client.send_expecting_goaway(&request, 0, PROTOCOL_ERROR);
 }
 
 #[test]
@@ -777,37 +762,25 @@ fn request_on_a_lower_stream_id_than_before_is_connection_protocol_error() {
     client.send_get(5, "/");
     client.output();
     let request = client.get(3, "/");
-    assert_eq!(
-        client.send(&request).unwrap_err().code,
-        ErrorCode::PROTOCOL_ERROR
-    );
-    assert_goaway(&client.output()[0], 5, PROTOCOL_ERROR);
+    client.send_expecting_goaway(&request, 5, PROTOCOL_ERROR);
 }
 
 #[test]
 fn data_on_idle_stream_is_connection_protocol_error() {
     let mut client = Client::ready();
-    assert_eq!(
-        client.send(&data(1, 0, 4)).unwrap_err().code,
-        ErrorCode::PROTOCOL_ERROR
-    );
-    assert_goaway(&client.output()[0], 0, PROTOCOL_ERROR);
+    client.send_expecting_goaway(&data(1, 0, 4), 0, PROTOCOL_ERROR);
 }
 
 #[test]
 fn rst_stream_on_idle_stream_is_connection_protocol_error() {
     let mut client = Client::ready();
-    let err = client.send(&rst_stream(1, CANCEL)).unwrap_err();
-    assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
-    assert_goaway(&client.output()[0], 0, PROTOCOL_ERROR);
+    client.send_expecting_goaway(&rst_stream(1, CANCEL), 0, PROTOCOL_ERROR);
 }
 
 #[test]
 fn window_update_on_idle_stream_is_connection_protocol_error() {
     let mut client = Client::ready();
-    let err = client.send(&window_update(3, 1)).unwrap_err();
-    assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
-    assert_goaway(&client.output()[0], 0, PROTOCOL_ERROR);
+    client.send_expecting_goaway(&window_update(3, 1), 0, PROTOCOL_ERROR);
 }
 
 #[test]
@@ -909,9 +882,7 @@ fn headers_reusing_a_closed_stream_is_connection_stream_closed() {
     client.send_get(3, "/");
     client.output();
     let again = client.get(3, "/");
-    let err = client.send(&again).unwrap_err();
-    assert_eq!(err.code.0, STREAM_CLOSED);
-    assert_goaway(&client.output()[0], 3, STREAM_CLOSED);
+    client.send_expecting_goaway(&again, 3, STREAM_CLOSED);
 }
 
 #[test]
@@ -972,11 +943,11 @@ fn headers_depending_on_its_own_stream_is_rst_stream_protocol_error() {
 #[test]
 fn push_promise_from_a_client_is_connection_protocol_error() {
     let mut client = Client::ready();
-    let err = client
-        .send(&frame(PUSH_PROMISE, END_HEADERS, 1, &[0, 0, 0, 2]))
-        .unwrap_err();
-    assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
-    assert_goaway(&client.output()[0], 0, PROTOCOL_ERROR);
+    client.send_expecting_goaway(
+        &frame(PUSH_PROMISE, END_HEADERS, 1, &[0, 0, 0, 2]),
+        0,
+        PROTOCOL_ERROR,
+    );
 }
 
 // ---- §8.1–§8.3 request validation ----------------------------------------------------------------
@@ -1158,9 +1129,7 @@ fn data_beyond_the_connection_window_is_connection_flow_control_error() {
     for stream in [1, 3, 5, 7, 9] {
         octets.extend(data(stream, 0, 0x4000));
     }
-    let err = client.send(&octets).unwrap_err();
-    assert_eq!(err.code, ErrorCode::FLOW_CONTROL_ERROR);
-    assert_goaway(&client.output()[0], 9, FLOW_CONTROL_ERROR);
+    client.send_expecting_goaway(&octets, 9, FLOW_CONTROL_ERROR);
 }
 
 #[test]
@@ -1214,9 +1183,7 @@ fn window_update_overflow_on_a_stream_is_rst_stream_flow_control_error() {
 #[test]
 fn window_update_overflow_on_the_connection_is_connection_flow_control_error() {
     let mut client = Client::ready();
-    let err = client.send(&window_update(0, 0x7fff_0001)).unwrap_err();
-    assert_eq!(err.code, ErrorCode::FLOW_CONTROL_ERROR);
-    assert_goaway(&client.output()[0], 0, FLOW_CONTROL_ERROR);
+    client.send_expecting_goaway(&window_update(0, 0x7fff_0001), 0, FLOW_CONTROL_ERROR);
 }
 
 // ---- responses -----------------------------------------------------------------------------------
