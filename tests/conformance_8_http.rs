@@ -34,6 +34,23 @@ fn echo_without(client: &Client, name: &str) -> Vec<Field> {
 
 // ---- §8.1 message framing ----
 
+/// Opens a request to the echo, sends three octets of body, then `trailers` in a second HEADERS
+/// (with END_STREAM when `end_stream`); the stream id.
+fn body_then_trailers(client: &mut Client, trailers: &[Field], end_stream: bool) -> u32 {
+    let stream_id = open_stream(client);
+    must(
+        client,
+        |c| c.send_data(stream_id, b"abc", false),
+        "to send DATA",
+    );
+    must(
+        client,
+        |c| c.send_headers(stream_id, trailers, end_stream),
+        "to send trailers",
+    );
+    stream_id
+}
+
 /// RFC 9113 §8.1 and §5.1 half-closed (remote): a frame after END_STREAM — "an endpoint receives
 /// additional frames ... MUST respond with a stream error (Section 5.4.2) of type STREAM_CLOSED".
 /// HEADERS with END_STREAM and DATA in one write; the server may have answered in between and
@@ -65,17 +82,7 @@ fn s8_1_data_after_end_stream_is_stream_closed_error() {
 fn s8_1_trailers_without_end_stream_are_malformed() {
     each_transport(|t| {
         let mut client = t.handshake();
-        let stream_id = open_stream(&mut client);
-        must(
-            &mut client,
-            |c| c.send_data(stream_id, b"abc", false),
-            "to send DATA",
-        );
-        must(
-            &mut client,
-            |c| c.send_headers(stream_id, &[field("x-trailer", "1")], false),
-            "to send trailers",
-        );
+        let stream_id = body_then_trailers(&mut client, &[field("x-trailer", "1")], false);
         expect_malformed(&mut client, stream_id);
     });
 }
@@ -86,17 +93,7 @@ fn s8_1_trailers_without_end_stream_are_malformed() {
 fn s8_1_pseudo_header_field_in_trailers_is_malformed() {
     each_transport(|t| {
         let mut client = t.handshake();
-        let stream_id = open_stream(&mut client);
-        must(
-            &mut client,
-            |c| c.send_data(stream_id, b"abc", false),
-            "to send DATA",
-        );
-        must(
-            &mut client,
-            |c| c.send_headers(stream_id, &[field(":method", "GET")], true),
-            "to send trailers",
-        );
+        let stream_id = body_then_trailers(&mut client, &[field(":method", "GET")], true);
         expect_malformed(&mut client, stream_id);
     });
 }
@@ -107,17 +104,7 @@ fn s8_1_pseudo_header_field_in_trailers_is_malformed() {
 fn s8_1_trailers_with_end_stream_are_accepted() {
     each_transport(|t| {
         let mut client = t.handshake();
-        let stream_id = open_stream(&mut client);
-        must(
-            &mut client,
-            |c| c.send_data(stream_id, b"abc", false),
-            "to send DATA",
-        );
-        must(
-            &mut client,
-            |c| c.send_headers(stream_id, &[field("x-checksum", "abc")], true),
-            "to send trailers",
-        );
+        let stream_id = body_then_trailers(&mut client, &[field("x-checksum", "abc")], true);
         let response = expect_ok(&mut client, stream_id);
         let body = String::from_utf8_lossy(&response.body);
         assert!(body.contains("x-checksum"), "echo: {body}");
