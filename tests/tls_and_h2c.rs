@@ -77,49 +77,48 @@ fn the_development_ca_verifies_localhost_and_127_0_0_1() {
     }
 }
 
-#[test]
-fn http1_in_cleartext_gets_a_readable_505() {
+/// Asks with curl over HTTP/1.1 (`curl_args` then the URL that `url` makes for the server) and
+/// requires the readable 505: the text names how the request came and gives the curl `hint`.
+fn http1_gets_a_readable_505(
+    curl_args: &[&str],
+    url: impl Fn(&Server) -> String,
+    came_as: &str,
+    hint: impl Fn(u16) -> String,
+) {
     if !have("curl") {
         return;
     }
     let root = small_site();
     let server = Server::start(&[root.path().to_str().unwrap()]);
-    let out = curl(&[
-        "--http1.1",
-        "-w",
-        "%{http_version} %{response_code}",
-        &server.http("/hello.txt"),
-    ]);
-    let body = text(&out.stdout);
+    let url = url(&server);
+    let mut args = vec!["--http1.1", "-w", "%{http_version} %{response_code}"];
+    args.extend_from_slice(curl_args);
+    args.push(&url);
+    let body = text(&curl(&args).stdout);
     assert!(body.contains("h2lab speaks HTTP/2 only"), "{body}");
-    assert!(body.contains(&format!(
-        "curl --http2-prior-knowledge http://127.0.0.1:{}/hello.txt\n",
-        server.port()
-    )));
+    assert!(body.contains(came_as), "{body}");
+    assert!(body.contains(&hint(server.port())), "{body}");
     assert!(body.ends_with("1.1 505"), "{body}");
 }
 
 #[test]
+fn http1_in_cleartext_gets_a_readable_505() {
+    http1_gets_a_readable_505(
+        &[],
+        |server| server.http("/hello.txt"),
+        "came as HTTP/1.1",
+        |port| format!("curl --http2-prior-knowledge http://127.0.0.1:{port}/hello.txt\n"),
+    );
+}
+
+#[test]
 fn http1_over_tls_without_alpn_h2_gets_a_readable_505() {
-    if !have("curl") {
-        return;
-    }
-    let root = small_site();
-    let server = Server::start(&[root.path().to_str().unwrap()]);
-    let out = curl(&[
-        "--http1.1",
-        "-k",
-        "-w",
-        "%{http_version} %{response_code}",
-        &server.https("/"),
-    ]);
-    let body = text(&out.stdout);
-    assert!(body.contains("came as HTTP/1.1 over TLS"), "{body}");
-    assert!(body.contains(&format!(
-        "curl --http2 -k https://127.0.0.1:{}/\n",
-        server.port()
-    )));
-    assert!(body.ends_with("1.1 505"), "{body}");
+    http1_gets_a_readable_505(
+        &["-k"],
+        |server| server.https("/"),
+        "came as HTTP/1.1 over TLS",
+        |port| format!("curl --http2 -k https://127.0.0.1:{port}/\n"),
+    );
 }
 
 #[test]
