@@ -82,11 +82,10 @@ impl FrameType {
     pub const WINDOW_UPDATE: FrameType = FrameType(0x8);
     /// CONTINUATION, §6.10.
     pub const CONTINUATION: FrameType = FrameType(0x9);
-}
 
-impl fmt::Display for FrameType {
-    /// The RFC's name of the type, or `UNKNOWN(0x..)`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// The RFC's name of the type (§6), or `None` for a type outside it: the one table of frame
+    /// type names that the `-v` log, `h2lab-decode` and the client all show.
+    pub fn name(self) -> Option<&'static str> {
         const NAMES: [&str; 10] = [
             "DATA",
             "HEADERS",
@@ -99,9 +98,34 @@ impl fmt::Display for FrameType {
             "WINDOW_UPDATE",
             "CONTINUATION",
         ];
-        match NAMES.get(usize::from(self.0)) {
+        NAMES.get(usize::from(self.0)).copied()
+    }
+
+    /// The flags this type defines (§6), as (bit, name) in bit order. The same bit means different
+    /// things on different types, so a flags octet can only be named together with its type.
+    pub fn defined_flags(self) -> &'static [(u8, &'static str)] {
+        const END_STREAM: (u8, &str) = (flags::END_STREAM, "END_STREAM");
+        const ACK: (u8, &str) = (flags::ACK, "ACK");
+        const END_HEADERS: (u8, &str) = (flags::END_HEADERS, "END_HEADERS");
+        const PADDED: (u8, &str) = (flags::PADDED, "PADDED");
+        const PRIORITY: (u8, &str) = (flags::PRIORITY, "PRIORITY");
+        match self {
+            FrameType::DATA => &[END_STREAM, PADDED],
+            FrameType::HEADERS => &[END_STREAM, END_HEADERS, PADDED, PRIORITY],
+            FrameType::SETTINGS | FrameType::PING => &[ACK],
+            FrameType::PUSH_PROMISE => &[END_HEADERS, PADDED],
+            FrameType::CONTINUATION => &[END_HEADERS],
+            _ => &[],
+        }
+    }
+}
+
+impl fmt::Display for FrameType {
+    /// The RFC's name of the type, or `UNKNOWN(0xNN)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
             Some(name) => f.write_str(name),
-            None => write!(f, "UNKNOWN(0x{:x})", self.0),
+            None => write!(f, "UNKNOWN(0x{:02x})", self.0),
         }
     }
 }

@@ -9,6 +9,8 @@
 //! ```
 //! The payload is zero or more such settings. Flags: ACK (0x01). Always on stream 0.
 
+use std::fmt;
+
 use super::{
     connection_error, flag_if, flags, write_header, FrameHeader, FrameType, DEFAULT_MAX_FRAME_SIZE,
     MAX_MAX_FRAME_SIZE,
@@ -40,6 +42,29 @@ impl SettingId {
     pub const MAX_FRAME_SIZE: SettingId = SettingId(0x5);
     /// SETTINGS_MAX_HEADER_LIST_SIZE (0x06).
     pub const MAX_HEADER_LIST_SIZE: SettingId = SettingId(0x6);
+
+    /// The RFC's name of the setting (§6.5.2), or `None` for an identifier outside it.
+    pub fn name(self) -> Option<&'static str> {
+        const NAMES: [&str; 6] = [
+            "SETTINGS_HEADER_TABLE_SIZE",
+            "SETTINGS_ENABLE_PUSH",
+            "SETTINGS_MAX_CONCURRENT_STREAMS",
+            "SETTINGS_INITIAL_WINDOW_SIZE",
+            "SETTINGS_MAX_FRAME_SIZE",
+            "SETTINGS_MAX_HEADER_LIST_SIZE",
+        ];
+        NAMES.get(usize::from(self.0).checked_sub(1)?).copied()
+    }
+}
+
+impl fmt::Display for SettingId {
+    /// The RFC's name of the setting, or `UNKNOWN(0xNNNN)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "UNKNOWN(0x{:04x})", self.0),
+        }
+    }
 }
 
 /// SETTINGS: the sender's configuration, or (with ACK) the acknowledgement of the peer's.

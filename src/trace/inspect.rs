@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::{field, flag_names, header_line, payload_items, type_name, Value};
+use super::{field, flag_list, header_line, payload_items, Value};
 use crate::error::{ConnectionError, ErrorCode, ProtocolError};
 use crate::frame::{split_frame, Frame, FrameHeader, FrameType, PREFACE};
 use crate::hpack::{DecodeError, Decoder, Event, Field, Indexing, Representation};
@@ -211,9 +211,7 @@ fn inspect_one(
                     ErrorCode::PROTOCOL_ERROR,
                     format!(
                         "{} on stream {} inside the header block of stream {}",
-                        type_name(header.kind),
-                        header.stream_id,
-                        open.stream_id
+                        header.kind, header.stream_id, open.stream_id
                     ),
                 )
                 .into(),
@@ -483,16 +481,13 @@ pub fn record_json(record: &Record) -> String {
 /// Opens a frame's JSON object with its offset and header fields.
 fn push_header_json(out: &mut String, offset: usize, header: &FrameHeader) {
     let _ = write!(out, "{{\"offset\": {offset}, \"type\": ");
-    json::push_str(out, type_name(header.kind).as_bytes());
+    json::push_str(out, header.kind.to_string().as_bytes());
     out.push_str(", \"flags\": [");
-    let names = flag_names(header.kind, header.flags);
-    if names != "-" {
-        for (i, name) in names.split('|').enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            json::push_str(out, name.as_bytes());
+    for (i, name) in flag_list(header.kind, header.flags).iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
         }
+        json::push_str(out, name.as_bytes());
     }
     let _ = write!(
         out,

@@ -9,51 +9,17 @@
 
 use std::fmt;
 
-use crate::frame::{flags, Frame, FrameHeader, FrameType, SettingId};
+use crate::frame::{Frame, FrameHeader, FrameType};
 
 pub mod inspect;
 
-/// The RFC name of a frame type, or `UNKNOWN(0xNN)`.
-pub fn type_name(kind: FrameType) -> String {
-    let name = match kind {
-        FrameType::DATA => "DATA",
-        FrameType::HEADERS => "HEADERS",
-        FrameType::PRIORITY => "PRIORITY",
-        FrameType::RST_STREAM => "RST_STREAM",
-        FrameType::SETTINGS => "SETTINGS",
-        FrameType::PUSH_PROMISE => "PUSH_PROMISE",
-        FrameType::PING => "PING",
-        FrameType::GOAWAY => "GOAWAY",
-        FrameType::WINDOW_UPDATE => "WINDOW_UPDATE",
-        FrameType::CONTINUATION => "CONTINUATION",
-        FrameType(other) => return format!("UNKNOWN(0x{other:02x})"),
-    };
-    name.to_string()
-}
-
-/// The flags a frame type defines (RFC 9113 §6), as (bit, name).
-fn defined_flags(kind: FrameType) -> &'static [(u8, &'static str)] {
-    const END_STREAM: (u8, &str) = (flags::END_STREAM, "END_STREAM");
-    const END_HEADERS: (u8, &str) = (flags::END_HEADERS, "END_HEADERS");
-    const PADDED: (u8, &str) = (flags::PADDED, "PADDED");
-    const PRIORITY: (u8, &str) = (flags::PRIORITY, "PRIORITY");
-    const ACK: (u8, &str) = (flags::ACK, "ACK");
-    match kind {
-        FrameType::DATA => &[END_STREAM, PADDED],
-        FrameType::HEADERS => &[END_STREAM, END_HEADERS, PADDED, PRIORITY],
-        FrameType::SETTINGS | FrameType::PING => &[ACK],
-        FrameType::PUSH_PROMISE => &[END_HEADERS, PADDED],
-        FrameType::CONTINUATION => &[END_HEADERS],
-        _ => &[],
-    }
-}
-
-/// The flags octet by name for this frame type, `|`-separated; `-` when none is set. Bits the type
-/// does not define are kept, in hex, because the RFC says to ignore them, not that they are absent.
-pub fn flag_names(kind: FrameType, bits: u8) -> String {
+/// The flags octet by name for this frame type (the table is [`FrameType::defined_flags`]), in
+/// bit order. Bits the type does not define are kept, in hex, because the RFC says to ignore them,
+/// not that they are absent.
+pub fn flag_list(kind: FrameType, bits: u8) -> Vec<String> {
     let mut names = Vec::new();
     let mut rest = bits;
-    for &(bit, name) in defined_flags(kind) {
+    for &(bit, name) in kind.defined_flags() {
         if bits & bit != 0 {
             names.push(name.to_string());
             rest &= !bit;
@@ -62,24 +28,16 @@ pub fn flag_names(kind: FrameType, bits: u8) -> String {
     if rest != 0 {
         names.push(format!("0x{rest:02x}"));
     }
+    names
+}
+
+/// The flags octet as one word: the names of [`flag_list`] `|`-separated, `-` when none is set.
+pub fn flag_names(kind: FrameType, bits: u8) -> String {
+    let names = flag_list(kind, bits);
     if names.is_empty() {
         return "-".to_string();
     }
     names.join("|")
-}
-
-/// The RFC name of a setting, or `UNKNOWN(0xNNNN)`.
-pub fn setting_name(id: SettingId) -> String {
-    let name = match id {
-        SettingId::HEADER_TABLE_SIZE => "SETTINGS_HEADER_TABLE_SIZE",
-        SettingId::ENABLE_PUSH => "SETTINGS_ENABLE_PUSH",
-        SettingId::MAX_CONCURRENT_STREAMS => "SETTINGS_MAX_CONCURRENT_STREAMS",
-        SettingId::INITIAL_WINDOW_SIZE => "SETTINGS_INITIAL_WINDOW_SIZE",
-        SettingId::MAX_FRAME_SIZE => "SETTINGS_MAX_FRAME_SIZE",
-        SettingId::MAX_HEADER_LIST_SIZE => "SETTINGS_MAX_HEADER_LIST_SIZE",
-        SettingId(other) => return format!("UNKNOWN(0x{other:04x})"),
-    };
-    name.to_string()
 }
 
 /// Octets as a quoted string: printable ASCII as is, `"` and `\` escaped, anything else as `\xNN`.
@@ -120,7 +78,7 @@ pub fn field(name: &[u8], value: &[u8]) -> String {
 pub fn header_line(header: &FrameHeader) -> String {
     format!(
         "{} flags={} stream={} length={}",
-        type_name(header.kind),
+        header.kind,
         flag_names(header.kind, header.flags),
         header.stream_id,
         header.length
@@ -183,7 +141,7 @@ pub fn payload_items(frame: &Frame) -> Vec<(String, Value)> {
         Frame::RstStream(f) => push("error_code", Value::Name(f.error_code.to_string())),
         Frame::Settings(f) => {
             for (id, value) in &f.params {
-                push(&setting_name(*id), Value::Number((*value).into()));
+                push(&id.to_string(), Value::Number((*value).into()));
             }
         }
         Frame::PushPromise(f) => {
@@ -283,7 +241,8 @@ mod tests {
 
     #[test]
     fn unknown_types_and_settings_are_named_in_hex() {
-        assert_eq!(type_name(FrameType(0xfa)), "UNKNOWN(0xfa)");
-        assert_eq!(setting_name(SettingId(0x99)), "UNKNOWN(0x0099)");
+        assert_eq!(FrameType(0xfa).to_string(), "UNKNOWN(0xfa)");
+        assert_eq!(FrameType(0xa).to_string(), "UNKNOWN(0x0a)");
+        assert_eq!(crate::frame::SettingId(0x99).to_string(), "UNKNOWN(0x0099)");
     }
 }
