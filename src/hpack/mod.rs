@@ -8,7 +8,8 @@
 //! [`Encoder`] writes them.
 //!
 //! HPACK works on octets: names and values are `Vec<u8>`, and whether they are valid HTTP field
-//! names and values (RFC 9113 §8.2) is for the layer above to check.
+//! names and values (RFC 9113 §8.2) is for the layer above to check ([`is_valid_field_name`] is
+//! here only so that every layer reads that rule from one place).
 
 mod decoder;
 mod encoder;
@@ -48,6 +49,21 @@ impl Field {
     pub fn size(&self) -> usize {
         self.name.len() + self.value.len() + table::ENTRY_OVERHEAD
     }
+}
+
+/// Whether `name` is a valid HTTP/2 field name (RFC 9113 §8.2.1): a token of RFC 9110 §5.6.2 with
+/// no uppercase letter, after the one `:` that opens a pseudo-header field. HPACK carries any
+/// octets; `http` rejects a request that breaks this, and `trace` quotes such a name when it shows
+/// it, so both read the rule from here.
+pub fn is_valid_field_name(name: &[u8]) -> bool {
+    let bare = name.strip_prefix(b":").unwrap_or(name);
+    !bare.is_empty()
+        && bare.iter().all(|&c| {
+            matches!(c,
+                b'a'..=b'z' | b'0'..=b'9'
+                | b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^'
+                | b'_' | b'`' | b'|' | b'~')
+        })
 }
 
 /// Why a header block could not be decoded. `offset` is the position, in octets from the start of
@@ -233,6 +249,16 @@ mod tests {
 
     fn fields(pairs: &[(&str, &str)]) -> Vec<Field> {
         pairs.iter().map(|&(n, v)| Field::new(n, v)).collect()
+    }
+
+    #[test]
+    fn a_field_name_is_a_lowercase_token_after_at_most_one_colon() {
+        for name in [&b":path"[..], b"x-ok!#$%&'*+-.^_`|~09", b"te"] {
+            assert!(is_valid_field_name(name), "{name:?}");
+        }
+        for name in [&b""[..], b":", b"::path", b"Host", b"a b", b"a:", b"\xff"] {
+            assert!(!is_valid_field_name(name), "{name:?}");
+        }
     }
 
     /// One block of an example: wire bytes, header list, dynamic table afterwards and its size.

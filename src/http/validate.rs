@@ -5,7 +5,7 @@
 //! stream error of type PROTOCOL_ERROR: only that stream ends, the connection stays.
 
 use crate::error::{ErrorCode, StreamError};
-use crate::hpack::Field;
+use crate::hpack::{is_valid_field_name, Field};
 
 use super::Request;
 
@@ -171,12 +171,11 @@ pub fn validate_trailers(
 /// The checks of §8.2.1 that apply to every field, pseudo or not; the field as text.
 fn check_field(field: &Field) -> Result<(String, String), String> {
     let name = field.name.as_slice();
-    let bare = name.strip_prefix(b":").unwrap_or(name);
     // RFC 9113 §8.2.1: A field name MUST NOT contain characters in the ranges 0x00-0x20, 0x41-0x5a,
     // or 0x7f-0xff ... When a request message violates one of these requirements, an
     // implementation SHOULD generate a 400 (Bad Request) status code ... [or] treat [it] as
     // malformed. (RFC 9110 §5.1: a field name is a token.)
-    if bare.is_empty() || !bare.iter().all(|&c| is_token_char(c)) {
+    if !is_valid_field_name(name) {
         return Err(format!(
             "field name {:?} is not a lowercase token (RFC 9113 §8.2.1)",
             String::from_utf8_lossy(name)
@@ -219,14 +218,6 @@ fn check_regular(name: &str, value: &str) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-/// A token character of RFC 9110 §5.6.2, letters restricted to lowercase (RFC 9113 §8.2.1).
-fn is_token_char(c: u8) -> bool {
-    matches!(c,
-        b'a'..=b'z' | b'0'..=b'9'
-        | b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_'
-        | b'`' | b'|' | b'~')
 }
 
 fn parse_content_length(value: &str) -> Result<u64, String> {

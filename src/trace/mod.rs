@@ -10,6 +10,7 @@
 use std::fmt;
 
 use crate::frame::{Frame, FrameHeader, FrameType};
+use crate::hpack::is_valid_field_name;
 
 pub mod inspect;
 
@@ -56,18 +57,11 @@ pub fn quote(octets: &[u8]) -> String {
     out
 }
 
-/// One header field: `name = "value"`. The name is quoted too when it holds anything but the
-/// characters a valid field name may (lowercase token characters and a leading `:`), so that a
-/// malformed name cannot pass for a well-formed one.
+/// One header field: `name = "value"`. The name is quoted too when it is not a valid field name
+/// ([`is_valid_field_name`]: a lowercase token after an optional leading `:`), so that a malformed
+/// name cannot pass for a well-formed one.
 pub fn field(name: &[u8], value: &[u8]) -> String {
-    let plain = !name.is_empty()
-        && name.iter().enumerate().all(|(i, &b)| {
-            (b == b':' && i == 0)
-                || b.is_ascii_lowercase()
-                || b.is_ascii_digit()
-                || b"!#$%&'*+-.^_`|~".contains(&b)
-        });
-    if plain {
+    if is_valid_field_name(name) {
         format!("{} = {}", String::from_utf8_lossy(name), quote(value))
     } else {
         format!("{} = {}", quote(name), quote(value))
@@ -215,9 +209,10 @@ mod tests {
     }
 
     #[test]
-    fn uppercase_or_empty_names_are_quoted() {
+    fn uppercase_empty_or_bare_colon_names_are_quoted() {
         assert_eq!(field(b"Host", b"x"), "\"Host\" = \"x\"");
         assert_eq!(field(b"", b"x"), "\"\" = \"x\"");
+        assert_eq!(field(b":", b"x"), "\":\" = \"x\"");
     }
 
     #[test]
