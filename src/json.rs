@@ -50,15 +50,28 @@ pub fn string(bytes: &[u8]) -> String {
 /// Appends `[[name, value], …]`: a list of fields that keeps order and repeated names, which a JSON
 /// object would not.
 pub fn push_fields(out: &mut String, fields: &[(String, String)]) {
+    push_field_list(
+        out,
+        fields
+            .iter()
+            .map(|(name, value)| (name.as_bytes(), value.as_bytes())),
+    );
+}
+
+/// [`push_fields`] for fields held as octets, such as a decoded HPACK header list.
+pub fn push_field_list<'a>(
+    out: &mut String,
+    fields: impl IntoIterator<Item = (&'a [u8], &'a [u8])>,
+) {
     out.push('[');
-    for (i, (name, value)) in fields.iter().enumerate() {
+    for (i, (name, value)) in fields.into_iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push('[');
-        push_str(out, name.as_bytes());
+        push_str(out, name);
         out.push(',');
-        push_str(out, value.as_bytes());
+        push_str(out, value);
         out.push(']');
     }
     out.push(']');

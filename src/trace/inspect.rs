@@ -131,7 +131,9 @@ impl Record {
 
 /// A header block being assembled from HEADERS or PUSH_PROMISE and CONTINUATION frames.
 struct Pending {
+    /// The stream of the HEADERS or PUSH_PROMISE frame; every CONTINUATION must be on it too.
     stream_id: u32,
+    /// The fragments so far, joined.
     fragment: Vec<u8>,
 }
 
@@ -187,7 +189,7 @@ pub fn inspect_frames(input: &[u8], max_frame_size: u32, decoder: &mut Decoder) 
     records
 }
 
-/// One frame: decode it, check the header-block sequence, and decode a completed block.
+/// One frame, as a record: rejected, or decoded with the header block it completes.
 fn inspect_one(
     offset: usize,
     header: FrameHeader,
@@ -195,74 +197,90 @@ fn inspect_one(
     pending: &mut Option<Pending>,
     decoder: &mut Decoder,
 ) -> Record {
-    let rejected = |error: ProtocolError| Record::Rejected {
-        offset,
-        header,
-        error,
+    match decode_in_sequence(&header, payload, pending, decoder) {
+        Ok((frame, block)) => Record::Frame {
+            offset,
+            header,
+            frame,
+            block,
+        },
+        Err(error) => Record::Rejected {
+            offset,
+            header,
+            error,
+        },
+    }
+}
+
+/// Checks that the frame may come here, decodes it, and decodes the header block it completes.
+fn decode_in_sequence(
+    header: &FrameHeader,
+    payload: &[u8],
+    pending: &mut Option<Pending>,
+    decoder: &mut Decoder,
+) -> Result<(Frame, Option<Block>), ProtocolError> {
+    check_sequence(header, pending.as_ref())?;
+    let frame = Frame::decode(header, payload)?;
+    let block = assemble(&frame, pending)?.map(|block| decode_block(decoder, &block));
+    Ok((frame, block))
+}
+
+/// While a header block is open, only a CONTINUATION on its stream may come next.
+fn check_sequence(header: &FrameHeader, pending: Option<&Pending>) -> Result<(), ConnectionError> {
+    let Some(open) = pending else {
+        return Ok(());
     };
-    if let Some(open) = pending {
-        // RFC 9113 §6.10: "Any number of CONTINUATION frames can be sent, as long as the
-        // preceding frame is on the same stream and is a HEADERS, PUSH_PROMISE, or CONTINUATION
-        // frame without the END_HEADERS flag set." Anything else is a connection PROTOCOL_ERROR
-        // (§6.2: a field block "MUST be followed by a CONTINUATION frame" for the same stream).
-        if header.kind != FrameType::CONTINUATION || header.stream_id != open.stream_id {
-            return rejected(
-                ConnectionError::new(
-                    ErrorCode::PROTOCOL_ERROR,
-                    format!(
-                        "{} on stream {} inside the header block of stream {}",
-                        header.kind, header.stream_id, open.stream_id
-                    ),
-                )
-                .into(),
-            );
+    // RFC 9113 §6.10: "Any number of CONTINUATION frames can be sent, as long as the preceding
+    // frame is on the same stream and is a HEADERS, PUSH_PROMISE, or CONTINUATION frame without
+    // the END_HEADERS flag set." Anything else is a connection PROTOCOL_ERROR (§6.2: a field block
+    // "MUST be followed by a CONTINUATION frame" for the same stream).
+    if header.kind == FrameType::CONTINUATION && header.stream_id == open.stream_id {
+        return Ok(());
+    }
+    Err(ConnectionError::new(
+        ErrorCode::PROTOCOL_ERROR,
+        format!(
+            "{} on stream {} inside the header block of stream {}",
+            header.kind, header.stream_id, open.stream_id
+        ),
+    ))
+}
+
+/// Adds the field block fragment of a HEADERS, PUSH_PROMISE or CONTINUATION frame to the block
+/// being assembled; gives back the whole block once a frame carries END_HEADERS.
+fn assemble(
+    frame: &Frame,
+    pending: &mut Option<Pending>,
+) -> Result<Option<Vec<u8>>, ConnectionError> {
+    let (fragment, end_headers) = match frame {
+        Frame::Headers(f) => (&f.fragment, f.end_headers),
+        Frame::PushPromise(f) => (&f.fragment, f.end_headers),
+        Frame::Continuation(f) => (&f.fragment, f.end_headers),
+        _ => return Ok(None),
+    };
+    let open = match (pending.take(), frame) {
+        (Some(mut open), Frame::Continuation(_)) => {
+            open.fragment.extend_from_slice(fragment);
+            open
         }
-    }
-    let frame = match Frame::decode(&header, payload) {
-        Ok(frame) => frame,
-        Err(error) => return rejected(error),
-    };
-    let (fragment, end_headers) = match &frame {
-        Frame::Headers(f) => (Some(&f.fragment), f.end_headers),
-        Frame::PushPromise(f) => (Some(&f.fragment), f.end_headers),
-        Frame::Continuation(f) => (Some(&f.fragment), f.end_headers),
-        _ => (None, false),
-    };
-    let mut block = None;
-    if let Some(fragment) = fragment {
-        let open = match (pending.take(), &frame) {
-            (Some(mut open), Frame::Continuation(_)) => {
-                open.fragment.extend_from_slice(fragment);
-                open
-            }
-            // RFC 9113 §6.10: a CONTINUATION that follows no open header block "MUST" be treated
-            // as a connection error of type PROTOCOL_ERROR.
-            (None, Frame::Continuation(_)) => {
-                return rejected(
-                    ConnectionError::new(
-                        ErrorCode::PROTOCOL_ERROR,
-                        "CONTINUATION without a header block to continue",
-                    )
-                    .into(),
-                )
-            }
-            _ => Pending {
-                stream_id: header.stream_id,
-                fragment: fragment.clone(),
-            },
-        };
-        if end_headers {
-            block = Some(decode_block(decoder, &open.fragment));
-        } else {
-            *pending = Some(open);
+        // RFC 9113 §6.10: a CONTINUATION that follows no open header block "MUST" be treated as a
+        // connection error of type PROTOCOL_ERROR.
+        (None, Frame::Continuation(_)) => {
+            return Err(ConnectionError::new(
+                ErrorCode::PROTOCOL_ERROR,
+                "CONTINUATION without a header block to continue",
+            ))
         }
+        _ => Pending {
+            stream_id: frame.stream_id(),
+            fragment: fragment.clone(),
+        },
+    };
+    if end_headers {
+        return Ok(Some(open.fragment));
     }
-    Record::Frame {
-        offset,
-        header,
-        frame,
-        block,
-    }
+    *pending = Some(open);
+    Ok(None)
 }
 
 /// How a field was represented, in words (RFC 7541 §6).
@@ -299,6 +317,7 @@ fn describe_index(index: usize) -> String {
     format!("index {index} ({table})")
 }
 
+/// How a string literal was coded (RFC 7541 §5.2).
 fn coding(huffman: bool) -> &'static str {
     if huffman {
         "Huffman"
@@ -346,58 +365,6 @@ pub fn block_text(block: &Block, indent: &str) -> String {
     out
 }
 
-/// A record as text: a line for the frame, then its payload fields and header block, indented.
-pub fn record_text(record: &Record) -> String {
-    let mut out = String::new();
-    // Writing to a String cannot fail.
-    let _ = match record {
-        Record::Preface { offset } => writeln!(out, "@{offset} client preface (24 octets)"),
-        Record::Frame {
-            offset,
-            header,
-            frame,
-            block,
-        } => {
-            let _ = writeln!(out, "@{offset} {}", header_line(header));
-            for (name, value) in payload_items(frame) {
-                let _ = writeln!(out, "    {name} = {value}");
-            }
-            if let Some(block) = block {
-                let _ = writeln!(out, "    header block:");
-                out.push_str(&block_text(block, "      "));
-            }
-            Ok(())
-        }
-        Record::Rejected {
-            offset,
-            header,
-            error,
-        } => writeln!(
-            out,
-            "@{offset} {}\n    rejected: {error}",
-            header_line(header)
-        ),
-        Record::Error { offset, message } => writeln!(out, "@{offset} error: {message}"),
-    };
-    out
-}
-
-/// A decoded header list as JSON: `[[name, value], …]`.
-fn push_fields(out: &mut String, fields: &[Field]) {
-    out.push('[');
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push('[');
-        json::push_str(out, &f.name);
-        out.push(',');
-        json::push_str(out, &f.value);
-        out.push(']');
-    }
-    out.push(']');
-}
-
 /// A block as JSON, exactly `{"headers": [[name, value], …]}` or `{"error": "…"}`.
 pub fn block_json(block: &Block) -> String {
     let mut out = String::from("{");
@@ -411,7 +378,7 @@ fn push_block_result(out: &mut String, block: &Block) {
     match &block.result {
         Ok(fields) => {
             out.push_str("\"headers\": ");
-            push_fields(out, fields);
+            json::push_field_list(out, fields.iter().map(|f| (&f.name[..], &f.value[..])));
         }
         Err(error) => {
             out.push_str("\"error\": ");
@@ -420,80 +387,142 @@ fn push_block_result(out: &mut String, block: &Block) {
     }
 }
 
-/// A record as one line of JSON.
-pub fn record_json(record: &Record) -> String {
-    let mut out = String::new();
-    match record {
-        Record::Preface { offset } => {
-            let _ = write!(out, "{{\"offset\": {offset}, \"preface\": true}}");
-        }
-        Record::Frame {
-            offset,
-            header,
-            frame,
-            block,
-        } => {
-            push_header_json(&mut out, *offset, header);
-            out.push_str(", \"payload\": {");
-            for (i, (name, value)) in payload_items(frame).iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                json::push_str(&mut out, name.as_bytes());
-                out.push_str(": ");
-                match value {
-                    Value::Number(n) => {
-                        let _ = write!(out, "{n}");
-                    }
-                    Value::Bool(b) => {
-                        let _ = write!(out, "{b}");
-                    }
-                    Value::Name(text) => json::push_str(&mut out, text.as_bytes()),
-                    Value::Octets(octets) => json::push_str(&mut out, octets),
-                }
+/// One part of a record. [`Record::parts`] takes a record apart once, in the order both forms
+/// show it; [`record_text`] and [`record_json`] each write the parts their way.
+enum Part<'a> {
+    /// The record is the client preface.
+    Preface,
+    /// A frame's 9-octet header.
+    Header(&'a FrameHeader),
+    /// The fields of a decoded frame's payload, in wire order.
+    Payload(Vec<(String, Value)>),
+    /// The header block that the frame completed, decoded.
+    Block(&'a Block),
+    /// Why the receiver rejects the frame.
+    Rejected(&'a ProtocolError),
+    /// Why the input cannot be followed past this point.
+    Error(&'a str),
+}
+
+impl Record {
+    /// Where the record starts in the input, and its parts in order.
+    fn parts(&self) -> (usize, Vec<Part<'_>>) {
+        match self {
+            Record::Preface { offset } => (*offset, vec![Part::Preface]),
+            Record::Frame {
+                offset,
+                header,
+                frame,
+                block,
+            } => {
+                let mut parts = vec![Part::Header(header), Part::Payload(payload_items(frame))];
+                parts.extend(block.as_ref().map(Part::Block));
+                (*offset, parts)
             }
-            out.push('}');
-            if let Some(block) = block {
-                out.push_str(", ");
-                push_block_result(&mut out, block);
-            }
-            out.push('}');
+            Record::Rejected {
+                offset,
+                header,
+                error,
+            } => (*offset, vec![Part::Header(header), Part::Rejected(error)]),
+            Record::Error { offset, message } => (*offset, vec![Part::Error(message)]),
         }
-        Record::Rejected {
-            offset,
-            header,
-            error,
-        } => {
-            push_header_json(&mut out, *offset, header);
-            out.push_str(", \"error\": ");
-            json::push_str(&mut out, error.to_string().as_bytes());
-            out.push('}');
-        }
-        Record::Error { offset, message } => {
-            let _ = write!(out, "{{\"offset\": {offset}, \"error\": ");
-            json::push_str(&mut out, message.as_bytes());
-            out.push('}');
-        }
+    }
+}
+
+/// A record as text: a line for the frame, then its payload fields and header block, indented.
+pub fn record_text(record: &Record) -> String {
+    let (offset, parts) = record.parts();
+    let mut out = format!("@{offset} ");
+    for part in parts {
+        // Writing to a String cannot fail.
+        let _ = match part {
+            Part::Preface => writeln!(out, "client preface (24 octets)"),
+            Part::Header(header) => writeln!(out, "{}", header_line(header)),
+            Part::Payload(items) => items
+                .iter()
+                .try_for_each(|(name, value)| writeln!(out, "    {name} = {value}")),
+            Part::Block(block) => write!(out, "    header block:\n{}", block_text(block, "      ")),
+            Part::Rejected(error) => writeln!(out, "    rejected: {error}"),
+            Part::Error(message) => writeln!(out, "error: {message}"),
+        };
     }
     out
 }
 
-/// Opens a frame's JSON object with its offset and header fields.
-fn push_header_json(out: &mut String, offset: usize, header: &FrameHeader) {
-    let _ = write!(out, "{{\"offset\": {offset}, \"type\": ");
+/// A record as one line of JSON: an object with a member or a few per part.
+pub fn record_json(record: &Record) -> String {
+    let (offset, parts) = record.parts();
+    let mut out = format!("{{\"offset\": {offset}");
+    for part in parts {
+        match part {
+            Part::Preface => out.push_str(", \"preface\": true"),
+            Part::Header(header) => push_header_json(&mut out, header),
+            Part::Payload(items) => push_payload_json(&mut out, &items),
+            Part::Block(block) => {
+                out.push_str(", ");
+                push_block_result(&mut out, block);
+            }
+            Part::Rejected(error) => push_error_json(&mut out, &error.to_string()),
+            Part::Error(message) => push_error_json(&mut out, message),
+        }
+    }
+    out.push('}');
+    out
+}
+
+/// Appends a frame header's members: type, flags by name, stream and length.
+fn push_header_json(out: &mut String, header: &FrameHeader) {
+    out.push_str(", \"type\": ");
     json::push_str(out, header.kind.to_string().as_bytes());
     out.push_str(", \"flags\": [");
-    for (i, name) in flag_list(header.kind, header.flags).iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
+    push_joined(out, flag_list(header.kind, header.flags), |out, name| {
         json::push_str(out, name.as_bytes());
-    }
+    });
     let _ = write!(
         out,
         "], \"stream\": {}, \"length\": {}",
         header.stream_id, header.length
     );
+}
+
+/// Appends `"payload": {…}`: numbers and booleans bare, names and octets as strings.
+fn push_payload_json(out: &mut String, items: &[(String, Value)]) {
+    out.push_str(", \"payload\": {");
+    push_joined(out, items, |out, (name, value)| {
+        json::push_str(out, name.as_bytes());
+        out.push_str(": ");
+        match value {
+            Value::Number(n) => {
+                let _ = write!(out, "{n}");
+            }
+            Value::Bool(b) => {
+                let _ = write!(out, "{b}");
+            }
+            Value::Name(text) => json::push_str(out, text.as_bytes()),
+            Value::Octets(octets) => json::push_str(out, octets),
+        }
+    });
+    out.push('}');
+}
+
+/// Appends `"error": "…"`.
+fn push_error_json(out: &mut String, message: &str) {
+    out.push_str(", \"error\": ");
+    json::push_str(out, message.as_bytes());
+}
+
+/// Appends each of `items` with `push`, separated by `, `: the members of a JSON object or array.
+fn push_joined<T>(
+    out: &mut String,
+    items: impl IntoIterator<Item = T>,
+    mut push: impl FnMut(&mut String, T),
+) {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push(out, item);
+    }
 }
 
 #[cfg(test)]
