@@ -41,6 +41,7 @@ use std::time::{Duration, Instant};
 pub use error::ClientError;
 pub use transport::Transport;
 
+use crate::connection::header_block::{Assembler, HeaderBlock};
 use crate::error::ErrorCode;
 use crate::frame::{
     self, split_frame, Continuation, Data, Frame, FrameHeader, GoAway, Headers, RstStream,
@@ -67,6 +68,9 @@ pub struct Received {
     /// When this frame ends a header block (a HEADERS, PUSH_PROMISE or CONTINUATION with
     /// END_HEADERS), the fields of the whole block, decoded with the connection's one HPACK decoder.
     pub fields: Option<Vec<Field>>,
+    /// With `fields`: whether the HEADERS frame that began the block carried END_STREAM, so that
+    /// the block is the last of its stream (a CONTINUATION has no such flag, RFC 9113 §6.10).
+    pub end_stream: bool,
 }
 
 /// A complete response, as [`Client::read_response`] collects it.
@@ -98,15 +102,6 @@ pub enum Reaction {
     Connection(GoAway),
 }
 
-/// A header block being received: HEADERS or PUSH_PROMISE without END_HEADERS, and the
-/// CONTINUATION frames so far (RFC 9113 §4.3).
-struct PendingBlock {
-    /// The stream the block is on; every CONTINUATION must be on it too (§6.10).
-    stream_id: u32,
-    /// The fragments so far, concatenated.
-    fragment: Vec<u8>,
-}
-
 /// One client connection to an HTTP/2 server. See the [module documentation](self).
 pub struct Client {
     /// The socket.
@@ -123,8 +118,9 @@ pub struct Client {
     encoder: Encoder,
     /// Decodes every header block we receive.
     decoder: Decoder,
-    /// A header block the server has begun and not ended.
-    pending: Option<PendingBlock>,
+    /// Joins each header block the server sends from its HEADERS or PUSH_PROMISE and
+    /// CONTINUATION frames, under the rules the server itself receives blocks by (RFC 9113 §4.3).
+    assembler: Assembler,
     /// The server's SETTINGS, in the order received; later values of the same identifier win.
     server_settings: Vec<(SettingId, u32)>,
     /// The largest frame payload the server accepts (its SETTINGS_MAX_FRAME_SIZE, §4.2).
@@ -154,7 +150,8 @@ impl Client {
             eof: false,
             encoder: Encoder::new(),
             decoder: Decoder::new(),
-            pending: None,
+            // A test client takes a block of any size: the server's blocks are what it is for.
+            assembler: Assembler::new(usize::MAX),
             server_settings: Vec::new(),
             send_max_frame_size: frame::DEFAULT_MAX_FRAME_SIZE,
             receive_max_frame_size: frame::DEFAULT_MAX_FRAME_SIZE,
@@ -375,61 +372,42 @@ impl Client {
         let deadline = Instant::now() + timeout;
         let waiting_for = format!("the response on stream {stream_id}");
         let mut response: Option<Response> = None;
-        // END_STREAM of the HEADERS frame whose block is being completed by CONTINUATION frames.
-        let mut block_ends_stream = false;
         loop {
             let received = self.read_until(deadline, &waiting_for)?;
-            let block = match (received.frame, received.fields) {
-                (Frame::Headers(headers), fields) if headers.stream_id == stream_id => {
-                    block_ends_stream = headers.end_stream;
-                    fields
+            let ends_stream = match &received.frame {
+                Frame::Headers(_) | Frame::Continuation(_)
+                    if received.frame.stream_id() == stream_id =>
+                {
+                    let Some(fields) = received.fields else {
+                        continue;
+                    };
+                    add_section(&mut response, fields)?;
+                    received.end_stream
                 }
-                (Frame::Continuation(c), fields) if c.stream_id == stream_id => fields,
-                (Frame::Data(data), _) if data.stream_id == stream_id => {
-                    let Some(final_response) = response.as_mut() else {
+                Frame::Data(data) if data.stream_id == stream_id => {
+                    let Some(response) = response.as_mut() else {
                         return Err(ClientError::Protocol(format!(
                             "DATA before the response header section on stream {stream_id}"
                         )));
                     };
-                    final_response.body.extend_from_slice(&data.data);
-                    self.give_back(&data)?;
-                    if data.end_stream {
-                        return Ok(final_response.clone());
-                    }
-                    None
+                    response.body.extend_from_slice(&data.data);
+                    self.give_back(data)?;
+                    data.end_stream
                 }
-                (Frame::RstStream(rst), _) if rst.stream_id == stream_id => {
-                    return Err(ClientError::Reset(rst));
+                Frame::RstStream(rst) if rst.stream_id == stream_id => {
+                    return Err(ClientError::Reset(*rst));
                 }
                 // RFC 9113 §6.8: streams up to the last stream identifier of a graceful GOAWAY
                 // may still complete; anything else ends the wait.
-                (Frame::GoAway(goaway), _)
+                Frame::GoAway(goaway)
                     if goaway.error_code != ErrorCode::NO_ERROR
                         || goaway.last_stream_id < stream_id =>
                 {
-                    return Err(ClientError::GoAway(goaway));
+                    return Err(ClientError::GoAway(goaway.clone()));
                 }
-                _ => None,
+                _ => false,
             };
-            let Some(fields) = block else {
-                continue;
-            };
-            match response.as_mut() {
-                None => {
-                    let status = status_of(&fields)?;
-                    // RFC 9110 §15.2: 1xx responses are interim; the final one follows.
-                    if !(100..200).contains(&status) {
-                        response = Some(Response {
-                            status,
-                            fields,
-                            body: Vec::new(),
-                            trailers: Vec::new(),
-                        });
-                    }
-                }
-                Some(final_response) => final_response.trailers = fields,
-            }
-            if block_ends_stream {
+            if ends_stream {
                 return response.ok_or_else(|| {
                     ClientError::Protocol(format!(
                         "stream {stream_id} ended without a final response"
@@ -511,19 +489,13 @@ impl Client {
     ) -> Result<(Vec<Field>, bool), ClientError> {
         let deadline = Instant::now() + timeout;
         let waiting_for = format!("a header block on stream {stream_id}");
-        let mut end_stream = false;
         loop {
             let received = self.read_until(deadline, &waiting_for)?;
-            if let Frame::Headers(headers) = &received.frame {
-                if headers.stream_id == stream_id {
-                    end_stream = headers.end_stream;
-                }
-            }
             if received.frame.stream_id() != stream_id {
                 continue;
             }
             if let Some(fields) = received.fields {
-                return Ok((fields, end_stream));
+                return Ok((fields, received.end_stream));
             }
         }
     }
@@ -675,78 +647,58 @@ impl Client {
             ClientError::BadFrame(e)
         })?;
         self.seen.push(trace::frame_line(&header, &frame));
-        let fields = self.on_frame(&frame)?;
-        Ok(Some(Received { frame, fields }))
+        let (fields, end_stream) = match self.on_frame(&header, &frame)? {
+            Some(block) => (Some(self.decoder.decode(&block.block)?), block.end_stream),
+            None => (None, false),
+        };
+        Ok(Some(Received {
+            frame,
+            fields,
+            end_stream,
+        }))
     }
 
-    /// What the client itself does with a received frame: header block assembly and decoding
-    /// (RFC 9113 §4.3), and the SETTINGS acknowledgement (§6.5.3).
-    fn on_frame(&mut self, frame: &Frame) -> Result<Option<Vec<Field>>, ClientError> {
-        // RFC 9113 §4.3: "Each field block is processed as a discrete unit. Field blocks MUST be
-        // transmitted as a contiguous sequence of frames, with no interleaved frames of any other
-        // type or from any other stream."
-        if let Some(pending) = &self.pending {
-            let continues =
-                matches!(frame, Frame::Continuation(c) if c.stream_id == pending.stream_id);
-            if !continues {
-                return Err(ClientError::Protocol(format!(
-                    "{} inside the header block of stream {}",
-                    describe(frame),
-                    pending.stream_id
-                )));
-            }
-        }
-        match frame {
-            Frame::Headers(headers) => {
-                self.header_fragment(headers.stream_id, &headers.fragment, headers.end_headers)
-            }
-            Frame::PushPromise(promise) => {
-                self.header_fragment(promise.stream_id, &promise.fragment, promise.end_headers)
-            }
-            Frame::Continuation(continuation) => {
-                let Some(pending) = self.pending.as_mut() else {
-                    return Err(ClientError::Protocol(format!(
-                        "CONTINUATION on stream {} outside a header block",
-                        continuation.stream_id
-                    )));
-                };
-                pending.fragment.extend_from_slice(&continuation.fragment);
-                if !continuation.end_headers {
-                    return Ok(None);
+    /// What the client itself does with a received frame: header block assembly (RFC 9113 §4.3),
+    /// giving back a block once it is complete, and the SETTINGS acknowledgement (§6.5.3).
+    fn on_frame(
+        &mut self,
+        header: &FrameHeader,
+        frame: &Frame,
+    ) -> Result<Option<HeaderBlock>, ClientError> {
+        let assembled = self
+            .assembler
+            .check_next(header)
+            .and_then(|()| match frame {
+                Frame::Headers(headers) => self.assembler.headers(headers.clone()),
+                // RFC 9113 §6.6: a PUSH_PROMISE carries a field block that CONTINUATION frames on
+                // its stream continue, just as for HEADERS; the promise never ends a stream.
+                Frame::PushPromise(promise) => self.assembler.headers(Headers {
+                    stream_id: promise.stream_id,
+                    fragment: promise.fragment.clone(),
+                    end_stream: false,
+                    end_headers: promise.end_headers,
+                    priority: None,
+                    pad_len: None,
+                }),
+                Frame::Continuation(continuation) => {
+                    self.assembler.continuation(continuation.clone())
                 }
-                let block = self.pending.take().map(|p| p.fragment).unwrap_or_default();
-                Ok(Some(self.decoder.decode(&block)?))
-            }
-            Frame::Settings(settings) if !settings.ack => {
+                _ => Ok(None),
+            });
+        let block = assembled.map_err(|e| ClientError::Protocol(e.reason))?;
+        if let Frame::Settings(settings) = frame {
+            if !settings.ack {
                 self.apply_server_settings(&settings.params);
-                // RFC 9113 §6.5.3: "Upon receiving and applying a SETTINGS frame, the receiver MUST
-                // immediately emit a SETTINGS frame with the ACK flag set". A write that fails
-                // because the server already closed is left for the next read to report.
+                // RFC 9113 §6.5.3: "Upon receiving and applying a SETTINGS frame, the receiver
+                // MUST immediately emit a SETTINGS frame with the ACK flag set". A write that
+                // fails because the server already closed is left for the next read to report.
                 let _ = self.send_frame(&Frame::Settings(Settings {
                     ack: true,
                     params: Vec::new(),
                 }));
-                Ok(None)
             }
-            _ => Ok(None),
         }
-    }
-
-    /// Starts or completes a header block with the fragment of a HEADERS or PUSH_PROMISE frame.
-    fn header_fragment(
-        &mut self,
-        stream_id: u32,
-        fragment: &[u8],
-        end_headers: bool,
-    ) -> Result<Option<Vec<Field>>, ClientError> {
-        if end_headers {
-            return Ok(Some(self.decoder.decode(fragment)?));
-        }
-        self.pending = Some(PendingBlock {
-            stream_id,
-            fragment: fragment.to_vec(),
-        });
-        Ok(None)
+        Ok(block)
     }
 
     /// Records the server's SETTINGS and applies those that shape what we send.
@@ -819,6 +771,26 @@ pub fn describe(frame: &Frame) -> String {
         Some(head) => trace::frame_line(&FrameHeader::decode(head), frame),
         None => format!("{frame:?}"),
     }
+}
+
+/// Adds a header section received on the stream of `response`: until the final response has
+/// come, a section is a response's header section, and one with a 1xx status is interim (RFC 9110
+/// §15.2: the final one follows); after it, the section is the trailers (RFC 9113 §8.1).
+fn add_section(response: &mut Option<Response>, fields: Vec<Field>) -> Result<(), ClientError> {
+    if let Some(response) = response {
+        response.trailers = fields;
+        return Ok(());
+    }
+    let status = status_of(&fields)?;
+    if !(100..200).contains(&status) {
+        *response = Some(Response {
+            status,
+            fields,
+            body: Vec::new(),
+            trailers: Vec::new(),
+        });
+    }
+    Ok(())
 }
 
 /// The `:status` of a response header section, which must come first (RFC 9113 §8.3).

@@ -3,7 +3,8 @@
 //! A field block that does not fit one frame continues in CONTINUATION frames, and nothing may come
 //! between them: the HPACK decoder's state is shared by the whole connection, so a block must be
 //! decoded whole and in order. [`Assembler`] glues the fragments together and enforces that rule;
-//! the connection decodes the block once it is complete.
+//! the connection decodes the block once it is complete. It is public because the test client
+//! ([`crate::client`]) receives header blocks under the same rule and assembles them with it.
 
 use crate::error::{ConnectionError, ErrorCode};
 use crate::frame::{Continuation, FrameHeader, FrameType, Headers, PrioritySpec};
@@ -100,6 +101,7 @@ impl Assembler {
         Ok(None)
     }
 
+    /// Refuses a block that has grown past the limit given to [`Assembler::new`].
     fn check_limit(&self, block: &HeaderBlock) -> Result<(), ConnectionError> {
         if block.block.len() <= self.limit {
             return Ok(());

@@ -40,7 +40,7 @@
 mod body;
 mod describe;
 mod flow;
-mod header_block;
+pub mod header_block;
 mod receive;
 mod send;
 mod settings;
