@@ -67,7 +67,9 @@ struct Options {
 /// Why the program stops before decoding: exit status 2.
 struct Usage(String);
 
-fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Usage> {
+/// The command line as [`Options`]; `Ok(None)` when it only asked for the help or the version,
+/// which are printed here.
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, Usage> {
     let mut options = Options {
         raw: false,
         hpack: false,
@@ -76,7 +78,6 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Usa
         table_size: 4096,
         file: None,
     };
-    let mut args = args.peekable();
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| {
             args.next()
@@ -94,24 +95,8 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Usa
             "--raw" => options.raw = true,
             "--hpack" => options.hpack = true,
             "--json" => options.json = true,
-            "--max-frame-size" => {
-                let text = value("--max-frame-size")?;
-                options.max_frame_size = text
-                    .parse()
-                    .ok()
-                    .filter(|n| (DEFAULT_MAX_FRAME_SIZE..=MAX_MAX_FRAME_SIZE).contains(n))
-                    .ok_or_else(|| {
-                        Usage(format!(
-                            "--max-frame-size: {text:?} is not a number from 16384 to 16777215"
-                        ))
-                    })?;
-            }
-            "--table-size" => {
-                let text = value("--table-size")?;
-                options.table_size = text.parse().map_err(|_| {
-                    Usage(format!("--table-size: {text:?} is not a number of octets"))
-                })?;
-            }
+            "--max-frame-size" => options.max_frame_size = max_frame_size(&value(&arg)?)?,
+            "--table-size" => options.table_size = table_size(&value(&arg)?)?,
             "-" => options.file = None,
             flag if flag.starts_with('-') => {
                 return Err(Usage(format!(
@@ -130,6 +115,24 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Usa
         ));
     }
     Ok(Some(options))
+}
+
+/// The value of `--max-frame-size`: a SETTINGS_MAX_FRAME_SIZE within its range (RFC 9113 §4.2).
+fn max_frame_size(text: &str) -> Result<u32, Usage> {
+    text.parse()
+        .ok()
+        .filter(|n| (DEFAULT_MAX_FRAME_SIZE..=MAX_MAX_FRAME_SIZE).contains(n))
+        .ok_or_else(|| {
+            Usage(format!(
+                "--max-frame-size: {text:?} is not a number from 16384 to 16777215"
+            ))
+        })
+}
+
+/// The value of `--table-size`: a number of octets.
+fn table_size(text: &str) -> Result<usize, Usage> {
+    text.parse()
+        .map_err(|_| Usage(format!("--table-size: {text:?} is not a number of octets")))
 }
 
 /// Hex text to octets, ignoring whitespace and `#` comments. Errors name the line and column.
