@@ -7,12 +7,12 @@
 //! | [`error`] | the two kinds of protocol error of RFC 9113 §5.4 and the §7 error codes |
 //! | [`frame`] | the wire format: the 9-octet header and the ten frame types of RFC 9113 §6 |
 //! | [`hpack`] | header compression, RFC 7541 |
+//! | [`json`] | the JSON string escaping that echo and `h2lab-decode --json` share |
+//! | [`trace`] | how a frame, a field, a header block is shown to a person: `-v` lines, `h2lab-decode` |
 //! | [`http`] | requests, responses and the [`http::Handler`] interface, RFC 9113 §8 |
 //! | [`connection`] | one connection's protocol state, I/O-free: bytes in, bytes out |
 //! | [`app`] | static files and the `/_h2lab/` built-ins |
 //! | [`server`] | sockets, TLS, threads |
-//! | [`trace`] | how a frame is shown to a person |
-//! | [`json`] | the JSON string escaping that echo and `h2lab-decode --json` share |
 //! | [`client`] | a raw HTTP/2 client for tests and teaching: any frame, well-formed or not |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -1,5 +1,7 @@
 //! How frames and header fields are shown to a person: the server's `-v` log lines and the output
 //! of `h2lab-decode` share these functions, so a frame reads the same wherever it is shown.
+//! It sits below `connection` and knows only `frame`, `hpack`, `json` and `error`: the connection
+//! (`connection/describe.rs`) and the client call it, and it never sees a socket or a stream state.
 //!
 //! Two rules make the output unambiguous for a learner:
 //! - a header field is always `name = "value"`, the value quoted and escaped, so `:status = "200"`
