@@ -275,8 +275,7 @@ impl Client {
         end_stream: bool,
     ) -> Result<(), ClientError> {
         let block = self.encode_block(fields);
-        let max = usize::try_from(self.send_max_frame_size).unwrap_or(usize::MAX);
-        let mut chunks = block.chunks(max.max(1));
+        let mut chunks = block.chunks(self.max_payload());
         let first = chunks.next().unwrap_or(&[]).to_vec();
         let mut rest = chunks.peekable();
         let mut out = Vec::new();
@@ -310,9 +309,8 @@ impl Client {
         data: &[u8],
         end_stream: bool,
     ) -> Result<(), ClientError> {
-        let max = usize::try_from(self.send_max_frame_size).unwrap_or(usize::MAX);
         let mut out = Vec::new();
-        let mut chunks = data.chunks(max.max(1)).peekable();
+        let mut chunks = data.chunks(self.max_payload()).peekable();
         if chunks.peek().is_none() {
             frame::encode_data(stream_id, &[], end_stream, &mut out);
         }
@@ -325,6 +323,13 @@ impl Client {
             );
         }
         self.send_raw(&out)
+    }
+
+    /// The largest frame payload we may send: the server's SETTINGS_MAX_FRAME_SIZE (RFC 9113
+    /// §4.2), as a length to cut a block or a body into. Never below 16,384: the initial value is
+    /// that, and `Settings::decode` refuses a smaller one before it reaches the client (§6.5.2).
+    fn max_payload(&self) -> usize {
+        usize::try_from(self.send_max_frame_size).unwrap_or(usize::MAX)
     }
 
     /// A fresh client stream identifier: odd, and larger than every one used so far (RFC 9113
@@ -736,10 +741,7 @@ impl Client {
 
 /// A header field from text.
 pub fn field(name: &str, value: &str) -> Field {
-    Field {
-        name: name.as_bytes().to_vec(),
-        value: value.as_bytes().to_vec(),
-    }
+    Field::new(name, value)
 }
 
 /// The value of the first field called `name` in `fields`.
