@@ -19,7 +19,6 @@ mod files;
 pub mod httpdate;
 pub mod mime;
 mod path;
-pub mod sha256;
 
 /// Where the built-in paths live; no file under the root is served from here.
 const BUILTIN_PREFIX: &str = "/_h2lab/";
