@@ -14,9 +14,11 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
+use httpdate::HttpDate;
+
 use super::path::{self, Target};
-use super::{httpdate, mime, text};
-use crate::http::{Body, Exchange, Request, Response};
+use super::{mime, text};
+use crate::http::{http_date, Body, Exchange, Request, Response};
 
 /// A static-file exchange: the answer is worked out when the request has ended.
 pub struct StaticFile {
@@ -216,10 +218,7 @@ fn file(found: &Path, name: &str, request: &Request) -> Response {
             "content-type".to_string(),
             mime::content_type(name).to_string(),
         ),
-        (
-            "last-modified".to_string(),
-            httpdate::format(validators.modified),
-        ),
+        ("last-modified".to_string(), validators.modified.to_string()),
         ("etag".to_string(), validators.etag.clone()),
         ("accept-ranges".to_string(), "bytes".to_string()),
     ];
@@ -283,9 +282,14 @@ fn whole(handle: File, len: u64, headers: Vec<(String, String)>) -> Response {
 }
 
 /// What a response is compared against: `last-modified` and the entity tag.
+///
+/// Dates in request fields are read with `HttpDate`'s parser, which takes the three formats of
+/// RFC 9110 §5.6.7. It reads an rfc850-date's two-digit year as 1970–2069 rather than relative to
+/// today, and refuses a leap second or a weekday that does not fit the date; a date it misreads
+/// that way only ever costs a full 200 where a 304 or a 206 might have done.
 struct Validators {
-    /// Modification time, whole seconds since the epoch.
-    modified: u64,
+    /// Modification time, in whole seconds as HTTP-date has them.
+    modified: HttpDate,
     /// `"<size hex>-<mtime nanoseconds hex>"`: changes when the size or the modification time
     /// does, which is as strong as a file server that does not hash its files can make it.
     etag: String,
@@ -293,13 +297,10 @@ struct Validators {
 
 impl Validators {
     fn of(metadata: &Metadata) -> Validators {
-        let mtime = metadata
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .unwrap_or_default();
+        let modified = metadata.modified().unwrap_or(UNIX_EPOCH);
+        let mtime = modified.duration_since(UNIX_EPOCH).unwrap_or_default();
         Validators {
-            modified: mtime.as_secs(),
+            modified: http_date(modified),
             etag: format!("\"{:x}-{:x}\"", metadata.len(), mtime.as_nanos()),
         }
     }
@@ -320,7 +321,7 @@ fn not_modified(request: &Request, validators: &Validators) -> bool {
     // If-None-Match header field" — hence the early return above.
     let Some(since) = request
         .header("if-modified-since")
-        .and_then(httpdate::parse)
+        .and_then(|value| value.parse::<HttpDate>().ok())
     else {
         return false;
     };
@@ -361,7 +362,7 @@ fn range(request: &Request, validators: &Validators, len: u64) -> RangeAnswer {
         let matches = if condition.starts_with('"') {
             condition == validators.etag
         } else {
-            httpdate::parse(condition) == Some(validators.modified)
+            condition.parse::<HttpDate>().ok() == Some(validators.modified)
         };
         if !matches {
             return RangeAnswer::Whole;
@@ -475,7 +476,7 @@ mod tests {
         let etag = answer.header("etag").unwrap();
         assert!(etag.starts_with("\"d-") && etag.ends_with('"'), "{etag}");
         let modified = answer.header("last-modified").unwrap();
-        assert!(httpdate::parse(modified).is_some(), "{modified}");
+        assert!(modified.parse::<HttpDate>().is_ok(), "{modified}");
     }
 
     #[test]
@@ -794,7 +795,8 @@ mod tests {
             get_with(&app, "/hello.txt", &[("if-modified-since", &modified)]).status,
             304
         );
-        let later = httpdate::format(httpdate::parse(&modified).unwrap() + 60);
+        let modified_at = std::time::SystemTime::from(modified.parse::<HttpDate>().unwrap());
+        let later = http_date(modified_at + std::time::Duration::from_secs(60)).to_string();
         assert_eq!(
             get_with(&app, "/hello.txt", &[("if-modified-since", &later)]).status,
             304

@@ -413,10 +413,11 @@ impl Connection {
             }
         }
         let response = Response {
-            status: 0x1af,
+            status: 431,
             headers: Vec::new(),
             body: crate::http::Body::Empty,
-        };
+        }
+        .complete(false, std::time::SystemTime::now());
         self.respond(stream_id, response)
     }
 
