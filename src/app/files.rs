@@ -205,7 +205,7 @@ fn escape_html(text: &str) -> String {
 
 /// A regular file, honouring the request's conditional and range fields; `name` gives the type.
 fn file(found: &Path, name: &str, request: &Request) -> Response {
-    let Ok(mut handle) = File::open(found) else {
+    let Ok(handle) = File::open(found) else {
         return not_found();
     };
     let Ok(metadata) = handle.metadata() else {
@@ -213,7 +213,7 @@ fn file(found: &Path, name: &str, request: &Request) -> Response {
     };
     let validators = Validators::of(&metadata);
     let len = metadata.len();
-    let mut headers = vec![
+    let headers = vec![
         (
             "content-type".to_string(),
             mime::content_type(name).to_string(),
@@ -222,49 +222,27 @@ fn file(found: &Path, name: &str, request: &Request) -> Response {
         ("etag".to_string(), validators.etag.clone()),
         ("accept-ranges".to_string(), "bytes".to_string()),
     ];
-
     if not_modified(request, &validators) {
-        // RFC 9110 §8.6: a server "MUST NOT send Content-Length in such a response unless its field
-        // value equals the decimal number of octets that would have been sent in the content of a
-        // 200 (OK) response to the same request" — which is what is sent here.
-        headers.retain(|(n, _)| n != "content-type");
-        headers.push(("content-length".to_string(), len.to_string()));
-        return Response {
-            status: 304,
-            headers,
-            body: Body::Empty,
-        };
+        return unchanged(len, headers);
     }
-
     match range(request, &validators, len) {
         RangeAnswer::Whole => whole(handle, len, headers),
-        RangeAnswer::Part { first, last } => {
-            if handle.seek(SeekFrom::Start(first)).is_err() {
-                return not_found();
-            }
-            let part_len = last - first + 1;
-            headers.push((
-                "content-range".to_string(),
-                format!("bytes {first}-{last}/{len}"),
-            ));
-            Response {
-                status: 206,
-                headers,
-                body: Body::Reader {
-                    source: Box::new(handle.take(part_len)),
-                    len: part_len,
-                },
-            }
-        }
-        RangeAnswer::Unsatisfiable => {
-            // RFC 9110 §15.5.17: "the server SHOULD send a Content-Range header field with an
-            // unsatisfied-range value", `*/` and the current length.
-            let mut response = text(416, "range not satisfiable");
-            response
-                .headers
-                .push(("content-range".to_string(), format!("bytes */{len}")));
-            response
-        }
+        RangeAnswer::Part { first, last } => part(handle, len, headers, first, last),
+        RangeAnswer::Unsatisfiable => unsatisfiable(len),
+    }
+}
+
+/// 304: the client's copy is current; the fields of a 200 without its content type.
+fn unchanged(len: u64, mut headers: Vec<(String, String)>) -> Response {
+    // RFC 9110 §8.6: a server "MUST NOT send Content-Length in such a response unless its field
+    // value equals the decimal number of octets that would have been sent in the content of a
+    // 200 (OK) response to the same request" — which is what is sent here.
+    headers.retain(|(n, _)| n != "content-type");
+    headers.push(("content-length".to_string(), len.to_string()));
+    Response {
+        status: 304,
+        headers,
+        body: Body::Empty,
     }
 }
 
@@ -279,6 +257,43 @@ fn whole(handle: File, len: u64, headers: Vec<(String, String)>) -> Response {
             len,
         },
     }
+}
+
+/// 206 with octets `first..=last` of a file of `len` octets.
+fn part(
+    mut handle: File,
+    len: u64,
+    mut headers: Vec<(String, String)>,
+    first: u64,
+    last: u64,
+) -> Response {
+    if handle.seek(SeekFrom::Start(first)).is_err() {
+        return not_found();
+    }
+    let part_len = last - first + 1;
+    headers.push((
+        "content-range".to_string(),
+        format!("bytes {first}-{last}/{len}"),
+    ));
+    Response {
+        status: 206,
+        headers,
+        body: Body::Reader {
+            source: Box::new(handle.take(part_len)),
+            len: part_len,
+        },
+    }
+}
+
+/// 416 for a file of `len` octets.
+fn unsatisfiable(len: u64) -> Response {
+    // RFC 9110 §15.5.17: "the server SHOULD send a Content-Range header field with an
+    // unsatisfied-range value", `*/` and the current length.
+    let mut response = text(416, "range not satisfiable");
+    response
+        .headers
+        .push(("content-range".to_string(), format!("bytes */{len}")));
+    response
 }
 
 /// What a response is compared against: `last-modified` and the entity tag.
