@@ -13,7 +13,6 @@
 //! A client that sends nothing for [`HANDSHAKE_TIMEOUT`] (no handshake, no preface) is dropped; one
 //! that never acknowledges our SETTINGS gets GOAWAY with SETTINGS_TIMEOUT (see [`session`]).
 
-pub mod certificate;
 pub mod http1;
 pub mod identity;
 pub mod session;
@@ -133,9 +132,10 @@ pub fn run(config: Config) -> Result<(), StartError> {
         None => Ok(Pem::embedded()),
     }
     .map_err(StartError::Identity)?;
-    let not_after = pem.not_after().map_err(StartError::Identity)?;
     let acceptor = pem.acceptor().map_err(StartError::Identity)?;
-    pem.warn_if_expiring(not_after);
+    if let Some(warning) = pem.expiry_warning() {
+        log::warn!("{warning}");
+    }
 
     let listener =
         TcpListener::bind(config.listen).map_err(|e| StartError::Listen(config.listen, e))?;
@@ -288,6 +288,13 @@ fn h2<T: Transport>(id: u64, io: &mut T, shared: &Shared) -> io::Result<String> 
     let mut conn = Connection::new(id, shared.settings, Arc::clone(&shared.handler));
     let end = session::run(id, io, &mut conn, shared.idle_timeout)?;
     Ok(end.to_string())
+}
+
+/// Where `needle` first occurs in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
 }
 
 /// Peeks at the first octets until they say which protocol this is; `None` when the client says
