@@ -1,15 +1,18 @@
-//! The `h2lab` command — turns the command line into a [`Config`] and runs the server.
+//! The `h2lab` command — turns the command line into a [`Config`] and a ROOT, and serves the
+//! application for that ROOT with the server.
 //!
 //! The contract is in `DESIGN.md` ("Command-line contract"): bad flags or values end the process
 //! with status 2 and one line naming the flag.
 
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
+use h2lab::app::App;
 use h2lab::connection::LocalSettings;
-use h2lab::server::{self, Config};
+use h2lab::server::{Config, Server};
 
 const HELP: &str = "\
 h2lab — an HTTP/2 server to read, run and watch
@@ -63,7 +66,11 @@ Logging: RUST_LOG (env_logger syntax) overrides the default filter h2lab=info.
 /// What the command line asks for.
 #[derive(Debug)]
 enum Command {
-    Serve { config: Config, verbose: bool },
+    Serve {
+        config: Config,
+        root: PathBuf,
+        verbose: bool,
+    },
     Help,
     Version,
 }
@@ -76,17 +83,28 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (config, verbose) = match command {
+    match command {
         Command::Help => {
             print!("{HELP}");
-            return ExitCode::SUCCESS;
+            ExitCode::SUCCESS
         }
         Command::Version => {
             println!("h2lab {}", env!("CARGO_PKG_VERSION"));
-            return ExitCode::SUCCESS;
+            ExitCode::SUCCESS
         }
-        Command::Serve { config, verbose } => (config, verbose),
-    };
+        Command::Serve {
+            config,
+            root,
+            verbose,
+        } => {
+            init_logging(verbose);
+            serve(config, &root)
+        }
+    }
+}
+
+/// Logs at `h2lab=info`, unless RUST_LOG says otherwise; `-v` adds every frame.
+fn init_logging(verbose: bool) {
     let mut logger = env_logger::Builder::new();
     logger.parse_filters("h2lab=info");
     if let Ok(filters) = std::env::var("RUST_LOG") {
@@ -96,13 +114,32 @@ fn main() -> ExitCode {
         logger.parse_filters("h2lab=debug");
     }
     logger.init();
-    match server::run(config) {
-        Ok(()) => ExitCode::SUCCESS,
+}
+
+/// Serves the files under `root` until the process ends; prints the line
+/// `h2lab: serving ROOT on https://ADDR/ (and h2c on the same port)` once it listens.
+fn serve(config: Config, root: &Path) -> ExitCode {
+    let app = match App::new(root.to_path_buf()) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("h2lab: ROOT {}: {e}", root.display());
+            return ExitCode::from(2);
+        }
+    };
+    let server = match Server::bind(config) {
+        Ok(server) => server,
         Err(e) => {
             eprintln!("h2lab: {e}");
-            ExitCode::from(e.exit_status() as u8)
+            return ExitCode::from(e.exit_status() as u8);
         }
-    }
+    };
+    eprintln!(
+        "h2lab: serving {} on https://{}/ (and h2c on the same port)",
+        app.root().display(),
+        server.addr()
+    );
+    server.serve(Arc::new(app));
+    ExitCode::SUCCESS
 }
 
 /// The command line (without the program name) as a [`Command`], or the one-line message for a
@@ -168,10 +205,11 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
         (Some(_), None) => return Err("--cert needs --key as well".to_string()),
         (None, Some(_)) => return Err("--key needs --cert as well".to_string()),
     };
-    if let Some(root) = root {
-        config.root = root;
-    }
-    Ok(Command::Serve { config, verbose })
+    Ok(Command::Serve {
+        config,
+        root: root.unwrap_or_else(|| PathBuf::from(".")),
+        verbose,
+    })
 }
 
 /// `--listen ADDR`: `IP:PORT`, `[IPv6]:PORT` or `NAME:PORT` (the first address the name has).
@@ -228,8 +266,16 @@ mod tests {
     }
 
     fn config(line: &str) -> Config {
+        parsed(line).0
+    }
+
+    fn root(line: &str) -> PathBuf {
+        parsed(line).1
+    }
+
+    fn parsed(line: &str) -> (Config, PathBuf) {
         match parse_line(line) {
-            Ok(Command::Serve { config, .. }) => config,
+            Ok(Command::Serve { config, root, .. }) => (config, root),
             other => panic!("{line:?} gave {other:?}"),
         }
     }
@@ -242,7 +288,7 @@ mod tests {
     fn no_arguments_serve_the_current_folder_on_port_8443() {
         let config = config("");
         assert_eq!(config.listen, "127.0.0.1:8443".parse().unwrap());
-        assert_eq!(config.root, PathBuf::from("."));
+        assert_eq!(root(""), PathBuf::from("."));
         assert!(config.cert_and_key.is_none());
         assert_eq!(config.max_connections, 256);
         assert_eq!(config.idle_timeout, Duration::from_secs(60));
@@ -251,7 +297,7 @@ mod tests {
 
     #[test]
     fn every_flag_sets_its_field() {
-        let config = config(
+        let (config, root) = parsed(
             "-l [::1]:0 --cert c.pem --key k.pem --max-concurrent-streams 7 \
              --initial-window-size 1048576 --max-frame-size 32768 --header-table-size 0 \
              --max-header-list-size 1024 --max-connections 3 --idle-timeout 5 site",
@@ -268,7 +314,7 @@ mod tests {
         assert_eq!(config.settings.max_header_list_size, 1024);
         assert_eq!(config.max_connections, 3);
         assert_eq!(config.idle_timeout, Duration::from_secs(5));
-        assert_eq!(config.root, PathBuf::from("site"));
+        assert_eq!(root, PathBuf::from("site"));
     }
 
     #[test]
@@ -372,6 +418,6 @@ mod tests {
 
     #[test]
     fn a_double_dash_ends_the_options() {
-        assert_eq!(config("-- -site").root, PathBuf::from("-site"));
+        assert_eq!(root("-- -site"), PathBuf::from("-site"));
     }
 }

@@ -10,7 +10,7 @@
 //! without the body.
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::http::{Body, Exchange, Handler, Request, Response};
@@ -37,12 +37,14 @@ impl App {
     pub fn new(root: PathBuf) -> io::Result<App> {
         let root = root.canonicalize()?;
         if !root.is_dir() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("{} is not a folder", root.display()),
-            ));
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a folder"));
         }
         Ok(App { root })
+    }
+
+    /// The folder served, canonical.
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 }
 
