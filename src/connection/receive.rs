@@ -497,7 +497,7 @@ impl Connection {
             }
             return Ok(());
         }
-        let changes = self.peer.apply(&settings.params)?;
+        let changes = self.peer.apply(&settings.params);
         if let Some(size) = changes.header_table_size {
             self.encoder.set_max_table_size(size as usize);
         }
