@@ -1,15 +1,18 @@
-//! The `h2lab` command — turns the command line into a [`Config`] and runs the server.
+//! The `h2lab` command — turns the command line into a [`Config`] and a ROOT, and serves the
+//! application for that ROOT with the server.
 //!
 //! The contract is in `DESIGN.md` ("Command-line contract"): bad flags or values end the process
 //! with status 2 and one line naming the flag.
 
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
-use h2lab::connection::LocalSettings;
-use h2lab::server::{self, Config};
+use h2lab::app::App;
+use h2lab::frame::SettingId;
+use h2lab::server::{Config, Server};
 
 const HELP: &str = "\
 h2lab — an HTTP/2 server to read, run and watch
@@ -63,7 +66,11 @@ Logging: RUST_LOG (env_logger syntax) overrides the default filter h2lab=info.
 /// What the command line asks for.
 #[derive(Debug)]
 enum Command {
-    Serve { config: Config, verbose: bool },
+    Serve {
+        config: Config,
+        root: PathBuf,
+        verbose: bool,
+    },
     Help,
     Version,
 }
@@ -76,17 +83,28 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (config, verbose) = match command {
+    match command {
         Command::Help => {
             print!("{HELP}");
-            return ExitCode::SUCCESS;
+            ExitCode::SUCCESS
         }
         Command::Version => {
             println!("h2lab {}", env!("CARGO_PKG_VERSION"));
-            return ExitCode::SUCCESS;
+            ExitCode::SUCCESS
         }
-        Command::Serve { config, verbose } => (config, verbose),
-    };
+        Command::Serve {
+            config,
+            root,
+            verbose,
+        } => {
+            init_logging(verbose);
+            serve(config, &root)
+        }
+    }
+}
+
+/// Logs at `h2lab=info`, unless RUST_LOG says otherwise; `-v` adds every frame.
+fn init_logging(verbose: bool) {
     let mut logger = env_logger::Builder::new();
     logger.parse_filters("h2lab=info");
     if let Ok(filters) = std::env::var("RUST_LOG") {
@@ -96,31 +114,54 @@ fn main() -> ExitCode {
         logger.parse_filters("h2lab=debug");
     }
     logger.init();
-    match server::run(config) {
-        Ok(()) => ExitCode::SUCCESS,
+}
+
+/// Serves the files under `root` until the process ends; prints the line
+/// `h2lab: serving ROOT on https://ADDR/ (and h2c on the same port)` once it listens.
+fn serve(config: Config, root: &Path) -> ExitCode {
+    let app = match App::new(root.to_path_buf()) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("h2lab: ROOT {}: {e}", root.display());
+            return ExitCode::from(2);
+        }
+    };
+    let server = match Server::bind(config) {
+        Ok(server) => server,
         Err(e) => {
             eprintln!("h2lab: {e}");
-            ExitCode::from(e.exit_status() as u8)
+            return ExitCode::from(e.exit_status() as u8);
         }
-    }
+    };
+    eprintln!(
+        "h2lab: serving {} on https://{}/ (and h2c on the same port)",
+        app.root().display(),
+        server.addr()
+    );
+    server.serve(Arc::new(app));
+    ExitCode::SUCCESS
+}
+
+/// What the flags and operands read so far ask for.
+#[derive(Default)]
+struct Draft {
+    config: Config,
+    verbose: bool,
+    root: Option<PathBuf>,
+    cert: Option<PathBuf>,
+    key: Option<PathBuf>,
+    /// After `--`, every argument is ROOT.
+    only_operands: bool,
 }
 
 /// The command line (without the program name) as a [`Command`], or the one-line message for a
 /// bad flag or value, which names the flag.
 fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
-    let mut config = Config::default();
-    let mut verbose = false;
-    let mut root: Option<PathBuf> = None;
-    let mut cert: Option<PathBuf> = None;
-    let mut key: Option<PathBuf> = None;
+    let mut draft = Draft::default();
     let mut args = args.into_iter();
-    let mut only_operands = false;
     while let Some(arg) = args.next() {
-        if only_operands || !arg.starts_with('-') || arg == "-" {
-            if root.is_some() {
-                return Err(format!("one ROOT only, and {arg:?} is a second"));
-            }
-            root = Some(PathBuf::from(arg));
+        if draft.only_operands || !arg.starts_with('-') || arg == "-" {
+            draft.operand(arg)?;
             continue;
         }
         // `--flag=value` is the same as `--flag value`.
@@ -134,44 +175,89 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
         {
             return Err(format!("{flag} takes no value"));
         }
-        let mut value = |what: &str| match inline.clone().or_else(|| args.next()) {
+        let value = |what: &str| match inline.clone().or_else(|| args.next()) {
             Some(v) => Ok(v),
             None => Err(format!("{flag} needs a value ({what})")),
         };
-        match flag.as_str() {
-            "--" => only_operands = true,
-            "-h" | "--help" => return Ok(Command::Help),
-            "-V" | "--version" => return Ok(Command::Version),
-            "-v" | "--verbose" => verbose = true,
-            "-l" | "--listen" => config.listen = parse_listen(&flag, &value("ADDR")?)?,
-            "--cert" => cert = Some(PathBuf::from(value("FILE")?)),
-            "--key" => key = Some(PathBuf::from(value("FILE")?)),
+        if let Some(command) = draft.flag(&flag, value)? {
+            return Ok(command);
+        }
+    }
+    draft.finish()
+}
+
+impl Draft {
+    /// ROOT: one at most.
+    fn operand(&mut self, arg: String) -> Result<(), String> {
+        if self.root.is_some() {
+            return Err(format!("one ROOT only, and {arg:?} is a second"));
+        }
+        self.root = Some(PathBuf::from(arg));
+        Ok(())
+    }
+
+    /// One flag, `value` giving its value where it takes one; `Some` for a flag that is the
+    /// whole command (help, version).
+    fn flag(
+        &mut self,
+        flag: &str,
+        mut value: impl FnMut(&str) -> Result<String, String>,
+    ) -> Result<Option<Command>, String> {
+        let config = &mut self.config;
+        let settings = &mut config.settings;
+        match flag {
+            "--" => self.only_operands = true,
+            "-h" | "--help" => return Ok(Some(Command::Help)),
+            "-V" | "--version" => return Ok(Some(Command::Version)),
+            "-v" | "--verbose" => self.verbose = true,
+            "-l" | "--listen" => config.listen = parse_listen(flag, &value("ADDR")?)?,
+            "--cert" => self.cert = Some(PathBuf::from(value("FILE")?)),
+            "--key" => self.key = Some(PathBuf::from(value("FILE")?)),
             "--max-connections" => {
-                config.max_connections = parse_positive(&flag, &value("N")?)? as usize;
+                config.max_connections = parse_positive(flag, &value("N")?)? as usize;
             }
             "--idle-timeout" => {
-                config.idle_timeout = Duration::from_secs(parse_positive(&flag, &value("SECS")?)?);
+                config.idle_timeout = Duration::from_secs(parse_positive(flag, &value("SECS")?)?);
             }
-            "--max-concurrent-streams"
-            | "--initial-window-size"
-            | "--max-frame-size"
-            | "--header-table-size"
-            | "--max-header-list-size" => {
-                set_setting(&mut config.settings, &flag, &value("N")?)?;
+            "--header-table-size" => {
+                settings.header_table_size =
+                    setting(flag, SettingId::HEADER_TABLE_SIZE, &value("N")?)?;
+            }
+            "--max-concurrent-streams" => {
+                settings.max_concurrent_streams =
+                    setting(flag, SettingId::MAX_CONCURRENT_STREAMS, &value("N")?)?;
+            }
+            "--initial-window-size" => {
+                settings.initial_window_size =
+                    setting(flag, SettingId::INITIAL_WINDOW_SIZE, &value("N")?)?;
+            }
+            "--max-frame-size" => {
+                settings.max_frame_size = setting(flag, SettingId::MAX_FRAME_SIZE, &value("N")?)?;
+            }
+            "--max-header-list-size" => {
+                settings.max_header_list_size =
+                    setting(flag, SettingId::MAX_HEADER_LIST_SIZE, &value("N")?)?;
             }
             _ => return Err(format!("{flag}: unknown option")),
         }
+        Ok(None)
     }
-    config.cert_and_key = match (cert, key) {
-        (Some(cert), Some(key)) => Some((cert, key)),
-        (None, None) => None,
-        (Some(_), None) => return Err("--cert needs --key as well".to_string()),
-        (None, Some(_)) => return Err("--key needs --cert as well".to_string()),
-    };
-    if let Some(root) = root {
-        config.root = root;
+
+    /// The command, once every argument is read: `--cert` and `--key` come together.
+    fn finish(self) -> Result<Command, String> {
+        let mut config = self.config;
+        config.cert_and_key = match (self.cert, self.key) {
+            (Some(cert), Some(key)) => Some((cert, key)),
+            (None, None) => None,
+            (Some(_), None) => return Err("--cert needs --key as well".to_string()),
+            (None, Some(_)) => return Err("--key needs --cert as well".to_string()),
+        };
+        Ok(Command::Serve {
+            config,
+            root: self.root.unwrap_or_else(|| PathBuf::from(".")),
+            verbose: self.verbose,
+        })
     }
-    Ok(Command::Serve { config, verbose })
 }
 
 /// `--listen ADDR`: `IP:PORT`, `[IPv6]:PORT` or `NAME:PORT` (the first address the name has).
@@ -198,38 +284,36 @@ fn parse_positive(flag: &str, text: &str) -> Result<u64, String> {
     }
 }
 
-/// One of the SETTINGS flags: a 32-bit value, then the range of RFC 9113 §6.5.2, checked by
-/// [`LocalSettings::validate`] with only this value changed, so that its message is about this flag.
-fn set_setting(settings: &mut LocalSettings, flag: &str, text: &str) -> Result<(), String> {
+/// The value of a SETTINGS flag: a 32-bit number within the range RFC 9113 §6.5.2 gives `id`.
+fn setting(flag: &str, id: SettingId, text: &str) -> Result<u32, String> {
     let value: u32 = text
         .parse()
         .map_err(|_| format!("{flag} {text:?}: expected a whole number from 0 to 4294967295"))?;
-    let mut changed = *settings;
-    match flag {
-        "--max-concurrent-streams" => changed.max_concurrent_streams = value,
-        "--initial-window-size" => changed.initial_window_size = value,
-        "--max-frame-size" => changed.max_frame_size = value,
-        "--header-table-size" => changed.header_table_size = value,
-        _ => changed.max_header_list_size = value,
-    }
-    changed
-        .validate()
-        .map_err(|why| format!("{flag} {value}: {why} (RFC 9113 §6.5.2)"))?;
-    *settings = changed;
-    Ok(())
+    id.check(value)
+        .map_err(|e| format!("{flag} {value}: must be {} (RFC 9113 §6.5.2)", e.allowed))?;
+    Ok(value)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use h2lab::connection::LocalSettings;
 
     fn parse_line(line: &str) -> Result<Command, String> {
         parse(line.split_whitespace().map(String::from))
     }
 
     fn config(line: &str) -> Config {
+        parsed(line).0
+    }
+
+    fn root(line: &str) -> PathBuf {
+        parsed(line).1
+    }
+
+    fn parsed(line: &str) -> (Config, PathBuf) {
         match parse_line(line) {
-            Ok(Command::Serve { config, .. }) => config,
+            Ok(Command::Serve { config, root, .. }) => (config, root),
             other => panic!("{line:?} gave {other:?}"),
         }
     }
@@ -242,7 +326,7 @@ mod tests {
     fn no_arguments_serve_the_current_folder_on_port_8443() {
         let config = config("");
         assert_eq!(config.listen, "127.0.0.1:8443".parse().unwrap());
-        assert_eq!(config.root, PathBuf::from("."));
+        assert_eq!(root(""), PathBuf::from("."));
         assert!(config.cert_and_key.is_none());
         assert_eq!(config.max_connections, 256);
         assert_eq!(config.idle_timeout, Duration::from_secs(60));
@@ -251,7 +335,7 @@ mod tests {
 
     #[test]
     fn every_flag_sets_its_field() {
-        let config = config(
+        let (config, root) = parsed(
             "-l [::1]:0 --cert c.pem --key k.pem --max-concurrent-streams 7 \
              --initial-window-size 1048576 --max-frame-size 32768 --header-table-size 0 \
              --max-header-list-size 1024 --max-connections 3 --idle-timeout 5 site",
@@ -268,7 +352,7 @@ mod tests {
         assert_eq!(config.settings.max_header_list_size, 1024);
         assert_eq!(config.max_connections, 3);
         assert_eq!(config.idle_timeout, Duration::from_secs(5));
-        assert_eq!(config.root, PathBuf::from("site"));
+        assert_eq!(root, PathBuf::from("site"));
     }
 
     #[test]
@@ -297,6 +381,14 @@ mod tests {
     fn max_frame_size_below_16384_names_the_flag() {
         let message = error("--max-frame-size 16383");
         assert!(message.starts_with("--max-frame-size 16383: "), "{message}");
+    }
+
+    #[test]
+    fn an_out_of_range_setting_is_explained_by_the_rfc_range() {
+        assert_eq!(
+            error("--max-frame-size 16383"),
+            "--max-frame-size 16383: must be 16384..=16777215 (2^14..=2^24-1) (RFC 9113 §6.5.2)"
+        );
     }
 
     #[test]
@@ -372,6 +464,6 @@ mod tests {
 
     #[test]
     fn a_double_dash_ends_the_options() {
-        assert_eq!(config("-- -site").root, PathBuf::from("-site"));
+        assert_eq!(root("-- -site"), PathBuf::from("-site"));
     }
 }

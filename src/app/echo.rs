@@ -13,10 +13,12 @@
 //! `fields` is a list of pairs, not an object, because order and repeated names are what an
 //! HTTP/2 learner wants to see.
 
+use openssl::sha::Sha256;
+
 use super::mime;
-use super::sha256::{self, Sha256};
 use crate::http::{Body, Exchange, Request, Response};
 use crate::json;
+use crate::trace::hex;
 
 /// Where the echo lives.
 pub const PATH: &str = "/_h2lab/echo";
@@ -55,7 +57,7 @@ impl Exchange for Echo {
         out.push_str(",\"body\":{\"length\":");
         out.push_str(&self.length.to_string());
         out.push_str(",\"sha256\":\"");
-        out.push_str(&sha256::hex(&self.hash.finish()));
+        out.push_str(&hex(&self.hash.finish()));
         out.push_str("\"},\"trailers\":");
         json::push_fields(&mut out, trailers);
         out.push_str("}\n");
@@ -130,9 +132,23 @@ mod tests {
             for c in &chunks {
                 hash.update(c);
             }
-            super::sha256::hex(&hash.finalize())
+            crate::trace::hex(&hash.finalize())
         };
         assert_eq!(json["body"]["sha256"], expected.as_str());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn echo_hash_matches_sha2_for_any_body_and_split(
+            data in proptest::collection::vec(proptest::num::u8::ANY, 0..600),
+            split in 0usize..600,
+        ) {
+            use sha2::Digest;
+            let (first, second) = data.split_at(split.min(data.len()));
+            let answer = exchange(&app(), "POST", "/_h2lab/echo", &[], &[first, second]);
+            let expected = crate::trace::hex(&sha2::Sha256::digest(&data));
+            proptest::prop_assert_eq!(&parse(&answer.body)["body"]["sha256"], expected.as_str());
+        }
     }
 
     #[test]

@@ -14,9 +14,11 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
+use httpdate::HttpDate;
+
 use super::path::{self, Target};
-use super::{httpdate, mime, text};
-use crate::http::{Body, Exchange, Request, Response};
+use super::{mime, text};
+use crate::http::{http_date, Body, Exchange, Request, Response};
 
 /// A static-file exchange: the answer is worked out when the request has ended.
 pub struct StaticFile {
@@ -203,7 +205,7 @@ fn escape_html(text: &str) -> String {
 
 /// A regular file, honouring the request's conditional and range fields; `name` gives the type.
 fn file(found: &Path, name: &str, request: &Request) -> Response {
-    let Ok(mut handle) = File::open(found) else {
+    let Ok(handle) = File::open(found) else {
         return not_found();
     };
     let Ok(metadata) = handle.metadata() else {
@@ -211,61 +213,36 @@ fn file(found: &Path, name: &str, request: &Request) -> Response {
     };
     let validators = Validators::of(&metadata);
     let len = metadata.len();
-    let mut headers = vec![
+    let headers = vec![
         (
             "content-type".to_string(),
             mime::content_type(name).to_string(),
         ),
-        (
-            "last-modified".to_string(),
-            httpdate::format(validators.modified),
-        ),
+        ("last-modified".to_string(), validators.modified.to_string()),
         ("etag".to_string(), validators.etag.clone()),
         ("accept-ranges".to_string(), "bytes".to_string()),
     ];
-
     if not_modified(request, &validators) {
-        // RFC 9110 §8.6: a server "MUST NOT send Content-Length in such a response unless its field
-        // value equals the decimal number of octets that would have been sent in the content of a
-        // 200 (OK) response to the same request" — which is what is sent here.
-        headers.retain(|(n, _)| n != "content-type");
-        headers.push(("content-length".to_string(), len.to_string()));
-        return Response {
-            status: 304,
-            headers,
-            body: Body::Empty,
-        };
+        return unchanged(len, headers);
     }
-
     match range(request, &validators, len) {
         RangeAnswer::Whole => whole(handle, len, headers),
-        RangeAnswer::Part { first, last } => {
-            if handle.seek(SeekFrom::Start(first)).is_err() {
-                return not_found();
-            }
-            let part_len = last - first + 1;
-            headers.push((
-                "content-range".to_string(),
-                format!("bytes {first}-{last}/{len}"),
-            ));
-            Response {
-                status: 206,
-                headers,
-                body: Body::Reader {
-                    source: Box::new(handle.take(part_len)),
-                    len: part_len,
-                },
-            }
-        }
-        RangeAnswer::Unsatisfiable => {
-            // RFC 9110 §15.5.17: "the server SHOULD send a Content-Range header field with an
-            // unsatisfied-range value", `*/` and the current length.
-            let mut response = text(416, "range not satisfiable");
-            response
-                .headers
-                .push(("content-range".to_string(), format!("bytes */{len}")));
-            response
-        }
+        RangeAnswer::Part { first, last } => part(handle, len, headers, first, last),
+        RangeAnswer::Unsatisfiable => unsatisfiable(len),
+    }
+}
+
+/// 304: the client's copy is current; the fields of a 200 without its content type.
+fn unchanged(len: u64, mut headers: Vec<(String, String)>) -> Response {
+    // RFC 9110 §8.6: a server "MUST NOT send Content-Length in such a response unless its field
+    // value equals the decimal number of octets that would have been sent in the content of a
+    // 200 (OK) response to the same request" — which is what is sent here.
+    headers.retain(|(n, _)| n != "content-type");
+    headers.push(("content-length".to_string(), len.to_string()));
+    Response {
+        status: 304,
+        headers,
+        body: Body::Empty,
     }
 }
 
@@ -282,10 +259,52 @@ fn whole(handle: File, len: u64, headers: Vec<(String, String)>) -> Response {
     }
 }
 
+/// 206 with octets `first..=last` of a file of `len` octets.
+fn part(
+    mut handle: File,
+    len: u64,
+    mut headers: Vec<(String, String)>,
+    first: u64,
+    last: u64,
+) -> Response {
+    if handle.seek(SeekFrom::Start(first)).is_err() {
+        return not_found();
+    }
+    let part_len = last - first + 1;
+    headers.push((
+        "content-range".to_string(),
+        format!("bytes {first}-{last}/{len}"),
+    ));
+    Response {
+        status: 206,
+        headers,
+        body: Body::Reader {
+            source: Box::new(handle.take(part_len)),
+            len: part_len,
+        },
+    }
+}
+
+/// 416 for a file of `len` octets.
+fn unsatisfiable(len: u64) -> Response {
+    // RFC 9110 §15.5.17: "the server SHOULD send a Content-Range header field with an
+    // unsatisfied-range value", `*/` and the current length.
+    let mut response = text(416, "range not satisfiable");
+    response
+        .headers
+        .push(("content-range".to_string(), format!("bytes */{len}")));
+    response
+}
+
 /// What a response is compared against: `last-modified` and the entity tag.
+///
+/// Dates in request fields are read with `HttpDate`'s parser, which takes the three formats of
+/// RFC 9110 §5.6.7. It reads an rfc850-date's two-digit year as 1970–2069 rather than relative to
+/// today, and refuses a leap second or a weekday that does not fit the date; a date it misreads
+/// that way only ever costs a full 200 where a 304 or a 206 might have done.
 struct Validators {
-    /// Modification time, whole seconds since the epoch.
-    modified: u64,
+    /// Modification time, in whole seconds as HTTP-date has them.
+    modified: HttpDate,
     /// `"<size hex>-<mtime nanoseconds hex>"`: changes when the size or the modification time
     /// does, which is as strong as a file server that does not hash its files can make it.
     etag: String,
@@ -293,13 +312,10 @@ struct Validators {
 
 impl Validators {
     fn of(metadata: &Metadata) -> Validators {
-        let mtime = metadata
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .unwrap_or_default();
+        let modified = metadata.modified().unwrap_or(UNIX_EPOCH);
+        let mtime = modified.duration_since(UNIX_EPOCH).unwrap_or_default();
         Validators {
-            modified: mtime.as_secs(),
+            modified: http_date(modified),
             etag: format!("\"{:x}-{:x}\"", metadata.len(), mtime.as_nanos()),
         }
     }
@@ -320,7 +336,7 @@ fn not_modified(request: &Request, validators: &Validators) -> bool {
     // If-None-Match header field" — hence the early return above.
     let Some(since) = request
         .header("if-modified-since")
-        .and_then(httpdate::parse)
+        .and_then(|value| value.parse::<HttpDate>().ok())
     else {
         return false;
     };
@@ -361,7 +377,7 @@ fn range(request: &Request, validators: &Validators, len: u64) -> RangeAnswer {
         let matches = if condition.starts_with('"') {
             condition == validators.etag
         } else {
-            httpdate::parse(condition) == Some(validators.modified)
+            condition.parse::<HttpDate>().ok() == Some(validators.modified)
         };
         if !matches {
             return RangeAnswer::Whole;
@@ -475,7 +491,7 @@ mod tests {
         let etag = answer.header("etag").unwrap();
         assert!(etag.starts_with("\"d-") && etag.ends_with('"'), "{etag}");
         let modified = answer.header("last-modified").unwrap();
-        assert!(httpdate::parse(modified).is_some(), "{modified}");
+        assert!(modified.parse::<HttpDate>().is_ok(), "{modified}");
     }
 
     #[test]
@@ -794,7 +810,8 @@ mod tests {
             get_with(&app, "/hello.txt", &[("if-modified-since", &modified)]).status,
             304
         );
-        let later = httpdate::format(httpdate::parse(&modified).unwrap() + 60);
+        let modified_at = std::time::SystemTime::from(modified.parse::<HttpDate>().unwrap());
+        let later = http_date(modified_at + std::time::Duration::from_secs(60)).to_string();
         assert_eq!(
             get_with(&app, "/hello.txt", &[("if-modified-since", &later)]).status,
             304

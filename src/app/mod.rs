@@ -5,21 +5,20 @@
 //! - any other `/_h2lab/` path: 404, so that no file in the root can hide a built-in;
 //! - everything else (`files.rs`): a file or folder listing from the root.
 //!
-//! Whatever the exchange, `Finishing` completes the response the same way: `content-length`,
-//! `date` and `server` on every response, and for HEAD the headers of GET without the body.
+//! Whatever the exchange, `Finishing` completes the response with [`Response::complete`]:
+//! `content-length`, `date` and `server` on every response, and for HEAD the headers of GET
+//! without the body.
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::http::{Body, Exchange, Handler, Request, Response};
 
 mod echo;
 mod files;
-pub mod httpdate;
 pub mod mime;
 mod path;
-pub mod sha256;
 
 /// Where the built-in paths live; no file under the root is served from here.
 const BUILTIN_PREFIX: &str = "/_h2lab/";
@@ -38,12 +37,14 @@ impl App {
     pub fn new(root: PathBuf) -> io::Result<App> {
         let root = root.canonicalize()?;
         if !root.is_dir() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("{} is not a folder", root.display()),
-            ));
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a folder"));
         }
         Ok(App { root })
+    }
+
+    /// The folder served, canonical.
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 }
 
@@ -74,37 +75,10 @@ impl Exchange for Finishing {
     }
 
     fn finish(self: Box<Self>, trailers: &[(String, String)]) -> Response {
-        let response = self.inner.finish(trailers);
-        complete(response, self.head, SystemTime::now())
+        self.inner
+            .finish(trailers)
+            .complete(self.head, SystemTime::now())
     }
-}
-
-/// Adds `content-length` (unless the exchange set it, as a 304 does), `date` and `server`; for HEAD,
-/// drops the body after its length has been recorded.
-///
-/// RFC 9110 §9.3.2: "The server SHOULD send the same header fields in response to a HEAD request as
-/// it would have sent if the request method had been GET."
-fn complete(mut response: Response, head: bool, now: SystemTime) -> Response {
-    if !response.headers.iter().any(|(n, _)| n == "content-length") {
-        let len = response.body.len();
-        response
-            .headers
-            .push(("content-length".to_string(), len.to_string()));
-    }
-    // RFC 9110 §6.6.1: "An origin server with a clock ... MUST generate a Date header field" (for
-    // 2xx, 3xx and 4xx responses; it may for the rest, and h2lab always does).
-    response.headers.push((
-        "date".to_string(),
-        httpdate::format(httpdate::unix_seconds(now)),
-    ));
-    response.headers.push((
-        "server".to_string(),
-        concat!("h2lab/", env!("CARGO_PKG_VERSION")).to_string(),
-    ));
-    if head {
-        response.body = Body::Empty;
-    }
-    response
 }
 
 /// An exchange whose response was known from the header block alone; the request body is ignored.
@@ -147,45 +121,12 @@ mod tests {
                 "{path}"
             );
             let date = answer.header("date").unwrap();
-            assert!(httpdate::parse(date).is_some(), "{path}: {date}");
+            assert!(date.parse::<httpdate::HttpDate>().is_ok(), "{path}: {date}");
             assert_eq!(
                 answer.header("server"),
                 Some(concat!("h2lab/", env!("CARGO_PKG_VERSION")))
             );
         }
-    }
-
-    #[test]
-    fn date_is_now_as_imf_fixdate() {
-        let now = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(784_111_777);
-        let response = complete(text(200, "x"), false, now);
-        assert_eq!(
-            response.headers,
-            vec![
-                (
-                    "content-type".to_string(),
-                    "text/plain; charset=utf-8".to_string()
-                ),
-                ("content-length".to_string(), "2".to_string()),
-                (
-                    "date".to_string(),
-                    "Sun, 06 Nov 1994 08:49:37 GMT".to_string()
-                ),
-                (
-                    "server".to_string(),
-                    format!("h2lab/{}", env!("CARGO_PKG_VERSION"))
-                ),
-            ]
-        );
-    }
-
-    #[test]
-    fn head_keeps_get_length_but_has_no_body() {
-        let response = complete(text(404, "gone"), true, SystemTime::now());
-        assert!(matches!(response.body, Body::Empty));
-        assert!(response
-            .headers
-            .contains(&("content-length".to_string(), "5".to_string())));
     }
 
     #[test]

@@ -413,10 +413,11 @@ impl Connection {
             }
         }
         let response = Response {
-            status: 0x1af,
+            status: 431,
             headers: Vec::new(),
             body: crate::http::Body::Empty,
-        };
+        }
+        .complete(false, std::time::SystemTime::now());
         self.respond(stream_id, response)
     }
 
@@ -496,7 +497,7 @@ impl Connection {
             }
             return Ok(());
         }
-        let changes = self.peer.apply(&settings.params)?;
+        let changes = self.peer.apply(&settings.params);
         if let Some(size) = changes.header_table_size {
             self.encoder.set_max_table_size(size as usize);
         }

@@ -4,10 +4,9 @@
 //! ([`LocalSettings`]) bound what the client may send us; the client's ([`PeerSettings`]) bound what
 //! we send. A parameter absent from every SETTINGS frame keeps its initial value (§6.5.2).
 
-use crate::error::{ConnectionError, ErrorCode};
-use crate::frame::{SettingId, DEFAULT_MAX_FRAME_SIZE, MAX_MAX_FRAME_SIZE};
+use crate::frame::{SettingId, DEFAULT_MAX_FRAME_SIZE};
 
-use super::flow::{DEFAULT_WINDOW, MAX_WINDOW};
+use super::flow::DEFAULT_WINDOW;
 
 /// The SETTINGS h2lab announces: limits on what the client may send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,23 +36,6 @@ impl Default for LocalSettings {
 }
 
 impl LocalSettings {
-    /// Checks the ranges of RFC 9113 §6.5.2, naming the setting that is out of range.
-    pub fn validate(&self) -> Result<(), String> {
-        if i64::from(self.initial_window_size) > MAX_WINDOW {
-            return Err(format!(
-                "initial window size {} is above the maximum of 2^31-1 (RFC 9113 §6.5.2)",
-                self.initial_window_size
-            ));
-        }
-        if !(DEFAULT_MAX_FRAME_SIZE..=MAX_MAX_FRAME_SIZE).contains(&self.max_frame_size) {
-            return Err(format!(
-                "max frame size {} is outside 16384..=16777215 (RFC 9113 §6.5.2)",
-                self.max_frame_size
-            ));
-        }
-        Ok(())
-    }
-
     /// The parameters of our SETTINGS frame, every one of them, in identifier order.
     pub fn params(&self) -> Vec<(SettingId, u32)> {
         vec![
@@ -110,8 +92,8 @@ pub struct Changes {
 
 impl PeerSettings {
     /// Applies the parameters of one SETTINGS frame in order (§6.5.3: "processed in the order in
-    /// which they appear"), checking the ranges of §6.5.2.
-    pub fn apply(&mut self, params: &[(SettingId, u32)]) -> Result<Changes, ConnectionError> {
+    /// which they appear"). Their ranges (§6.5.2) were checked when the frame was decoded.
+    pub fn apply(&mut self, params: &[(SettingId, u32)]) -> Changes {
         let old_window = self.initial_window_size;
         let mut changes = Changes::default();
         for &(id, value) in params {
@@ -120,40 +102,10 @@ impl PeerSettings {
                     self.header_table_size = value;
                     changes.header_table_size = Some(value);
                 }
-                SettingId::ENABLE_PUSH => {
-                    // RFC 9113 §6.5.2: Any value other than 0 or 1 MUST be treated as a connection
-                    // error of type PROTOCOL_ERROR.
-                    if value > 1 {
-                        return Err(ConnectionError::new(
-                            ErrorCode::PROTOCOL_ERROR,
-                            format!("SETTINGS_ENABLE_PUSH of {value}"),
-                        ));
-                    }
-                    self.enable_push = value == 1;
-                }
+                SettingId::ENABLE_PUSH => self.enable_push = value == 1,
                 SettingId::MAX_CONCURRENT_STREAMS => self.max_concurrent_streams = Some(value),
-                SettingId::INITIAL_WINDOW_SIZE => {
-                    // RFC 9113 §6.5.2: Values above the maximum flow-control window size of 2^31-1
-                    // MUST be treated as a connection error of type FLOW_CONTROL_ERROR.
-                    if i64::from(value) > MAX_WINDOW {
-                        return Err(ConnectionError::new(
-                            ErrorCode::FLOW_CONTROL_ERROR,
-                            format!("SETTINGS_INITIAL_WINDOW_SIZE of {value}"),
-                        ));
-                    }
-                    self.initial_window_size = value;
-                }
-                SettingId::MAX_FRAME_SIZE => {
-                    // RFC 9113 §6.5.2: Values outside this range MUST be treated as a connection
-                    // error of type PROTOCOL_ERROR.
-                    if !(DEFAULT_MAX_FRAME_SIZE..=MAX_MAX_FRAME_SIZE).contains(&value) {
-                        return Err(ConnectionError::new(
-                            ErrorCode::PROTOCOL_ERROR,
-                            format!("SETTINGS_MAX_FRAME_SIZE of {value}"),
-                        ));
-                    }
-                    self.max_frame_size = value;
-                }
+                SettingId::INITIAL_WINDOW_SIZE => self.initial_window_size = value,
+                SettingId::MAX_FRAME_SIZE => self.max_frame_size = value,
                 SettingId::MAX_HEADER_LIST_SIZE => self.max_header_list_size = Some(value),
                 // RFC 9113 §6.5.2: An endpoint that receives a SETTINGS frame with any unknown or
                 // unsupported identifier MUST ignore that setting.
@@ -161,7 +113,7 @@ impl PeerSettings {
             }
         }
         changes.window_delta = i64::from(self.initial_window_size) - i64::from(old_window);
-        Ok(changes)
+        changes
     }
 }
 
@@ -170,68 +122,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn default_local_settings_are_valid() {
-        assert_eq!(LocalSettings::default().validate(), Ok(()));
-    }
-
-    #[test]
-    fn local_max_frame_size_below_16384_is_rejected() {
-        let settings = LocalSettings {
-            max_frame_size: 0x3fff,
-            ..LocalSettings::default()
-        };
-        assert!(settings.validate().is_err());
-    }
-
-    #[test]
-    fn local_initial_window_above_2_pow_31_minus_1_is_rejected() {
-        let settings = LocalSettings {
-            initial_window_size: 0x8000_0000,
-            ..LocalSettings::default()
-        };
-        assert!(settings.validate().is_err());
+    fn default_local_settings_are_in_range() {
+        for (id, value) in LocalSettings::default().params() {
+            assert_eq!(id.check(value), Ok(()), "{id:?}");
+        }
     }
 
     #[test]
     fn peer_initial_window_change_reports_the_delta() {
         let mut peer = PeerSettings::default();
-        let changes = peer
-            .apply(&[(SettingId::INITIAL_WINDOW_SIZE, 0x60_0000)])
-            .unwrap();
+        let changes = peer.apply(&[(SettingId::INITIAL_WINDOW_SIZE, 0x60_0000)]);
         assert_eq!(changes.window_delta, 0x60_0000 - 0xffff);
         assert_eq!(changes.header_table_size, None);
     }
 
     #[test]
-    fn peer_enable_push_of_2_is_protocol_error() {
-        let err = PeerSettings::default()
-            .apply(&[(SettingId::ENABLE_PUSH, 2)])
-            .unwrap_err();
-        assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
-    }
-
-    #[test]
-    fn peer_initial_window_above_maximum_is_flow_control_error() {
-        let err = PeerSettings::default()
-            .apply(&[(SettingId::INITIAL_WINDOW_SIZE, 0x8000_0000)])
-            .unwrap_err();
-        assert_eq!(err.code, ErrorCode::FLOW_CONTROL_ERROR);
-    }
-
-    #[test]
-    fn peer_max_frame_size_out_of_range_is_protocol_error() {
-        for value in [0x3fff, 0x100_0000] {
-            let err = PeerSettings::default()
-                .apply(&[(SettingId::MAX_FRAME_SIZE, value)])
-                .unwrap_err();
-            assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
-        }
+    fn peer_settings_are_applied_in_order() {
+        let mut peer = PeerSettings::default();
+        let changes = peer.apply(&[
+            (SettingId::ENABLE_PUSH, 0),
+            (SettingId::MAX_FRAME_SIZE, 0x8000),
+            (SettingId::MAX_FRAME_SIZE, 0x4001),
+            (SettingId::HEADER_TABLE_SIZE, 0x100),
+        ]);
+        assert!(!peer.enable_push);
+        assert_eq!(peer.max_frame_size, 0x4001);
+        assert_eq!(changes.header_table_size, Some(0x100));
+        assert_eq!(changes.window_delta, 0);
     }
 
     #[test]
     fn peer_unknown_setting_is_ignored() {
         let mut peer = PeerSettings::default();
-        assert_eq!(peer.apply(&[(SettingId(0xff), 7)]), Ok(Changes::default()));
+        assert_eq!(peer.apply(&[(SettingId(0xff), 7)]), Changes::default());
         assert_eq!(peer, PeerSettings::default());
     }
 }

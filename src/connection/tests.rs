@@ -723,6 +723,9 @@ fn header_list_over_our_limit_is_answered_with_431() {
     assert_eq!(out.len(), 1);
     assert_eq!(out[0].shape(), (HEADERS, END_STREAM | END_HEADERS, 1));
     assert_eq!(status(&out[0]), "431");
+    let fields = out[0].fields.as_ref().unwrap();
+    let names: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, [":status", "content-length", "date", "server"]);
     // The connection and its HPACK state carry on.
     client.send_get(3, "/");
     assert_eq!(status(&client.output()[0]), "200");

@@ -67,6 +67,70 @@ impl fmt::Display for SettingId {
     }
 }
 
+impl SettingId {
+    /// Checks `value` against the range §6.5.2 gives this setting. The only place these ranges
+    /// are written: the decoder checks every received setting with it, and the command line the
+    /// values h2lab will announce. Other settings, unknown ones included, take any value.
+    pub fn check(self, value: u32) -> Result<(), OutOfRange> {
+        let out_of_range = |allowed, code| {
+            Err(OutOfRange {
+                setting: self,
+                value,
+                allowed,
+                code,
+            })
+        };
+        match self {
+            // RFC 9113 §6.5.2: "Any value other than 0 or 1 MUST be treated as a connection error
+            // (Section 5.4.1) of type PROTOCOL_ERROR."
+            SettingId::ENABLE_PUSH if value > 0x1 => {
+                out_of_range("0 or 1", ErrorCode::PROTOCOL_ERROR)
+            }
+            // RFC 9113 §6.5.2: "Values above the maximum flow-control window size of 2^31-1 MUST
+            // be treated as a connection error (Section 5.4.1) of type FLOW_CONTROL_ERROR."
+            SettingId::INITIAL_WINDOW_SIZE if value > MAX_WINDOW_SIZE => {
+                out_of_range("at most 2147483647 (2^31-1)", ErrorCode::FLOW_CONTROL_ERROR)
+            }
+            // RFC 9113 §6.5.2: "Values outside this range MUST be treated as a connection error
+            // (Section 5.4.1) of type PROTOCOL_ERROR." (the range is 2^14..=2^24-1)
+            SettingId::MAX_FRAME_SIZE
+                if !(DEFAULT_MAX_FRAME_SIZE..=MAX_MAX_FRAME_SIZE).contains(&value) =>
+            {
+                out_of_range(
+                    "16384..=16777215 (2^14..=2^24-1)",
+                    ErrorCode::PROTOCOL_ERROR,
+                )
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A setting's value outside the range RFC 9113 §6.5.2 gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfRange {
+    /// The setting.
+    pub setting: SettingId,
+    /// The value that is out of range.
+    pub value: u32,
+    /// What the value must be instead.
+    pub allowed: &'static str,
+    /// The connection error §6.5.2 names for a peer that sends it.
+    pub code: ErrorCode,
+}
+
+impl fmt::Display for OutOfRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let OutOfRange {
+            setting,
+            value,
+            allowed,
+            ..
+        } = self;
+        write!(f, "{setting} of {value}: must be {allowed}")
+    }
+}
+
 /// SETTINGS: the sender's configuration, or (with ACK) the acknowledgement of the peer's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -115,7 +179,8 @@ impl Settings {
         for [i0, i1, v0, v1, v2, v3] in settings {
             let id = SettingId(u16::from_be_bytes([*i0, *i1]));
             let value = u32::from_be_bytes([*v0, *v1, *v2, *v3]);
-            check_range(id, value)?;
+            id.check(value)
+                .map_err(|e| connection_error(e.code, e.to_string()))?;
             params.push((id, value));
         }
         Ok(Settings { ack, params })
@@ -138,40 +203,38 @@ impl Settings {
     }
 }
 
-/// Checks a value against the range §6.5.2 gives its setting; other settings take any value.
-fn check_range(id: SettingId, value: u32) -> Result<(), ProtocolError> {
-    match id {
-        // RFC 9113 §6.5.2: "Any value other than 0 or 1 MUST be treated as a connection error
-        // (Section 5.4.1) of type PROTOCOL_ERROR."
-        SettingId::ENABLE_PUSH if value > 0x1 => Err(connection_error(
-            ErrorCode::PROTOCOL_ERROR,
-            format!("SETTINGS_ENABLE_PUSH of {value}, not 0 or 1"),
-        )),
-        // RFC 9113 §6.5.2: "Values above the maximum flow-control window size of 2^31-1 MUST be
-        // treated as a connection error (Section 5.4.1) of type FLOW_CONTROL_ERROR."
-        SettingId::INITIAL_WINDOW_SIZE if value > MAX_WINDOW_SIZE => Err(connection_error(
-            ErrorCode::FLOW_CONTROL_ERROR,
-            format!("SETTINGS_INITIAL_WINDOW_SIZE of {value}, above 2^31-1"),
-        )),
-        // RFC 9113 §6.5.2: "Values outside this range MUST be treated as a connection error
-        // (Section 5.4.1) of type PROTOCOL_ERROR." (the range is 2^14..=2^24-1)
-        SettingId::MAX_FRAME_SIZE
-            if !(DEFAULT_MAX_FRAME_SIZE..=MAX_MAX_FRAME_SIZE).contains(&value) =>
-        {
-            Err(connection_error(
-                ErrorCode::PROTOCOL_ERROR,
-                format!("SETTINGS_MAX_FRAME_SIZE of {value}, outside 16384..=16777215"),
-            ))
-        }
-        _ => Ok(()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::tests::{assert_connection_error, assert_round_trip, decode_hex};
     use super::*;
     use crate::frame::Frame;
+
+    #[test]
+    fn check_names_the_setting_the_range_and_the_error_code() {
+        let error = SettingId::MAX_FRAME_SIZE.check(0x3fff).unwrap_err();
+        assert_eq!(error.code, ErrorCode::PROTOCOL_ERROR);
+        assert_eq!(
+            error.to_string(),
+            "SETTINGS_MAX_FRAME_SIZE of 16383: must be 16384..=16777215 (2^14..=2^24-1)"
+        );
+        let error = SettingId::INITIAL_WINDOW_SIZE
+            .check(0x8000_0000)
+            .unwrap_err();
+        assert_eq!(error.code, ErrorCode::FLOW_CONTROL_ERROR);
+        let error = SettingId::ENABLE_PUSH.check(2).unwrap_err();
+        assert_eq!(error.code, ErrorCode::PROTOCOL_ERROR);
+    }
+
+    #[test]
+    fn check_accepts_both_ends_of_each_range_and_anything_for_other_settings() {
+        assert_eq!(SettingId::ENABLE_PUSH.check(0x1), Ok(()));
+        assert_eq!(SettingId::INITIAL_WINDOW_SIZE.check(0x7fff_ffff), Ok(()));
+        assert_eq!(SettingId::MAX_FRAME_SIZE.check(0x4000), Ok(()));
+        assert_eq!(SettingId::MAX_FRAME_SIZE.check(0xff_ffff), Ok(()));
+        for id in [0x1, 0x3, 0x6, 0xff] {
+            assert_eq!(SettingId(id).check(u32::MAX), Ok(()));
+        }
+    }
 
     #[test]
     fn settings_round_trip_as_exact_bytes() {

@@ -8,7 +8,9 @@
 
 use std::io::Read;
 
+mod complete;
 mod validate;
+pub use complete::http_date;
 pub use validate::{validate_request, validate_trailers, ValidRequest};
 
 /// A request as the server decoded it (RFC 9113 §8.3.1).
@@ -82,7 +84,7 @@ impl std::fmt::Debug for Body {
 pub struct Response {
     /// The status code, sent as `:status`.
     pub status: u16,
-    /// Regular fields in order; the application sets `content-length`, `content-type`, `date`.
+    /// Regular fields in order; [`Response::complete`] adds `content-length`, `date`, `server`.
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Body,

@@ -8,6 +8,8 @@
 use std::io::{self, Read, Write};
 use std::net::SocketAddr;
 
+use super::find;
+
 /// The longest request head read before answering; the rest is not needed.
 const MAX_HEAD: usize = 8 * 1024;
 
@@ -64,12 +66,6 @@ pub fn response(target: &str, local: SocketAddr, tls: bool) -> Vec<u8> {
     .into_bytes();
     out.extend_from_slice(body.as_bytes());
     out
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
 }
 
 #[cfg(test)]

@@ -6,19 +6,22 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use native_tls::{Identity, Protocol, TlsAcceptor};
+use openssl::asn1::{Asn1Time, TimeDiff};
+use openssl::x509::X509;
 
-use super::certificate;
+use super::find;
 
 /// The development certificate chain (leaf, then the development CA), PEM.
 const EMBEDDED_CHAIN: &[u8] = include_bytes!("../../certs/localhost.pem");
 /// Its private key, PKCS#8 PEM.
 const EMBEDDED_KEY: &[u8] = include_bytes!("../../certs/localhost.key");
+/// Where the embedded chain comes from, the file that messages about it name.
+const EMBEDDED_CHAIN_PATH: &str = "certs/localhost.pem";
 
 /// Warn at start when the certificate expires within this many days.
-const EXPIRY_WARNING_DAYS: i64 = 30;
+const EXPIRY_WARNING_DAYS: i32 = 30;
 
 /// A certificate or key that cannot be used, with the file it came from.
 #[derive(Debug)]
@@ -49,7 +52,7 @@ impl Pem {
         Pem {
             chain: EMBEDDED_CHAIN.to_vec(),
             key: EMBEDDED_KEY.to_vec(),
-            chain_path: PathBuf::from("certs/localhost.pem"),
+            chain_path: PathBuf::from(EMBEDDED_CHAIN_PATH),
             key_path: PathBuf::from("certs/localhost.key"),
         }
     }
@@ -70,47 +73,48 @@ impl Pem {
         })
     }
 
-    /// Seconds since the Unix epoch at which the leaf certificate expires.
-    pub fn not_after(&self) -> Result<i64, IdentityError> {
-        certificate::first_pem_certificate(&self.chain)
-            .and_then(|der| certificate::not_after(&der))
-            .map_err(|e| IdentityError {
-                path: self.chain_path.clone(),
-                reason: format!("not a PEM certificate chain: {e}"),
-            })
-    }
-
-    /// Logs a warning when the leaf certificate has expired or expires within 30 days.
-    pub fn warn_if_expiring(&self, not_after: i64) {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-        let days_left = (not_after - now).div_euclid(86_400);
-        let renew = if self.chain_path == Pem::embedded().chain_path {
+    /// What to tell the operator about the leaf certificate's expiry: that it has expired, that it
+    /// expires within 30 days, or that its expiry date cannot be read.
+    ///
+    /// Best effort: the certificate is served whatever this says, for the clients are the ones
+    /// that judge it; the warning only saves its owner a surprise.
+    pub fn expiry_warning(&self) -> Option<String> {
+        let name = self.chain_path.display();
+        let left = match time_left(&self.chain) {
+            Ok(left) => left,
+            Err(why) => {
+                return Some(format!(
+                    "the certificate {name}: its expiry date cannot be read ({why}); \
+                     serving it anyway"
+                ))
+            }
+        };
+        let renew = if self.chain_path == Path::new(EMBEDDED_CHAIN_PATH) {
             "run scripts/gen-certs.sh and rebuild"
         } else {
             "renew it"
         };
-        if days_left < 0 {
-            log::warn!(
-                "the certificate {} has expired; {renew}",
-                self.chain_path.display()
-            );
-        } else if days_left < EXPIRY_WARNING_DAYS {
-            log::warn!(
-                "the certificate {} expires in {days_left} days; {renew}",
-                self.chain_path.display()
-            );
+        if left.days < 0 || left.secs < 0 {
+            Some(format!("the certificate {name} has expired; {renew}"))
+        } else if left.days < EXPIRY_WARNING_DAYS {
+            let days = left.days;
+            Some(format!(
+                "the certificate {name} expires in {days} days; {renew}"
+            ))
+        } else {
+            None
         }
     }
 
     /// A TLS acceptor that offers ALPN `h2` and nothing older than TLS 1.2.
     pub fn acceptor(&self) -> Result<TlsAcceptor, IdentityError> {
-        if !self
-            .key
-            .windows(PKCS8_BEGIN.len())
-            .any(|w| w == PKCS8_BEGIN)
-        {
+        if find(&self.chain, CERTIFICATE_BEGIN).is_none() {
+            return Err(IdentityError {
+                path: self.chain_path.clone(),
+                reason: "holds no PEM certificate (-----BEGIN CERTIFICATE-----)".to_string(),
+            });
+        }
+        if find(&self.key, PKCS8_BEGIN).is_none() {
             return Err(IdentityError {
                 path: self.key_path.clone(),
                 reason: format!(
@@ -141,7 +145,17 @@ impl Pem {
     }
 }
 
+const CERTIFICATE_BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
 const PKCS8_BEGIN: &[u8] = b"-----BEGIN PRIVATE KEY-----";
+
+/// From now until the first certificate of `chain` expires (its `notAfter`, RFC 5280 §4.1.2.5):
+/// whole days, then seconds, both negative once it has expired.
+fn time_left(chain: &[u8]) -> Result<TimeDiff, String> {
+    let leaf = X509::from_pem(chain).map_err(|e| e.to_string())?;
+    let now = Asn1Time::days_from_now(0).map_err(|e| e.to_string())?;
+    now.diff(leaf.not_after())
+        .map_err(|_| "notAfter is not a valid time".to_string())
+}
 
 #[cfg(test)]
 mod tests {
@@ -154,9 +168,36 @@ mod tests {
 
     #[test]
     fn the_embedded_certificate_is_not_expired() {
-        let pem = Pem::embedded();
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
-        assert!(pem.not_after().unwrap() > now.as_secs() as i64);
+        let left = time_left(EMBEDDED_CHAIN).unwrap();
+        assert!(left.days > 0, "{} days left", left.days);
+    }
+
+    #[test]
+    fn a_fresh_certificate_is_not_warned_about() {
+        assert_eq!(Pem::embedded().expiry_warning(), None);
+    }
+
+    /// The embedded leaf with its `notAfter` made unreadable: the thirteenth month.
+    fn leaf_with_unreadable_expiry() -> Vec<u8> {
+        let mut der = X509::from_pem(EMBEDDED_CHAIN).unwrap().to_der().unwrap();
+        // Validity ::= SEQUENCE { notBefore UTCTime, notAfter UTCTime }: 30 1e 17 0d .. 17 0d ..
+        let validity = find(&der, &[0x30, 0x1e, 0x17, 0x0d]).unwrap();
+        let not_after = validity + 2 + 15 + 2;
+        der[not_after..not_after + 13].copy_from_slice(b"291324001513Z");
+        X509::from_der(&der).unwrap().to_pem().unwrap()
+    }
+
+    #[test]
+    fn a_certificate_whose_expiry_cannot_be_read_still_serves_with_a_warning() {
+        let mut pem = Pem::embedded();
+        pem.chain = leaf_with_unreadable_expiry();
+        pem.chain_path = PathBuf::from("/tmp/odd.pem");
+        assert!(pem.acceptor().is_ok());
+        let warning = pem.expiry_warning().unwrap();
+        assert!(
+            warning.starts_with("the certificate /tmp/odd.pem: its expiry date cannot be read"),
+            "{warning}"
+        );
     }
 
     #[test]
@@ -181,11 +222,12 @@ mod tests {
     }
 
     #[test]
-    fn a_chain_without_a_certificate_names_the_chain_file() {
+    fn a_chain_without_a_certificate_makes_no_acceptor_and_names_the_chain_file() {
         let mut pem = Pem::embedded();
         pem.chain = b"hello".to_vec();
         pem.chain_path = PathBuf::from("/tmp/chain.pem");
-        let error = pem.not_after().err().unwrap();
+        let error = pem.acceptor().err().unwrap();
         assert_eq!(error.path, PathBuf::from("/tmp/chain.pem"));
+        assert!(error.reason.starts_with("holds no PEM certificate"));
     }
 }

@@ -10,10 +10,12 @@
 //!                              └─ "GET / HTTP/1.1…" ─▶ HTTP/1.1 505 with a hint
 //! ```
 //!
+//! [`Server::bind`] loads the TLS identity and binds the address; [`Server::serve`] then answers
+//! every request with the [`Handler`] it is given (the `h2lab` command gives it `app::App`).
+//!
 //! A client that sends nothing for [`HANDSHAKE_TIMEOUT`] (no handshake, no preface) is dropped; one
 //! that never acknowledges our SETTINGS gets GOAWAY with SETTINGS_TIMEOUT (see [`session`]).
 
-pub mod certificate;
 pub mod http1;
 pub mod identity;
 pub mod session;
@@ -30,7 +32,6 @@ use std::time::{Duration, Instant};
 
 use native_tls::TlsAcceptor;
 
-use crate::app::App;
 use crate::connection::{Connection, LocalSettings};
 use crate::http::Handler;
 use identity::{IdentityError, Pem};
@@ -40,13 +41,11 @@ use sniff::Opening;
 /// How long a new connection may take to say anything (its first octets, the TLS handshake).
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Everything the server needs to know, as given on the command line.
+/// How the server listens and what it allows a connection, as given on the command line.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The address to listen on (port 0: any free port; the one bound is printed).
+    /// The address to listen on (port 0: any free port; [`Server::addr`] tells which).
     pub listen: SocketAddr,
-    /// The folder whose files are served.
-    pub root: PathBuf,
     /// A PEM certificate chain and a PKCS#8 PEM key; `None`: the embedded development identity.
     pub cert_and_key: Option<(PathBuf, PathBuf)>,
     /// The SETTINGS we advertise (RFC 9113 §6.5.2).
@@ -62,7 +61,6 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8443)),
-            root: PathBuf::from("."),
             cert_and_key: None,
             settings: LocalSettings::default(),
             max_connections: 256,
@@ -74,8 +72,6 @@ impl Default for Config {
 /// Why the server could not start.
 #[derive(Debug)]
 pub enum StartError {
-    /// ROOT is missing or not a folder.
-    Root(PathBuf, io::Error),
     /// The certificate or the key cannot be read or used.
     Identity(IdentityError),
     /// The address cannot be listened on.
@@ -83,11 +79,11 @@ pub enum StartError {
 }
 
 impl StartError {
-    /// The process exit status: 2 for a bad command-line value (ROOT, `--cert`, `--key`), as for
-    /// a bad flag; 1 when the environment refuses (the address is taken).
+    /// The process exit status: 2 for a bad command-line value (`--cert`, `--key`), as for a bad
+    /// flag; 1 when the environment refuses (the address is taken).
     pub fn exit_status(&self) -> i32 {
         match self {
-            StartError::Root(..) | StartError::Identity(_) => 2,
+            StartError::Identity(_) => 2,
             StartError::Listen(..) => 1,
         }
     }
@@ -96,7 +92,6 @@ impl StartError {
 impl fmt::Display for StartError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            StartError::Root(path, e) => write!(f, "ROOT {}: {e}", path.display()),
             StartError::Identity(e) => write!(f, "{e}"),
             StartError::Listen(addr, e) => write!(f, "--listen {addr}: {e}"),
         }
@@ -113,48 +108,54 @@ struct Shared {
     idle_timeout: Duration,
 }
 
-/// Binds, prints the line `h2lab: serving ROOT on https://ADDR/ (and h2c on the same port)` to
-/// stderr, and serves until the process ends.
-pub fn run(config: Config) -> Result<(), StartError> {
-    let root = config
-        .root
-        .canonicalize()
-        .and_then(|root| {
-            if root.is_dir() {
-                Ok(root)
-            } else {
-                Err(io::Error::new(ErrorKind::InvalidInput, "not a folder"))
-            }
+/// A server with its TLS identity loaded and its address bound, ready to serve a [`Handler`].
+pub struct Server {
+    listener: TcpListener,
+    addr: SocketAddr,
+    acceptor: TlsAcceptor,
+    config: Config,
+}
+
+impl Server {
+    /// Loads the certificate and key (warning when the certificate expires soon), then binds.
+    pub fn bind(config: Config) -> Result<Server, StartError> {
+        let pem = match &config.cert_and_key {
+            Some((cert, key)) => Pem::read(cert, key),
+            None => Ok(Pem::embedded()),
+        }
+        .map_err(StartError::Identity)?;
+        let acceptor = pem.acceptor().map_err(StartError::Identity)?;
+        if let Some(warning) = pem.expiry_warning() {
+            log::warn!("{warning}");
+        }
+        let listener =
+            TcpListener::bind(config.listen).map_err(|e| StartError::Listen(config.listen, e))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| StartError::Listen(config.listen, e))?;
+        Ok(Server {
+            listener,
+            addr,
+            acceptor,
+            config,
         })
-        .map_err(|e| StartError::Root(config.root.clone(), e))?;
-    let app = App::new(root.clone()).map_err(|e| StartError::Root(root.clone(), e))?;
-    let pem = match &config.cert_and_key {
-        Some((cert, key)) => Pem::read(cert, key),
-        None => Ok(Pem::embedded()),
     }
-    .map_err(StartError::Identity)?;
-    let not_after = pem.not_after().map_err(StartError::Identity)?;
-    let acceptor = pem.acceptor().map_err(StartError::Identity)?;
-    pem.warn_if_expiring(not_after);
 
-    let listener =
-        TcpListener::bind(config.listen).map_err(|e| StartError::Listen(config.listen, e))?;
-    let bound = listener
-        .local_addr()
-        .map_err(|e| StartError::Listen(config.listen, e))?;
-    eprintln!(
-        "h2lab: serving {} on https://{bound}/ (and h2c on the same port)",
-        root.display()
-    );
+    /// The address bound: with port 0 in [`Config::listen`], the port the system chose.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
 
-    let shared = Arc::new(Shared {
-        acceptor,
-        handler: Arc::new(app),
-        settings: config.settings,
-        idle_timeout: config.idle_timeout,
-    });
-    accept_loop(&listener, &shared, config.max_connections);
-    Ok(())
+    /// Serves `handler` on every connection, TLS and h2c alike, until the process ends.
+    pub fn serve(self, handler: Arc<dyn Handler>) {
+        let shared = Arc::new(Shared {
+            acceptor: self.acceptor,
+            handler,
+            settings: self.config.settings,
+            idle_timeout: self.config.idle_timeout,
+        });
+        accept_loop(&self.listener, &shared, self.config.max_connections);
+    }
 }
 
 /// Accepts forever, one thread per connection, at most `max_connections` at once.
@@ -288,6 +289,13 @@ fn h2<T: Transport>(id: u64, io: &mut T, shared: &Shared) -> io::Result<String> 
     let mut conn = Connection::new(id, shared.settings, Arc::clone(&shared.handler));
     let end = session::run(id, io, &mut conn, shared.idle_timeout)?;
     Ok(end.to_string())
+}
+
+/// Where `needle` first occurs in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
 }
 
 /// Peeks at the first octets until they say which protocol this is; `None` when the client says
