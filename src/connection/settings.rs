@@ -5,9 +5,9 @@
 //! we send. A parameter absent from every SETTINGS frame keeps its initial value (§6.5.2).
 
 use crate::error::{ConnectionError, ErrorCode};
-use crate::frame::{SettingId, DEFAULT_MAX_FRAME_SIZE, MAX_MAX_FRAME_SIZE};
+use crate::frame::{SettingId, DEFAULT_MAX_FRAME_SIZE, MAX_MAX_FRAME_SIZE, MAX_WINDOW_SIZE};
 
-use super::flow::{DEFAULT_WINDOW, MAX_WINDOW};
+use super::flow::DEFAULT_WINDOW;
 
 /// The SETTINGS h2lab announces: limits on what the client may send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +39,7 @@ impl Default for LocalSettings {
 impl LocalSettings {
     /// Checks the ranges of RFC 9113 §6.5.2, naming the setting that is out of range.
     pub fn validate(&self) -> Result<(), String> {
-        if i64::from(self.initial_window_size) > MAX_WINDOW {
+        if self.initial_window_size > MAX_WINDOW_SIZE {
             return Err(format!(
                 "initial window size {} is above the maximum of 2^31-1 (RFC 9113 §6.5.2)",
                 self.initial_window_size
@@ -135,7 +135,7 @@ impl PeerSettings {
                 SettingId::INITIAL_WINDOW_SIZE => {
                     // RFC 9113 §6.5.2: Values above the maximum flow-control window size of 2^31-1
                     // MUST be treated as a connection error of type FLOW_CONTROL_ERROR.
-                    if i64::from(value) > MAX_WINDOW {
+                    if value > MAX_WINDOW_SIZE {
                         return Err(ConnectionError::new(
                             ErrorCode::FLOW_CONTROL_ERROR,
                             format!("SETTINGS_INITIAL_WINDOW_SIZE of {value}"),
