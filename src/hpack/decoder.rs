@@ -11,10 +11,7 @@
 //! ```
 
 use super::table::DynamicTable;
-use super::{integer, static_table, string, DecodeError, Field};
-
-/// The default SETTINGS_HEADER_TABLE_SIZE (RFC 9113 §6.5.2): both tables start at this size.
-const DEFAULT_TABLE_SIZE: usize = 0x1000;
+use super::{integer, static_table, string, DecodeError, Field, DEFAULT_TABLE_SIZE};
 
 /// Decodes the header blocks that one peer sends on one connection, keeping the dynamic table
 /// in step with the peer's encoder.

@@ -25,6 +25,11 @@ use crate::error::{ConnectionError, ErrorCode};
 pub use decoder::{Decoder, Event, Indexing, Representation};
 pub use encoder::Encoder;
 
+/// The maximum dynamic table size both ends of an HTTP/2 connection start with: 4096 octets, the
+/// initial value of SETTINGS_HEADER_TABLE_SIZE (RFC 9113 §6.5.2; RFC 7541 §4.2 leaves the limit to
+/// the protocol that uses HPACK).
+pub const DEFAULT_TABLE_SIZE: usize = 0x1000;
+
 /// One header field: a name and a value, as octets.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
