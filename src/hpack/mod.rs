@@ -204,8 +204,6 @@ impl From<DecodeError> for ConnectionError {
     }
 }
 
-/// RFC 7541 Appendix C.2 to C.6, byte for byte in both directions, with the dynamic table after
-/// each block.
 /// The text of `../shared/reference/rfc7541.txt` from the heading `start` up to the heading `end`,
 /// for the tests that check our tables against the RFC; `None` (reported loudly) when the
 /// reference folder is not beside the project.
@@ -224,6 +222,8 @@ fn rfc7541_between(start: &str, end: &str) -> Option<String> {
     Some(text[from..to].to_string())
 }
 
+/// RFC 7541 Appendix C.2 to C.6, byte for byte in both directions, with the dynamic table after
+/// each block; then how decoding errors become connection errors.
 #[cfg(test)]
 mod tests {
     use super::*;
