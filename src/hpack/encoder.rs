@@ -147,11 +147,8 @@ impl Encoder {
                     .map(|(position, _)| static_table::LEN + 1 + position)
             })
             .unwrap_or(0);
-        match indexing {
-            Indexing::Incremental => integer::encode(name_index, 6, 0x40, out),
-            Indexing::WithoutIndexing => integer::encode(name_index, 4, 0x00, out),
-            Indexing::NeverIndexed => integer::encode(name_index, 4, 0x10, out),
-        }
+        let (pattern, prefix_bits) = indexing.prefix();
+        integer::encode(name_index, prefix_bits, pattern, out);
         if name_index == 0 {
             string::encode(&field.name, self.huffman, out);
         }
