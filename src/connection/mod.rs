@@ -60,7 +60,7 @@ use crate::hpack::{Decoder, Encoder, Field};
 use crate::http::{Exchange, Handler};
 
 use body::Outgoing;
-use describe::{frame_line, Direction};
+use describe::{field_line, frame_line, Direction};
 use flow::{Window, DEFAULT_WINDOW};
 use header_block::Assembler;
 use stream::{Event, State};
@@ -82,14 +82,16 @@ enum Phase {
     Failed,
 }
 
-/// How a stream ended, remembered for a while after it left the stream table.
+/// How a stream ended, remembered for a while after it left the stream table: it decides what a
+/// late frame from the client on that stream means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Closure {
     /// We reset it, or ignored it after our GOAWAY: frames the client sent before learning so
     /// are ignored (§5.1, closed; §6.8).
     Discarded,
-    /// Both sides ended it, or the client reset it.
-    Ended,
+    /// The client closed it itself: with END_STREAM, after which we ended our side too, or with
+    /// RST_STREAM. No frame it sends on the stream afterwards can have been in flight.
+    ClosedByClient,
 }
 
 /// One stream that is not idle and not yet closed.
@@ -272,18 +274,19 @@ impl Connection {
         })
     }
 
-    /// Starts a graceful shutdown (§6.8): GOAWAY with the last processed stream id; streams up to
-    /// it are finished, later ones are ignored.
+    /// Sends GOAWAY (§6.8) with `code`, `reason` as debug data and the last stream we processed,
+    /// unless a GOAWAY went out already. Streams up to that one are still finished, later ones
+    /// are ignored, and the connection closes once they are done ([`Connection::is_closed`]).
+    ///
+    /// The socket loop calls this when a timer fires: with NO_ERROR when the connection was idle
+    /// (§9.1), a graceful shutdown; with SETTINGS_TIMEOUT when our SETTINGS went unacknowledged
+    /// (§6.5.3), a connection error, though one that still lets the open streams finish. Errors
+    /// in the client's frames take another way: [`Connection::receive`] drops every stream.
     pub fn go_away(&mut self, code: ErrorCode, reason: &str) {
         if self.goaway_sent {
             return;
         }
-        self.goaway_sent = true;
-        self.queue(Frame::GoAway(GoAway {
-            last_stream_id: self.last_processed,
-            error_code: code,
-            debug_data: reason.as_bytes().to_vec(),
-        }));
+        self.queue_goaway(code, reason);
     }
 
     /// Whether our SETTINGS still waits for the client's acknowledgement (§6.5.3: the server may
@@ -348,11 +351,16 @@ impl Connection {
         self.phase = Phase::Failed;
         self.streams.clear();
         self.ready.clear();
+        self.queue_goaway(error.code, &error.reason);
+    }
+
+    /// GOAWAY's Last-Stream-ID is the highest stream we processed (§6.8).
+    fn queue_goaway(&mut self, code: ErrorCode, reason: &str) {
         self.goaway_sent = true;
         self.queue(Frame::GoAway(GoAway {
             last_stream_id: self.last_processed,
-            error_code: error.code,
-            debug_data: error.reason.as_bytes().to_vec(),
+            error_code: code,
+            debug_data: reason.as_bytes().to_vec(),
         }));
     }
 
@@ -362,6 +370,15 @@ impl Connection {
 
     fn log_frame(&self, direction: Direction, header: &FrameHeader, frame: Option<&Frame>) {
         debug!("{}", frame_line(self.id, direction, header, frame));
+    }
+
+    fn log_fields(&self, direction: Direction, stream_id: u32, fields: &[Field]) {
+        for field in fields {
+            debug!(
+                "{}",
+                field_line(self.id, direction, stream_id, &field.name, &field.value)
+            );
+        }
     }
 }
 

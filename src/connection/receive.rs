@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use log::debug;
 
-use super::describe::{field_line, Direction};
+use super::describe::Direction;
 use super::flow::Window;
 use super::header_block::HeaderBlock;
 use super::stream::{Event, State};
@@ -230,17 +230,8 @@ impl Connection {
             // error of type COMPRESSION_ERROR.
             Err(error) => return Err(ConnectionError::from(error)),
         };
-        for field in fields.iter().flatten() {
-            debug!(
-                "{}",
-                field_line(
-                    self.id,
-                    Direction::Recv,
-                    stream_id,
-                    &field.name,
-                    &field.value
-                )
-            );
+        if let Some(fields) = &fields {
+            self.log_fields(Direction::Recv, stream_id, fields);
         }
 
         if self.streams.contains_key(&stream_id) {
@@ -267,7 +258,7 @@ impl Connection {
             // this stream itself, so it cannot be a frame in flight. §5.1 (closed): "An endpoint
             // MAY treat receipt of any other type of frame on a closed stream as a connection
             // error (Section 5.4.1) of type STREAM_CLOSED."
-            Some(Closure::Ended) => Err(ConnectionError::new(
+            Some(Closure::ClosedByClient) => Err(ConnectionError::new(
                 ErrorCode::STREAM_CLOSED,
                 format!("HEADERS on closed stream {stream_id} (RFC 9113 §5.1, §5.1.1)"),
             )),
@@ -464,7 +455,7 @@ impl Connection {
             if let Err(error) = stream.state.on(Event::RecvRstStream, stream_id) {
                 return self.on_state_error(error);
             }
-            self.remember_closed(stream_id, Closure::Ended);
+            self.remember_closed(stream_id, Closure::ClosedByClient);
             debug!(
                 "[conn {}] stream {stream_id} reset by the client: {}",
                 self.id, rst.error_code

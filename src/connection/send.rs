@@ -1,10 +1,10 @@
 //! Frames out — RFC 9113 §6.1, §6.2, §6.9 and §8.1: responses as HEADERS and DATA, control frames
 //! first, DATA round-robin within the flow-control windows.
 
-use log::{debug, info};
+use log::info;
 
 use super::body::Outgoing;
-use super::describe::{field_line, Direction};
+use super::describe::Direction;
 use super::stream::{Event, State};
 use super::{Closure, Connection, DataStep, Queued};
 use crate::error::{ConnectionError, ErrorCode, StreamError};
@@ -175,7 +175,7 @@ impl Connection {
         );
         if stream.state == State::Closed {
             self.streams.remove(&stream_id);
-            self.remember_closed(stream_id, Closure::Ended);
+            self.remember_closed(stream_id, Closure::ClosedByClient);
             return;
         }
         self.reset(StreamError::new(
@@ -190,19 +190,7 @@ impl Connection {
             let start = out.len();
             queued.frame.encode(out);
             self.log_written(out, start, Some(&queued.frame));
-            let stream_id = queued.frame.stream_id();
-            for field in &queued.fields {
-                debug!(
-                    "{}",
-                    field_line(
-                        self.id,
-                        Direction::Send,
-                        stream_id,
-                        &field.name,
-                        &field.value
-                    )
-                );
-            }
+            self.log_fields(Direction::Send, queued.frame.stream_id(), &queued.fields);
         }
     }
 
