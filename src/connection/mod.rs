@@ -54,7 +54,7 @@ use std::time::Instant;
 
 use log::debug;
 
-use crate::error::{ConnectionError, ErrorCode, StreamError};
+use crate::error::{ConnectionError, ErrorCode, ProtocolError, StreamError};
 use crate::frame::{Frame, FrameHeader, GoAway, RstStream, Settings, WindowUpdate};
 use crate::hpack::{Decoder, Encoder, Field};
 use crate::http::{Exchange, Handler};
@@ -117,6 +117,77 @@ struct Stream {
     status: u16,
     sent: u64,
     started: Instant,
+}
+
+impl Stream {
+    /// A stream record for a new request, still idle: the windows start at the initial window
+    /// sizes of both ends (§6.9.2).
+    fn new(recv_window: u32, send_window: u32) -> Stream {
+        Stream {
+            state: State::Idle,
+            recv_window: Window::new(recv_window),
+            recv_credit: 0,
+            send_window: Window::new(send_window),
+            exchange: None,
+            content_length: None,
+            received: 0,
+            body: None,
+            method: "-".to_string(),
+            path: "-".to_string(),
+            status: 0,
+            sent: 0,
+            started: Instant::now(),
+        }
+    }
+
+    /// Moves the stream to its state after `event`, or returns the error the state machine
+    /// prescribes (§5.1) and leaves the state as it was.
+    fn transition(&mut self, event: Event, stream_id: u32) -> Result<(), ProtocolError> {
+        self.state = self.state.on(event, stream_id)?;
+        Ok(())
+    }
+
+    /// We send a frame (`event`) that may carry END_STREAM: two events, as in §5.1.
+    fn send(
+        &mut self,
+        event: Event,
+        end_stream: bool,
+        stream_id: u32,
+    ) -> Result<(), ProtocolError> {
+        self.transition(event, stream_id)?;
+        if end_stream {
+            self.transition(Event::SendEndStream, stream_id)?;
+        }
+        Ok(())
+    }
+
+    /// Checks the request content received so far against its `content-length`: while the client
+    /// is still sending, the content must not exceed it; once the client has ended the request,
+    /// it must match it.
+    fn check_content_length(&self, stream_id: u32) -> Result<(), StreamError> {
+        let Some(expected) = self.content_length else {
+            return Ok(());
+        };
+        let received = self.received;
+        // RFC 9113 §8.1.1: A request or response is also malformed if the value of a
+        // content-length header field does not equal the sum of the DATA frame payload lengths
+        // that form the content.
+        let wrong = if self.state.client_may_send() {
+            received > expected
+        } else {
+            received != expected
+        };
+        if !wrong {
+            return Ok(());
+        }
+        Err(StreamError::new(
+            stream_id,
+            ErrorCode::PROTOCOL_ERROR,
+            format!(
+                "{received} octets of content, content-length said {expected} (RFC 9113 §8.1.1)"
+            ),
+        ))
+    }
 }
 
 /// One HTTP/2 connection, server side. See the module documentation.

@@ -42,13 +42,8 @@ impl Connection {
 
         let body = Outgoing::new(response.body);
         let end_stream = body.is_none();
-        let mut state = stream.state.on(Event::SendHeaders, stream_id);
-        if end_stream {
-            state = state.and_then(|s| s.on(Event::SendEndStream, stream_id));
-        }
-        match state {
-            Ok(state) => stream.state = state,
-            Err(error) => return self.on_state_error(error),
+        if let Err(error) = stream.send(Event::SendHeaders, end_stream, stream_id) {
+            return self.on_state_error(error);
         }
         stream.body = body;
         self.queue_header_block(stream_id, block, end_stream, fields);
@@ -120,21 +115,14 @@ impl Connection {
             return DataStep::Done;
         }
         let end_stream = body.remaining() == 0;
-        let mut state = stream.state.on(Event::SendData, stream_id);
-        if end_stream {
-            state = state.and_then(|s| s.on(Event::SendEndStream, stream_id));
-        }
-        match state {
-            Ok(state) => stream.state = state,
-            Err(error) => {
-                let reason = error.to_string();
-                self.reset(StreamError::new(
-                    stream_id,
-                    ErrorCode::INTERNAL_ERROR,
-                    reason,
-                ));
-                return DataStep::Done;
-            }
+        if let Err(error) = stream.send(Event::SendData, end_stream, stream_id) {
+            let reason = error.to_string();
+            self.reset(StreamError::new(
+                stream_id,
+                ErrorCode::INTERNAL_ERROR,
+                reason,
+            ));
+            return DataStep::Done;
         }
         let len = self.chunk.len();
         stream.send_window.send(len);
