@@ -6,7 +6,7 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use h2lab::frame::{DEFAULT_MAX_FRAME_SIZE, MAX_MAX_FRAME_SIZE};
-use h2lab::hpack::Decoder;
+use h2lab::hpack::{Decoder, DEFAULT_TABLE_SIZE};
 use h2lab::trace::inspect::{
     block_json, block_text, decode_block, inspect_frames, record_json, record_text,
 };
@@ -75,7 +75,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
         hpack: false,
         json: false,
         max_frame_size: DEFAULT_MAX_FRAME_SIZE,
-        table_size: 4096,
+        table_size: DEFAULT_TABLE_SIZE,
         file: None,
     };
     while let Some(arg) = args.next() {

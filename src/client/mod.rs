@@ -47,15 +47,12 @@ use crate::frame::{
     self, split_frame, Continuation, Data, Frame, FrameHeader, GoAway, Headers, RstStream,
     SettingId, Settings, WindowUpdate, HEADER_LEN,
 };
-use crate::hpack::{Decoder, Encoder, Field};
+use crate::hpack::{Decoder, Encoder, Field, DEFAULT_TABLE_SIZE};
 use crate::trace;
 use transport::Io;
 
 /// How long [`Client::handshake`] and [`Client::request`] wait for each answer.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// The default SETTINGS_HEADER_TABLE_SIZE of both peers (RFC 9113 §6.5.2).
-const DEFAULT_HEADER_TABLE_SIZE: usize = 0x1000;
 
 /// How many octets one read takes from the socket at most.
 const READ_CHUNK: usize = 16_384;
@@ -714,7 +711,7 @@ impl Client {
                 SettingId::HEADER_TABLE_SIZE => {
                     let size = usize::try_from(value).unwrap_or(usize::MAX);
                     self.encoder
-                        .set_max_table_size(size.min(DEFAULT_HEADER_TABLE_SIZE));
+                        .set_max_table_size(size.min(DEFAULT_TABLE_SIZE));
                 }
                 SettingId::MAX_FRAME_SIZE => self.send_max_frame_size = value,
                 _ => {}

@@ -6,8 +6,7 @@
 //! the difference, which may leave a window below zero (§6.9.2): so the arithmetic is done in `i64`
 //! and the only hard limit is the top, 2^31-1.
 
-/// The largest value a flow-control window may reach, 2^31-1 (RFC 9113 §6.9.1).
-pub const MAX_WINDOW: i64 = 0x7fff_ffff;
+use crate::frame::MAX_WINDOW_SIZE;
 
 /// The initial window of every stream and of the connection until SETTINGS say otherwise (§6.9.2).
 pub const DEFAULT_WINDOW: u32 = 0xffff;
@@ -33,7 +32,7 @@ impl Window {
         // RFC 9113 §6.9.1: A sender MUST NOT allow a flow-control window to exceed 2^31-1 octets.
         // If a sender receives a WINDOW_UPDATE that causes a flow-control window to exceed this
         // maximum, it MUST terminate either the stream or the connection, as appropriate.
-        if grown > MAX_WINDOW {
+        if grown > i64::from(MAX_WINDOW_SIZE) {
             return Err(format!(
                 "window of {} plus increment {increment} exceeds 2^31-1",
                 self.0
@@ -49,7 +48,7 @@ impl Window {
         // RFC 9113 §6.9.2: An endpoint MUST treat a change to SETTINGS_INITIAL_WINDOW_SIZE that
         // causes any flow-control window to exceed the maximum size as a connection error of type
         // FLOW_CONTROL_ERROR.
-        if shifted > MAX_WINDOW {
+        if shifted > i64::from(MAX_WINDOW_SIZE) {
             return Err(format!(
                 "window of {} shifted by {delta} exceeds 2^31-1",
                 self.0
@@ -78,12 +77,12 @@ impl Window {
     /// We sent WINDOW_UPDATE for `len` octets the peer had used: give them back. The credit never
     /// exceeds what was taken, so the window stays within its initial size.
     pub fn restore(&mut self, len: u32) {
-        self.0 = (self.0 + i64::from(len)).min(MAX_WINDOW);
+        self.0 = (self.0 + i64::from(len)).min(i64::from(MAX_WINDOW_SIZE));
     }
 
     /// DATA sent: take `len` octets out of the peer's window; the caller stays within `sendable`.
     pub fn send(&mut self, len: usize) {
-        self.0 -= i64::try_from(len).unwrap_or(MAX_WINDOW);
+        self.0 -= i64::try_from(len).unwrap_or(i64::from(MAX_WINDOW_SIZE));
     }
 }
 

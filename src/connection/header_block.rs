@@ -6,7 +6,7 @@
 //! the connection decodes the block once it is complete. It is public because the test client
 //! ([`crate::client`]) receives header blocks under the same rule and assembles them with it.
 
-use crate::error::{ConnectionError, ErrorCode};
+use crate::error::{ConnectionError, ErrorCode, StreamError};
 use crate::frame::{Continuation, FrameHeader, FrameType, Headers, PrioritySpec};
 
 /// A complete field block, still HPACK-encoded.
@@ -20,6 +20,16 @@ pub struct HeaderBlock {
     pub priority: Option<PrioritySpec>,
     /// The fragments of HEADERS and every CONTINUATION, in order.
     pub block: Vec<u8>,
+}
+
+impl HeaderBlock {
+    /// Checks the priority fields of the HEADERS frame, if any: the stream must not depend on
+    /// itself (§5.3.1). Done once the block is decoded, not by the frame layer, so that the block
+    /// still reaches the HPACK decoder (§4.3).
+    pub fn check_priority(&self) -> Result<(), StreamError> {
+        self.priority
+            .map_or(Ok(()), |spec| spec.check_not_self(self.stream_id))
+    }
 }
 
 /// Collects the fragments of one field block at a time.

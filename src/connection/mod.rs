@@ -54,13 +54,13 @@ use std::time::Instant;
 
 use log::debug;
 
-use crate::error::{ConnectionError, ErrorCode, StreamError};
+use crate::error::{ConnectionError, ErrorCode, ProtocolError, StreamError};
 use crate::frame::{Frame, FrameHeader, GoAway, RstStream, Settings, WindowUpdate};
 use crate::hpack::{Decoder, Encoder, Field};
 use crate::http::{Exchange, Handler};
 
 use body::Outgoing;
-use describe::{frame_line, Direction};
+use describe::{field_line, frame_line, Direction};
 use flow::{Window, DEFAULT_WINDOW};
 use header_block::Assembler;
 use stream::{Event, State};
@@ -82,14 +82,16 @@ enum Phase {
     Failed,
 }
 
-/// How a stream ended, remembered for a while after it left the stream table.
+/// How a stream ended, remembered for a while after it left the stream table: it decides what a
+/// late frame from the client on that stream means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Closure {
     /// We reset it, or ignored it after our GOAWAY: frames the client sent before learning so
     /// are ignored (§5.1, closed; §6.8).
     Discarded,
-    /// Both sides ended it, or the client reset it.
-    Ended,
+    /// The client closed it itself: with END_STREAM, after which we ended our side too, or with
+    /// RST_STREAM. No frame it sends on the stream afterwards can have been in flight.
+    ClosedByClient,
 }
 
 /// One stream that is not idle and not yet closed.
@@ -115,6 +117,77 @@ struct Stream {
     status: u16,
     sent: u64,
     started: Instant,
+}
+
+impl Stream {
+    /// A stream record for a new request, still idle: the windows start at the initial window
+    /// sizes of both ends (§6.9.2).
+    fn new(recv_window: u32, send_window: u32) -> Stream {
+        Stream {
+            state: State::Idle,
+            recv_window: Window::new(recv_window),
+            recv_credit: 0,
+            send_window: Window::new(send_window),
+            exchange: None,
+            content_length: None,
+            received: 0,
+            body: None,
+            method: "-".to_string(),
+            path: "-".to_string(),
+            status: 0,
+            sent: 0,
+            started: Instant::now(),
+        }
+    }
+
+    /// Moves the stream to its state after `event`, or returns the error the state machine
+    /// prescribes (§5.1) and leaves the state as it was.
+    fn transition(&mut self, event: Event, stream_id: u32) -> Result<(), ProtocolError> {
+        self.state = self.state.on(event, stream_id)?;
+        Ok(())
+    }
+
+    /// We send a frame (`event`) that may carry END_STREAM: two events, as in §5.1.
+    fn send(
+        &mut self,
+        event: Event,
+        end_stream: bool,
+        stream_id: u32,
+    ) -> Result<(), ProtocolError> {
+        self.transition(event, stream_id)?;
+        if end_stream {
+            self.transition(Event::SendEndStream, stream_id)?;
+        }
+        Ok(())
+    }
+
+    /// Checks the request content received so far against its `content-length`: while the client
+    /// is still sending, the content must not exceed it; once the client has ended the request,
+    /// it must match it.
+    fn check_content_length(&self, stream_id: u32) -> Result<(), StreamError> {
+        let Some(expected) = self.content_length else {
+            return Ok(());
+        };
+        let received = self.received;
+        // RFC 9113 §8.1.1: A request or response is also malformed if the value of a
+        // content-length header field does not equal the sum of the DATA frame payload lengths
+        // that form the content.
+        let wrong = if self.state.client_may_send() {
+            received > expected
+        } else {
+            received != expected
+        };
+        if !wrong {
+            return Ok(());
+        }
+        Err(StreamError::new(
+            stream_id,
+            ErrorCode::PROTOCOL_ERROR,
+            format!(
+                "{received} octets of content, content-length said {expected} (RFC 9113 §8.1.1)"
+            ),
+        ))
+    }
 }
 
 /// One HTTP/2 connection, server side. See the module documentation.
@@ -272,18 +345,19 @@ impl Connection {
         })
     }
 
-    /// Starts a graceful shutdown (§6.8): GOAWAY with the last processed stream id; streams up to
-    /// it are finished, later ones are ignored.
+    /// Sends GOAWAY (§6.8) with `code`, `reason` as debug data and the last stream we processed,
+    /// unless a GOAWAY went out already. Streams up to that one are still finished, later ones
+    /// are ignored, and the connection closes once they are done ([`Connection::is_closed`]).
+    ///
+    /// The socket loop calls this when a timer fires: with NO_ERROR when the connection was idle
+    /// (§9.1), a graceful shutdown; with SETTINGS_TIMEOUT when our SETTINGS went unacknowledged
+    /// (§6.5.3), a connection error, though one that still lets the open streams finish. Errors
+    /// in the client's frames take another way: [`Connection::receive`] drops every stream.
     pub fn go_away(&mut self, code: ErrorCode, reason: &str) {
         if self.goaway_sent {
             return;
         }
-        self.goaway_sent = true;
-        self.queue(Frame::GoAway(GoAway {
-            last_stream_id: self.last_processed,
-            error_code: code,
-            debug_data: reason.as_bytes().to_vec(),
-        }));
+        self.queue_goaway(code, reason);
     }
 
     /// Whether our SETTINGS still waits for the client's acknowledgement (§6.5.3: the server may
@@ -348,11 +422,16 @@ impl Connection {
         self.phase = Phase::Failed;
         self.streams.clear();
         self.ready.clear();
+        self.queue_goaway(error.code, &error.reason);
+    }
+
+    /// GOAWAY's Last-Stream-ID is the highest stream we processed (§6.8).
+    fn queue_goaway(&mut self, code: ErrorCode, reason: &str) {
         self.goaway_sent = true;
         self.queue(Frame::GoAway(GoAway {
             last_stream_id: self.last_processed,
-            error_code: error.code,
-            debug_data: error.reason.as_bytes().to_vec(),
+            error_code: code,
+            debug_data: reason.as_bytes().to_vec(),
         }));
     }
 
@@ -362,6 +441,15 @@ impl Connection {
 
     fn log_frame(&self, direction: Direction, header: &FrameHeader, frame: Option<&Frame>) {
         debug!("{}", frame_line(self.id, direction, header, frame));
+    }
+
+    fn log_fields(&self, direction: Direction, stream_id: u32, fields: &[Field]) {
+        for field in fields {
+            debug!(
+                "{}",
+                field_line(self.id, direction, stream_id, &field.name, &field.value)
+            );
+        }
     }
 }
 

@@ -1,11 +1,12 @@
 //! Frames in — RFC 9113 §5.1, §6 and §8: what the connection does with each frame the client sends.
-
-use std::time::Instant;
+//!
+//! Each handler returns the `ProtocolError` it meets and stops there. What becomes of the error is
+//! decided in one place, once per frame (`on_state_error`): a stream error resets its stream and
+//! the connection goes on (§5.4.2), a connection error ends the connection (§5.4.1).
 
 use log::debug;
 
-use super::describe::{field_line, Direction};
-use super::flow::Window;
+use super::describe::Direction;
 use super::header_block::HeaderBlock;
 use super::stream::{Event, State};
 use super::{Closure, Connection, Phase, Queued, Stream};
@@ -56,29 +57,43 @@ impl Connection {
         result
     }
 
+    /// One frame: checked against the header block in progress and the preface, decoded, then
+    /// handled.
     fn on_frame(&mut self, header: &FrameHeader, payload: &[u8]) -> Result<(), ConnectionError> {
         self.assembler.check_next(header)?;
         if self.phase == Phase::FirstSettings {
-            // RFC 9113 §3.4: This sequence MUST be followed by a SETTINGS frame. ... Clients and
-            // servers MUST treat an invalid connection preface as a connection error of type
-            // PROTOCOL_ERROR.
-            if header.kind != FrameType::SETTINGS || header.flags & flags::ACK != 0 {
-                self.log_frame(Direction::Recv, header, None);
-                return Err(ConnectionError::new(
-                    ErrorCode::PROTOCOL_ERROR,
-                    "the client's first frame is not SETTINGS (RFC 9113 §3.4)",
-                ));
-            }
-            self.phase = Phase::Running;
+            self.on_first_frame(header)?;
         }
-        let frame = match Frame::decode(header, payload) {
-            Ok(frame) => frame,
+        let result = match Frame::decode(header, payload) {
+            Ok(frame) => {
+                self.log_frame(Direction::Recv, header, Some(&frame));
+                self.on_decoded_frame(frame)
+            }
             Err(error) => {
                 self.log_frame(Direction::Recv, header, None);
-                return self.on_malformed_frame(header, error);
+                Err(self.malformed_frame(header, error))
             }
         };
-        self.log_frame(Direction::Recv, header, Some(&frame));
+        result.or_else(|error| self.on_state_error(error))
+    }
+
+    /// The frame right after the client preface.
+    fn on_first_frame(&mut self, header: &FrameHeader) -> Result<(), ConnectionError> {
+        // RFC 9113 §3.4: This sequence MUST be followed by a SETTINGS frame. ... Clients and
+        // servers MUST treat an invalid connection preface as a connection error of type
+        // PROTOCOL_ERROR.
+        if header.kind != FrameType::SETTINGS || header.flags & flags::ACK != 0 {
+            self.log_frame(Direction::Recv, header, None);
+            return Err(ConnectionError::new(
+                ErrorCode::PROTOCOL_ERROR,
+                "the client's first frame is not SETTINGS (RFC 9113 §3.4)",
+            ));
+        }
+        self.phase = Phase::Running;
+        Ok(())
+    }
+
+    fn on_decoded_frame(&mut self, frame: Frame) -> Result<(), ProtocolError> {
         match frame {
             Frame::Data(data) => self.on_data(data),
             Frame::Headers(headers) => match self.assembler.headers(headers)? {
@@ -93,23 +108,16 @@ impl Connection {
             // it opens nothing, and §5.3.2 deprecates the scheme, so it is not acted on.
             Frame::Priority(_) => Ok(()),
             Frame::RstStream(rst) => self.on_rst_stream(rst),
-            Frame::Settings(settings) => self.on_settings(settings),
+            Frame::Settings(settings) => Ok(self.on_settings(settings)?),
             // RFC 9113 §8.4: A client cannot push. Thus, servers MUST treat the receipt of a
             // PUSH_PROMISE frame as a connection error of type PROTOCOL_ERROR.
             Frame::PushPromise(_) => Err(ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
                 "PUSH_PROMISE from a client (RFC 9113 §8.4)",
-            )),
+            )
+            .into()),
             Frame::Ping(ping) => {
-                // RFC 9113 §6.7: Receivers of a PING frame that does not include an ACK flag
-                // MUST send a PING frame with the ACK flag set in response, with an identical
-                // frame payload. (A PING with ACK answers one of ours: we send none.)
-                if !ping.ack {
-                    self.queue(Frame::Ping(Ping {
-                        ack: true,
-                        data: ping.data,
-                    }));
-                }
+                self.on_ping(ping);
                 Ok(())
             }
             Frame::GoAway(_) => {
@@ -125,37 +133,32 @@ impl Connection {
         }
     }
 
-    /// A frame that broke a rule of §4–§6 on its own. Connection errors end the connection;
-    /// stream errors reset the stream, with two exceptions written below.
-    fn on_malformed_frame(
-        &mut self,
-        header: &FrameHeader,
-        error: ProtocolError,
-    ) -> Result<(), ConnectionError> {
-        let error = match error {
-            ProtocolError::Connection(error) => return Err(error),
-            ProtocolError::Stream(error) => error,
+    /// The error to act on for a frame that broke a rule of §4–§6 on its own: the frame layer's,
+    /// with two exceptions written below that make a stream error a connection error.
+    fn malformed_frame(&self, header: &FrameHeader, error: ProtocolError) -> ProtocolError {
+        let ProtocolError::Stream(error) = error else {
+            return error;
         };
         // A HEADERS frame that could not be decoded took its field block fragment with it: the
         // HPACK decoder could no longer follow the client's encoder, so the connection ends
         // (RFC 9113 §4.3, §5.4.2: frames that modify the compression state are never skipped).
         // The frame layer reports no stream error for HEADERS today; this keeps it so.
         if header.kind == FrameType::HEADERS {
-            return Err(ConnectionError::new(error.code, error.reason));
+            return ConnectionError::new(error.code, error.reason).into();
         }
         // RFC 9113 §5.1 (idle): Receiving any frame other than HEADERS or PRIORITY on a stream in
         // this state MUST be treated as a connection error of type PROTOCOL_ERROR.
         if header.kind != FrameType::PRIORITY && self.is_idle(error.stream_id) {
-            return Err(ConnectionError::new(
+            return ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
                 format!("{} (on idle stream {})", error.reason, error.stream_id),
-            ));
+            )
+            .into();
         }
-        self.reset(error);
-        Ok(())
+        error.into()
     }
 
-    fn on_data(&mut self, data: Data) -> Result<(), ConnectionError> {
+    fn on_data(&mut self, data: Data) -> Result<(), ProtocolError> {
         let stream_id = data.stream_id;
         let flow_len = data.flow_len();
         // RFC 9113 §6.9: A receiver that receives a flow-controlled frame MUST always account for
@@ -173,42 +176,21 @@ impl Connection {
         let Some(stream) = self.streams.get_mut(&stream_id) else {
             return self.on_frame_for_absent_stream(stream_id, Event::RecvData);
         };
-        match stream.state.on(Event::RecvData, stream_id) {
-            Ok(state) => stream.state = state,
-            Err(error) => return self.on_state_error(error),
-        }
+        stream.transition(Event::RecvData, stream_id)?;
         // RFC 9113 §6.9.1: A receiver MAY respond with a stream error or connection error of type
         // FLOW_CONTROL_ERROR if it is unable to accept a frame. (The stream's window: stream.)
-        if let Err(reason) = stream.recv_window.receive(flow_len) {
-            let error = StreamError::new(
+        stream.recv_window.receive(flow_len).map_err(|reason| {
+            StreamError::new(
                 stream_id,
                 ErrorCode::FLOW_CONTROL_ERROR,
                 format!("{reason} of stream {stream_id} (RFC 9113 §6.9.1)"),
-            );
-            self.reset(error);
-            return Ok(());
-        }
+            )
+        })?;
         if !data.end_stream {
             stream.recv_credit = stream.recv_credit.saturating_add(flow_len);
         }
         stream.received += data.data.len() as u64;
-        // RFC 9113 §8.1.1: A request or response is also malformed if the value of a
-        // content-length header field does not equal the sum of the DATA frame payload lengths.
-        if let Some(expected) = stream.content_length {
-            if stream.received > expected {
-                let error = StreamError::new(
-                    stream_id,
-                    ErrorCode::PROTOCOL_ERROR,
-                    format!(
-                        "{} octets of content, more than content-length {expected} \
-                         (RFC 9113 §8.1.1)",
-                        stream.received
-                    ),
-                );
-                self.reset(error);
-                return Ok(());
-            }
-        }
+        stream.check_content_length(stream_id)?;
         if let Some(exchange) = stream.exchange.as_mut() {
             exchange.body(&data.data);
         }
@@ -218,31 +200,10 @@ impl Connection {
         Ok(())
     }
 
-    fn on_header_block(&mut self, block: HeaderBlock) -> Result<(), ConnectionError> {
+    fn on_header_block(&mut self, block: HeaderBlock) -> Result<(), ProtocolError> {
         let stream_id = block.stream_id;
         // The block is decoded whatever becomes of the stream: HPACK state is per connection.
-        let fields = match self.decoder.decode(&block.block) {
-            Ok(fields) => Some(fields),
-            // The list was longer than our SETTINGS_MAX_HEADER_LIST_SIZE: the decoder kept its
-            // table in sync but not the fields. Answered with 431 below.
-            Err(DecodeError::HeaderListTooLarge { .. }) => None,
-            // RFC 9113 §4.3: A decoding error in a field block MUST be treated as a connection
-            // error of type COMPRESSION_ERROR.
-            Err(error) => return Err(ConnectionError::from(error)),
-        };
-        for field in fields.iter().flatten() {
-            debug!(
-                "{}",
-                field_line(
-                    self.id,
-                    Direction::Recv,
-                    stream_id,
-                    &field.name,
-                    &field.value
-                )
-            );
-        }
-
+        let fields = self.decode_block(&block)?;
         if self.streams.contains_key(&stream_id) {
             return self.on_trailers(block, fields);
         }
@@ -253,24 +214,46 @@ impl Connection {
             return Err(ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
                 format!("HEADERS on even stream {stream_id} (RFC 9113 §5.1.1)"),
-            ));
+            )
+            .into());
         }
         if stream_id > self.highest_opened {
             return self.open_stream(block, fields);
         }
+        self.on_headers_for_closed_stream(stream_id)
+    }
+
+    /// Decodes a complete block with the connection's HPACK decoder. `None` when the list was
+    /// longer than our SETTINGS_MAX_HEADER_LIST_SIZE: the decoder kept its table in sync but not
+    /// the fields, and the request is answered with 431.
+    fn decode_block(&mut self, block: &HeaderBlock) -> Result<Option<Vec<Field>>, ConnectionError> {
+        let fields = match self.decoder.decode(&block.block) {
+            Ok(fields) => fields,
+            Err(DecodeError::HeaderListTooLarge { .. }) => return Ok(None),
+            // RFC 9113 §4.3: A decoding error in a field block MUST be treated as a connection
+            // error of type COMPRESSION_ERROR.
+            Err(error) => return Err(ConnectionError::from(error)),
+        };
+        self.log_fields(Direction::Recv, block.stream_id, &fields);
+        Ok(Some(fields))
+    }
+
+    /// HEADERS on an odd stream below the highest one opened, and no longer in the table.
+    fn on_headers_for_closed_stream(&self, stream_id: u32) -> Result<(), ProtocolError> {
         match self.closure(stream_id) {
             // RFC 9113 §5.1 (closed): after we sent RST_STREAM, the client "could receive any type
             // of frame" ... "An endpoint MUST minimally process and then discard any frames it
-            // receives in this state. This means updating header compression state": done above.
+            // receives in this state. This means updating header compression state": done before.
             Some(Closure::Discarded) => Ok(()),
             // RFC 9113 §5.1.1: "Stream identifiers cannot be reused." The client ended or reset
             // this stream itself, so it cannot be a frame in flight. §5.1 (closed): "An endpoint
             // MAY treat receipt of any other type of frame on a closed stream as a connection
             // error (Section 5.4.1) of type STREAM_CLOSED."
-            Some(Closure::Ended) => Err(ConnectionError::new(
+            Some(Closure::ClosedByClient) => Err(ConnectionError::new(
                 ErrorCode::STREAM_CLOSED,
                 format!("HEADERS on closed stream {stream_id} (RFC 9113 §5.1, §5.1.1)"),
-            )),
+            )
+            .into()),
             // RFC 9113 §5.1.1: The identifier of a newly established stream MUST be numerically
             // greater than all streams that the initiating endpoint has opened or reserved. ...
             // An endpoint that receives an unexpected stream identifier MUST respond with a
@@ -282,15 +265,17 @@ impl Connection {
                      (RFC 9113 §5.1.1)",
                     self.highest_opened
                 ),
-            )),
+            )
+            .into()),
         }
     }
 
+    /// HEADERS on a stream above every one opened before: a request, and the stream leaves idle.
     fn open_stream(
         &mut self,
         block: HeaderBlock,
         fields: Option<Vec<Field>>,
-    ) -> Result<(), ConnectionError> {
+    ) -> Result<(), ProtocolError> {
         let stream_id = block.stream_id;
         self.highest_opened = stream_id;
         // RFC 9113 §6.8: Once the GOAWAY is sent, the sender will ignore frames sent on streams
@@ -306,54 +291,31 @@ impl Connection {
         // that has sent GOAWAY gets the same answer for a new stream.
         if self.goaway_received || self.streams.len() >= self.local.max_concurrent_streams as usize
         {
-            self.reset(StreamError::new(
+            return Err(StreamError::new(
                 stream_id,
                 ErrorCode::REFUSED_STREAM,
                 format!(
                     "stream {stream_id} beyond MAX_CONCURRENT_STREAMS of {} (RFC 9113 §5.1.2)",
                     self.local.max_concurrent_streams
                 ),
-            ));
-            return Ok(());
+            )
+            .into());
         }
         self.last_processed = stream_id;
-        let state = match State::Idle.on(Event::RecvHeaders, stream_id) {
-            Ok(state) => state,
-            Err(error) => return self.on_state_error(error),
-        };
-        let mut stream = Stream {
-            state,
-            recv_window: Window::new(self.local.initial_window_size),
-            recv_credit: 0,
-            send_window: Window::new(self.peer.initial_window_size),
-            exchange: None,
-            content_length: None,
-            received: 0,
-            body: None,
-            method: "-".to_string(),
-            path: "-".to_string(),
-            status: 0,
-            sent: 0,
-            started: Instant::now(),
-        };
+        let mut stream = Stream::new(
+            self.local.initial_window_size,
+            self.peer.initial_window_size,
+        );
+        stream.transition(Event::RecvHeaders, stream_id)?;
         // RFC 9113 §5.3.1 (RFC 7540): A stream cannot depend on itself. An endpoint MUST treat
         // this as a stream error of type PROTOCOL_ERROR. (Checked here, not by the frame layer,
         // so that the block was decoded first.)
-        if let Some(Err(error)) = block.priority.map(|spec| spec.check_not_self(stream_id)) {
-            self.reset(error);
-            return Ok(());
-        }
+        block.check_priority()?;
         let Some(fields) = fields else {
             self.streams.insert(stream_id, stream);
-            return self.refuse_large_header_list(stream_id, block.end_stream);
+            return Ok(self.refuse_large_header_list(stream_id, block.end_stream)?);
         };
-        let valid = match validate_request(stream_id, &fields) {
-            Ok(valid) => valid,
-            Err(error) => {
-                self.reset(error);
-                return Ok(());
-            }
-        };
+        let valid = validate_request(stream_id, &fields)?;
         stream.method.clone_from(&valid.request.method);
         stream.path.clone_from(&valid.request.path);
         stream.content_length = valid.content_length;
@@ -370,30 +332,19 @@ impl Connection {
         &mut self,
         block: HeaderBlock,
         fields: Option<Vec<Field>>,
-    ) -> Result<(), ConnectionError> {
+    ) -> Result<(), ProtocolError> {
         let stream_id = block.stream_id;
         let Some(stream) = self.streams.get_mut(&stream_id) else {
             return Ok(());
         };
-        match stream.state.on(Event::RecvHeaders, stream_id) {
-            Ok(state) => stream.state = state,
-            Err(error) => return self.on_state_error(error),
-        }
+        stream.transition(Event::RecvHeaders, stream_id)?;
         // RFC 9113 §5.3.1 (RFC 7540): A stream cannot depend on itself.
-        if let Some(Err(error)) = block.priority.map(|spec| spec.check_not_self(stream_id)) {
-            self.reset(error);
-            return Ok(());
-        }
+        block.check_priority()?;
         let Some(fields) = fields else {
-            return self.refuse_large_header_list(stream_id, block.end_stream);
+            return Ok(self.refuse_large_header_list(stream_id, block.end_stream)?);
         };
-        match validate_trailers(stream_id, &fields, block.end_stream) {
-            Ok(trailers) => self.end_request(stream_id, trailers),
-            Err(error) => {
-                self.reset(error);
-                Ok(())
-            }
-        }
+        let trailers = validate_trailers(stream_id, &fields, block.end_stream)?;
+        self.end_request(stream_id, trailers)
     }
 
     /// The header list was over our SETTINGS_MAX_HEADER_LIST_SIZE: answer 431 (RFC 6585 §5)
@@ -426,63 +377,35 @@ impl Connection {
         &mut self,
         stream_id: u32,
         trailers: Vec<(String, String)>,
-    ) -> Result<(), ConnectionError> {
+    ) -> Result<(), ProtocolError> {
         let Some(stream) = self.streams.get_mut(&stream_id) else {
             return Ok(());
         };
-        match stream.state.on(Event::RecvEndStream, stream_id) {
-            Ok(state) => stream.state = state,
-            Err(error) => return self.on_state_error(error),
-        }
-        // RFC 9113 §8.1.1: A request or response is also malformed if the value of a
-        // content-length header field does not equal the sum of the DATA frame payload lengths
-        // that form the content.
-        if let Some(expected) = stream.content_length {
-            if stream.received != expected {
-                let reason = format!(
-                    "{} octets of content, content-length said {expected} (RFC 9113 §8.1.1)",
-                    stream.received
-                );
-                self.reset(StreamError::new(
-                    stream_id,
-                    ErrorCode::PROTOCOL_ERROR,
-                    reason,
-                ));
-                return Ok(());
-            }
-        }
+        stream.transition(Event::RecvEndStream, stream_id)?;
+        stream.check_content_length(stream_id)?;
         let Some(exchange) = stream.exchange.take() else {
             return Ok(());
         };
         let response = exchange.finish(&trailers);
-        self.respond(stream_id, response)
+        Ok(self.respond(stream_id, response)?)
     }
 
-    fn on_rst_stream(&mut self, rst: RstStream) -> Result<(), ConnectionError> {
+    fn on_rst_stream(&mut self, rst: RstStream) -> Result<(), ProtocolError> {
         let stream_id = rst.stream_id;
-        if let Some(stream) = self.streams.remove(&stream_id) {
-            // The exchange and the response body are dropped here, at once.
-            if let Err(error) = stream.state.on(Event::RecvRstStream, stream_id) {
-                return self.on_state_error(error);
-            }
-            self.remember_closed(stream_id, Closure::Ended);
-            debug!(
-                "[conn {}] stream {stream_id} reset by the client: {}",
-                self.id, rst.error_code
-            );
-            return Ok(());
-        }
-        let state = if self.is_idle(stream_id) {
-            State::Idle
-        } else {
-            State::Closed
+        let Some(stream) = self.streams.get_mut(&stream_id) else {
+            // RFC 9113 §6.4: If a RST_STREAM frame identifying an idle stream is received, the
+            // recipient MUST treat this as a connection error of type PROTOCOL_ERROR.
+            return self.on_frame_for_absent_stream(stream_id, Event::RecvRstStream);
         };
-        // RFC 9113 §6.4: If a RST_STREAM frame identifying an idle stream is received, the
-        // recipient MUST treat this as a connection error of type PROTOCOL_ERROR.
-        match state.on(Event::RecvRstStream, stream_id) {
-            Ok(_) => Ok(()),
-            Err(error) => self.on_state_error(error),
-        }
+        stream.transition(Event::RecvRstStream, stream_id)?;
+        // The exchange and the response body are dropped here, at once.
+        self.streams.remove(&stream_id);
+        self.remember_closed(stream_id, Closure::ClosedByClient);
+        debug!(
+            "[conn {}] stream {stream_id} reset by the client: {}",
+            self.id, rst.error_code
+        );
+        Ok(())
     }
 
     fn on_settings(&mut self, settings: Settings) -> Result<(), ConnectionError> {
@@ -528,73 +451,77 @@ impl Connection {
         Ok(())
     }
 
-    fn on_window_update(&mut self, update: WindowUpdate) -> Result<(), ConnectionError> {
+    fn on_ping(&mut self, ping: Ping) {
+        // RFC 9113 §6.7: Receivers of a PING frame that does not include an ACK flag MUST send a
+        // PING frame with the ACK flag set in response, with an identical frame payload. (A PING
+        // with ACK answers one of ours: we send none.)
+        if !ping.ack {
+            self.queue(Frame::Ping(Ping {
+                ack: true,
+                data: ping.data,
+            }));
+        }
+    }
+
+    fn on_window_update(&mut self, update: WindowUpdate) -> Result<(), ProtocolError> {
         let stream_id = update.stream_id;
         if stream_id == 0 {
             // RFC 9113 §6.9.1: If a sender receives a WINDOW_UPDATE that causes a flow-control
             // window to exceed this maximum, it MUST terminate either the stream or the
             // connection, as appropriate. ... by sending ... a GOAWAY for the connection.
-            return self
-                .send_window
+            self.send_window
                 .increase(update.increment)
                 .map_err(|reason| {
                     ConnectionError::new(
                         ErrorCode::FLOW_CONTROL_ERROR,
                         format!("{reason} on the connection (RFC 9113 §6.9.1)"),
                     )
-                });
+                })?;
+            return Ok(());
         }
         let Some(stream) = self.streams.get_mut(&stream_id) else {
-            let state = if self.is_idle(stream_id) {
-                State::Idle
-            } else {
-                State::Closed
-            };
-            return match state.on(Event::RecvWindowUpdate, stream_id) {
-                Ok(_) => Ok(()),
-                Err(error) => self.on_state_error(error),
-            };
+            return self.on_frame_for_absent_stream(stream_id, Event::RecvWindowUpdate);
         };
-        match stream.state.on(Event::RecvWindowUpdate, stream_id) {
-            Ok(state) => stream.state = state,
-            Err(error) => return self.on_state_error(error),
-        }
+        stream.transition(Event::RecvWindowUpdate, stream_id)?;
         // RFC 9113 §6.9.1: ... it MUST terminate either the stream or the connection, as
         // appropriate. For streams, the sender sends a RST_STREAM with an error code of
         // FLOW_CONTROL_ERROR.
-        if let Err(reason) = stream.send_window.increase(update.increment) {
-            self.reset(StreamError::new(
-                stream_id,
-                ErrorCode::FLOW_CONTROL_ERROR,
-                format!("{reason} on stream {stream_id} (RFC 9113 §6.9.1)"),
-            ));
-        }
+        stream
+            .send_window
+            .increase(update.increment)
+            .map_err(|reason| {
+                StreamError::new(
+                    stream_id,
+                    ErrorCode::FLOW_CONTROL_ERROR,
+                    format!("{reason} on stream {stream_id} (RFC 9113 §6.9.1)"),
+                )
+            })?;
         Ok(())
     }
 
-    /// DATA or HEADERS for a stream that is not in the table: idle, reset by us, or closed.
+    /// A frame for a stream that is not in the table, so idle, or closed (reset by us, or
+    /// forgotten): the state machine decides, as for a stream in the table.
     fn on_frame_for_absent_stream(
-        &mut self,
+        &self,
         stream_id: u32,
         event: Event,
-    ) -> Result<(), ConnectionError> {
-        if self.is_idle(stream_id) {
-            return match State::Idle.on(event, stream_id) {
-                Ok(_) => Ok(()),
-                Err(error) => self.on_state_error(error),
-            };
-        }
+    ) -> Result<(), ProtocolError> {
+        let state = if self.is_idle(stream_id) {
+            State::Idle
+        } else {
+            State::Closed
+        };
         // RFC 9113 §5.1 (closed): An endpoint MUST ignore frames that it receives on closed
         // streams after it has sent a RST_STREAM frame.
-        if self.closure(stream_id) == Some(Closure::Discarded) {
+        if state == State::Closed && self.closure(stream_id) == Some(Closure::Discarded) {
             return Ok(());
         }
-        match State::Closed.on(event, stream_id) {
-            Ok(_) => Ok(()),
-            Err(error) => self.on_state_error(error),
-        }
+        state.on(event, stream_id)?;
+        Ok(())
     }
 
+    /// Where a protocol error met while handling a frame is acted on: a stream error resets its
+    /// stream and the connection goes on (§5.4.2); a connection error is returned, to end it.
     pub(super) fn on_state_error(&mut self, error: ProtocolError) -> Result<(), ConnectionError> {
         match error {
             ProtocolError::Connection(error) => Err(error),
@@ -624,8 +551,10 @@ impl Connection {
         }
         let threshold = self.local.initial_window_size / 2;
         for (&stream_id, stream) in self.streams.iter_mut() {
-            let receiving = matches!(stream.state, State::Open | State::HalfClosedLocal);
-            if !receiving || stream.recv_credit == 0 || stream.recv_credit < threshold {
+            if !stream.state.client_may_send()
+                || stream.recv_credit == 0
+                || stream.recv_credit < threshold
+            {
                 continue;
             }
             let increment = std::mem::take(&mut stream.recv_credit);

@@ -1,10 +1,10 @@
 //! Frames out — RFC 9113 §6.1, §6.2, §6.9 and §8.1: responses as HEADERS and DATA, control frames
 //! first, DATA round-robin within the flow-control windows.
 
-use log::{debug, info};
+use log::info;
 
 use super::body::Outgoing;
-use super::describe::{field_line, Direction};
+use super::describe::Direction;
 use super::stream::{Event, State};
 use super::{Closure, Connection, DataStep, Queued};
 use crate::error::{ConnectionError, ErrorCode, StreamError};
@@ -42,13 +42,8 @@ impl Connection {
 
         let body = Outgoing::new(response.body);
         let end_stream = body.is_none();
-        let mut state = stream.state.on(Event::SendHeaders, stream_id);
-        if end_stream {
-            state = state.and_then(|s| s.on(Event::SendEndStream, stream_id));
-        }
-        match state {
-            Ok(state) => stream.state = state,
-            Err(error) => return self.on_state_error(error),
+        if let Err(error) = stream.send(Event::SendHeaders, end_stream, stream_id) {
+            return self.on_state_error(error);
         }
         stream.body = body;
         self.queue_header_block(stream_id, block, end_stream, fields);
@@ -120,21 +115,14 @@ impl Connection {
             return DataStep::Done;
         }
         let end_stream = body.remaining() == 0;
-        let mut state = stream.state.on(Event::SendData, stream_id);
-        if end_stream {
-            state = state.and_then(|s| s.on(Event::SendEndStream, stream_id));
-        }
-        match state {
-            Ok(state) => stream.state = state,
-            Err(error) => {
-                let reason = error.to_string();
-                self.reset(StreamError::new(
-                    stream_id,
-                    ErrorCode::INTERNAL_ERROR,
-                    reason,
-                ));
-                return DataStep::Done;
-            }
+        if let Err(error) = stream.send(Event::SendData, end_stream, stream_id) {
+            let reason = error.to_string();
+            self.reset(StreamError::new(
+                stream_id,
+                ErrorCode::INTERNAL_ERROR,
+                reason,
+            ));
+            return DataStep::Done;
         }
         let len = self.chunk.len();
         stream.send_window.send(len);
@@ -175,7 +163,7 @@ impl Connection {
         );
         if stream.state == State::Closed {
             self.streams.remove(&stream_id);
-            self.remember_closed(stream_id, Closure::Ended);
+            self.remember_closed(stream_id, Closure::ClosedByClient);
             return;
         }
         self.reset(StreamError::new(
@@ -190,19 +178,7 @@ impl Connection {
             let start = out.len();
             queued.frame.encode(out);
             self.log_written(out, start, Some(&queued.frame));
-            let stream_id = queued.frame.stream_id();
-            for field in &queued.fields {
-                debug!(
-                    "{}",
-                    field_line(
-                        self.id,
-                        Direction::Send,
-                        stream_id,
-                        &field.name,
-                        &field.value
-                    )
-                );
-            }
+            self.log_fields(Direction::Send, queued.frame.stream_id(), &queued.fields);
         }
     }
 

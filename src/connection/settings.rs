@@ -5,6 +5,7 @@
 //! we send. A parameter absent from every SETTINGS frame keeps its initial value (§6.5.2).
 
 use crate::frame::{SettingId, DEFAULT_MAX_FRAME_SIZE};
+use crate::hpack::DEFAULT_TABLE_SIZE;
 
 use super::flow::DEFAULT_WINDOW;
 
@@ -26,7 +27,7 @@ pub struct LocalSettings {
 impl Default for LocalSettings {
     fn default() -> Self {
         LocalSettings {
-            header_table_size: 0x1000,
+            header_table_size: DEFAULT_TABLE_SIZE as u32,
             max_concurrent_streams: 0x80,
             initial_window_size: DEFAULT_WINDOW,
             max_frame_size: DEFAULT_MAX_FRAME_SIZE,
@@ -71,7 +72,7 @@ pub struct PeerSettings {
 impl Default for PeerSettings {
     fn default() -> Self {
         PeerSettings {
-            header_table_size: 0x1000,
+            header_table_size: DEFAULT_TABLE_SIZE as u32,
             enable_push: true,
             max_concurrent_streams: None,
             initial_window_size: DEFAULT_WINDOW,

@@ -83,6 +83,11 @@ pub enum Event {
 }
 
 impl State {
+    /// Whether the client may still send DATA on the stream: it has not ended its side.
+    pub fn client_may_send(self) -> bool {
+        matches!(self, State::Open | State::HalfClosedLocal)
+    }
+
     /// The state after `event`, or the error the RFC prescribes when `event` is not allowed here.
     ///
     /// Errors on our own sending side are bugs in this crate, reported as INTERNAL_ERROR rather

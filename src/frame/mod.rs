@@ -42,7 +42,7 @@ pub use priority::Priority;
 pub use push_promise::PushPromise;
 pub use rst_stream::RstStream;
 pub use settings::{OutOfRange, SettingId, Settings};
-pub use window_update::WindowUpdate;
+pub use window_update::{WindowUpdate, MAX_WINDOW_SIZE};
 
 /// The client connection preface, RFC 9113 §3.4: `PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n`, followed on the
 /// wire by the client's SETTINGS frame.

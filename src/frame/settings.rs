@@ -13,15 +13,12 @@ use std::fmt;
 
 use super::{
     connection_error, flag_if, flags, write_header, FrameHeader, FrameType, DEFAULT_MAX_FRAME_SIZE,
-    MAX_MAX_FRAME_SIZE,
+    MAX_MAX_FRAME_SIZE, MAX_WINDOW_SIZE,
 };
 use crate::error::{ErrorCode, ProtocolError};
 
 /// Octets of one setting: a 16-bit identifier and a 32-bit value.
 const SETTING_LEN: usize = 6;
-
-/// The largest flow-control window, 2^31-1 (RFC 9113 §6.9.1).
-const MAX_WINDOW_SIZE: u32 = 0x7fff_ffff;
 
 /// A setting identifier (§6.5.2). The set stays open: unknown identifiers MUST be ignored.
 ///

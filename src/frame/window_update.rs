@@ -10,6 +10,10 @@
 use super::{connection_error, write_header, FrameHeader, FrameType, RESERVED_BIT};
 use crate::error::{ErrorCode, ProtocolError, StreamError};
 
+/// The largest a flow-control window may be, 2^31-1 octets (RFC 9113 §6.9.1): the limit of
+/// every window, and of SETTINGS_INITIAL_WINDOW_SIZE (§6.5.2).
+pub const MAX_WINDOW_SIZE: u32 = 0x7fff_ffff;
+
 /// WINDOW_UPDATE grants the peer more flow-control credit, on a stream or (stream 0) the connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WindowUpdate {

@@ -11,10 +11,7 @@
 //! ```
 
 use super::table::DynamicTable;
-use super::{integer, static_table, string, DecodeError, Field};
-
-/// The default SETTINGS_HEADER_TABLE_SIZE (RFC 9113 §6.5.2): both tables start at this size.
-const DEFAULT_TABLE_SIZE: usize = 0x1000;
+use super::{integer, static_table, string, DecodeError, Field, DEFAULT_TABLE_SIZE};
 
 /// Decodes the header blocks that one peer sends on one connection, keeping the dynamic table
 /// in step with the peer's encoder.
@@ -60,6 +57,18 @@ pub enum Indexing {
     WithoutIndexing,
     /// §6.2.3: the field is not added, and any intermediary must keep it that way.
     NeverIndexed,
+}
+
+impl Indexing {
+    /// The bit pattern that opens this kind of literal, and the size of the prefix of the name
+    /// index that follows it (§6.2.1: `01` and 6 bits; §6.2.2: `0000` and 4; §6.2.3: `0001` and 4).
+    pub(super) fn prefix(self) -> (u8, u8) {
+        match self {
+            Indexing::Incremental => (0x40, 6),
+            Indexing::WithoutIndexing => (0x00, 4),
+            Indexing::NeverIndexed => (0x10, 4),
+        }
+    }
 }
 
 /// What [`Decoder::decode_with`] reports, in the order it happens.
@@ -179,29 +188,8 @@ impl Decoder {
                 at_start = false;
                 self.check_required_update(offset)?;
             }
-            let (field, representation, next) = match first {
-                0x80..=0xff => {
-                    let (index, next) = integer::decode(block, pos, 7)?;
-                    let field = self.lookup(index, offset)?;
-                    (field, Representation::Indexed { index }, next)
-                }
-                0x40..=0x7f => self.literal(block, pos, 6, Indexing::Incremental)?,
-                0x10..=0x1f => self.literal(block, pos, 4, Indexing::NeverIndexed)?,
-                _ => self.literal(block, pos, 4, Indexing::WithoutIndexing)?,
-            };
+            let (field, next) = self.field(block, pos, first, on_event)?;
             pos = next;
-            on_event(Event::Field {
-                offset,
-                representation,
-                field: &field,
-            });
-            if let Representation::Literal {
-                indexing: Indexing::Incremental,
-                ..
-            } = representation
-            {
-                self.insert(field.clone(), on_event);
-            }
             // RFC 9113 §6.5.2: SETTINGS_MAX_HEADER_LIST_SIZE "is based on the uncompressed size of
             // field lines, including the length of the name and value in units of octets plus an
             // overhead of 32 octets for each field line." Past the limit we stop keeping fields
@@ -224,6 +212,41 @@ impl Decoder {
             });
         }
         Ok(fields)
+    }
+
+    /// The field representation (§6.1, §6.2) at `block[pos]`, whose first octet is `first`: the
+    /// field, reported and, when the representation says so, added to the dynamic table; and the
+    /// position after it.
+    fn field(
+        &mut self,
+        block: &[u8],
+        pos: usize,
+        first: u8,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) -> Result<(Field, usize), DecodeError> {
+        let (field, representation, next) = match first {
+            0x80..=0xff => {
+                let (index, next) = integer::decode(block, pos, 7)?;
+                let field = self.lookup(index, pos)?;
+                (field, Representation::Indexed { index }, next)
+            }
+            0x40..=0x7f => self.literal(block, pos, Indexing::Incremental)?,
+            0x10..=0x1f => self.literal(block, pos, Indexing::NeverIndexed)?,
+            _ => self.literal(block, pos, Indexing::WithoutIndexing)?,
+        };
+        on_event(Event::Field {
+            offset: pos,
+            representation,
+            field: &field,
+        });
+        if let Representation::Literal {
+            indexing: Indexing::Incremental,
+            ..
+        } = representation
+        {
+            self.insert(field.clone(), on_event);
+        }
+        Ok((field, next))
     }
 
     /// A dynamic table size update (§6.3) at `block[pos]`; returns the position after it.
@@ -273,14 +296,14 @@ impl Decoder {
         }
     }
 
-    /// A literal field (§6.2) whose name index has a `prefix_bits` prefix.
+    /// A literal field (§6.2) of the given kind at `block[pos]`.
     fn literal(
         &self,
         block: &[u8],
         pos: usize,
-        prefix_bits: u8,
         indexing: Indexing,
     ) -> Result<(Field, Representation, usize), DecodeError> {
+        let (_, prefix_bits) = indexing.prefix();
         let (name_index, next) = integer::decode(block, pos, prefix_bits)?;
         let (name, name_index, name_huffman, next) = if name_index == 0 {
             let name = string::decode(block, next)?;

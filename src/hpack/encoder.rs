@@ -16,11 +16,7 @@
 //! dynamic entry), and a string is Huffman-coded unless that makes it longer (§5.2).
 
 use super::table::DynamicTable;
-use super::{integer, static_table, string, Field, Indexing};
-
-/// The largest dynamic table this encoder uses, whatever the peer allows: 4096 octets, the
-/// default of SETTINGS_HEADER_TABLE_SIZE, is plenty for the fields a server sends.
-const MAX_TABLE_SIZE: usize = 0x1000;
+use super::{integer, static_table, string, Field, Indexing, DEFAULT_TABLE_SIZE};
 
 /// Cookies shorter than this are never indexed (RFC 7541 §7.1.3).
 const SHORT_COOKIE: usize = 20;
@@ -50,7 +46,7 @@ impl Default for Encoder {
 impl Encoder {
     /// An encoder for a new connection: empty dynamic table of 4096 octets, Huffman coding on.
     pub fn new() -> Encoder {
-        Encoder::with_table_size(MAX_TABLE_SIZE)
+        Encoder::with_table_size(DEFAULT_TABLE_SIZE)
     }
 
     /// An encoder whose table has maximum size `size` from the start, without a size update: for
@@ -66,9 +62,10 @@ impl Encoder {
     }
 
     /// Takes the peer's SETTINGS_HEADER_TABLE_SIZE: the table will use min(`size`, 4096), announced
-    /// by a dynamic table size update at the start of the next block (§4.2, §6.3).
+    /// by a dynamic table size update at the start of the next block (§4.2, §6.3). A larger table
+    /// than the default is never used: 4096 octets is plenty for the fields a server sends.
     pub fn set_max_table_size(&mut self, size: usize) {
-        let size = size.min(MAX_TABLE_SIZE);
+        let size = size.min(DEFAULT_TABLE_SIZE);
         self.pending_size = Some(size);
         self.smallest_pending = Some(self.smallest_pending.map_or(size, |s| s.min(size)));
     }
@@ -150,11 +147,8 @@ impl Encoder {
                     .map(|(position, _)| static_table::LEN + 1 + position)
             })
             .unwrap_or(0);
-        match indexing {
-            Indexing::Incremental => integer::encode(name_index, 6, 0x40, out),
-            Indexing::WithoutIndexing => integer::encode(name_index, 4, 0x00, out),
-            Indexing::NeverIndexed => integer::encode(name_index, 4, 0x10, out),
-        }
+        let (pattern, prefix_bits) = indexing.prefix();
+        integer::encode(name_index, prefix_bits, pattern, out);
         if name_index == 0 {
             string::encode(&field.name, self.huffman, out);
         }

@@ -26,6 +26,11 @@ use crate::error::{ConnectionError, ErrorCode};
 pub use decoder::{Decoder, Event, Indexing, Representation};
 pub use encoder::Encoder;
 
+/// The maximum dynamic table size both ends of an HTTP/2 connection start with: 4096 octets, the
+/// initial value of SETTINGS_HEADER_TABLE_SIZE (RFC 9113 §6.5.2; RFC 7541 §4.2 leaves the limit to
+/// the protocol that uses HPACK).
+pub const DEFAULT_TABLE_SIZE: usize = 0x1000;
+
 /// One header field: a name and a value, as octets.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
@@ -64,6 +69,27 @@ pub fn is_valid_field_name(name: &[u8]) -> bool {
                 | b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^'
                 | b'_' | b'`' | b'|' | b'~')
         })
+}
+
+/// Where a table's entries (`(name, value)`, in index order) offer a field to the encoder: the
+/// position of the first entry with the same name and value, `true`; else of the first with the
+/// same name, `false`.
+fn find_entry<'a>(
+    entries: impl Iterator<Item = (&'a [u8], &'a [u8])>,
+    name: &[u8],
+    value: &[u8],
+) -> Option<(usize, bool)> {
+    let mut name_match = None;
+    for (position, (entry_name, entry_value)) in entries.enumerate() {
+        if entry_name != name {
+            continue;
+        }
+        if entry_value == value {
+            return Some((position, true));
+        }
+        name_match = name_match.or(Some((position, false)));
+    }
+    name_match
 }
 
 /// Why a header block could not be decoded. `offset` is the position, in octets from the start of
@@ -215,8 +241,6 @@ impl From<DecodeError> for ConnectionError {
     }
 }
 
-/// RFC 7541 Appendix C.2 to C.6, byte for byte in both directions, with the dynamic table after
-/// each block.
 /// The text of `../shared/reference/rfc7541.txt` from the heading `start` up to the heading `end`,
 /// for the tests that check our tables against the RFC; `None` (reported loudly) when the
 /// reference folder is not beside the project.
@@ -235,6 +259,8 @@ fn rfc7541_between(start: &str, end: &str) -> Option<String> {
     Some(text[from..to].to_string())
 }
 
+/// RFC 7541 Appendix C.2 to C.6, byte for byte in both directions, with the dynamic table after
+/// each block; then how decoding errors become connection errors.
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -80,17 +80,7 @@ pub(super) fn get(index: usize) -> Option<(&'static [u8], &'static [u8])> {
 /// What the static table offers for a field: the index of an entry with the same name and value,
 /// else the lowest index of an entry with the same name.
 pub(super) fn find(name: &[u8], value: &[u8]) -> Option<(usize, bool)> {
-    let mut name_match = None;
-    for (i, &(entry_name, entry_value)) in ENTRIES.iter().enumerate() {
-        if entry_name != name {
-            continue;
-        }
-        if entry_value == value {
-            return Some((i + 1, true));
-        }
-        name_match = name_match.or(Some((i + 1, false)));
-    }
-    name_match
+    super::find_entry(ENTRIES.iter().copied(), name, value).map(|(i, exact)| (i + 1, exact))
 }
 
 #[cfg(test)]

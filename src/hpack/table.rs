@@ -85,17 +85,11 @@ impl DynamicTable {
 
     /// The position of an entry with this name and value, else of the newest entry with this name.
     pub(super) fn find(&self, name: &[u8], value: &[u8]) -> Option<(usize, bool)> {
-        let mut name_match = None;
-        for (position, entry) in self.entries.iter().enumerate() {
-            if entry.name != name {
-                continue;
-            }
-            if entry.value == value {
-                return Some((position, true));
-            }
-            name_match = name_match.or(Some((position, false)));
-        }
-        name_match
+        let entries = self
+            .entries
+            .iter()
+            .map(|e| (e.name.as_slice(), e.value.as_slice()));
+        super::find_entry(entries, name, value)
     }
 
     /// Evicts the oldest entries until the size is at most `limit`.

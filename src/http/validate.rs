@@ -29,113 +29,7 @@ const CONNECTION_SPECIFIC: [&str; 5] = [
 
 /// Checks a request's header block and builds the [`Request`].
 pub fn validate_request(stream_id: u32, fields: &[Field]) -> Result<ValidRequest, StreamError> {
-    let malformed = |reason: String| StreamError::new(stream_id, ErrorCode::PROTOCOL_ERROR, reason);
-    let mut method = None;
-    let mut scheme = None;
-    let mut authority = None;
-    let mut path = None;
-    let mut host = None;
-    let mut content_length: Option<u64> = None;
-    let mut regular_seen = false;
-    let mut named = Vec::with_capacity(fields.len());
-
-    for field in fields {
-        let (name, value) = check_field(field).map_err(malformed)?;
-        if let Some(pseudo) = name.strip_prefix(':') {
-            // RFC 9113 §8.3: All pseudo-header fields MUST appear in a field block before all
-            // regular field lines. Any request or response that contains a pseudo-header field
-            // that appears in a field block after a regular field line MUST be treated as
-            // malformed.
-            if regular_seen {
-                return Err(malformed(format!(
-                    "pseudo-header field {name} after a regular field (RFC 9113 §8.3)"
-                )));
-            }
-            let slot = match pseudo {
-                "method" => &mut method,
-                "scheme" => &mut scheme,
-                "authority" => &mut authority,
-                "path" => &mut path,
-                // RFC 9113 §8.3: Endpoints MUST treat a request or response that contains
-                // undefined or invalid pseudo-header fields as malformed. (`:status` belongs to
-                // responses: §8.3.2.)
-                _ => {
-                    return Err(malformed(format!(
-                        "pseudo-header field {name} is not one of a request (RFC 9113 §8.3)"
-                    )))
-                }
-            };
-            // RFC 9113 §8.3: The same pseudo-header field name MUST NOT appear more than once in
-            // a field block. A field block for an HTTP request or response that contains a
-            // repeated pseudo-header field name MUST be treated as malformed.
-            if slot.is_some() {
-                return Err(malformed(format!(
-                    "pseudo-header field {name} appears twice (RFC 9113 §8.3)"
-                )));
-            }
-            *slot = Some(value.clone());
-        } else {
-            regular_seen = true;
-            check_regular(&name, &value).map_err(malformed)?;
-            match name.as_str() {
-                "host" if host.is_none() => host = Some(value.clone()),
-                "content-length" => {
-                    let length = parse_content_length(&value).map_err(malformed)?;
-                    if content_length.is_some_and(|earlier| earlier != length) {
-                        return Err(malformed(
-                            "two different content-length values (RFC 9113 §8.1.1)".to_string(),
-                        ));
-                    }
-                    content_length = Some(length);
-                }
-                _ => {}
-            }
-        }
-        named.push((name, value));
-    }
-
-    let Some(method) = method else {
-        return Err(malformed(
-            "no :method pseudo-header field (RFC 9113 §8.3.1)".to_string(),
-        ));
-    };
-    let (scheme, path) = if method == "CONNECT" {
-        // RFC 9113 §8.5: The ":scheme" and ":path" pseudo-header fields MUST be omitted. The
-        // ":authority" pseudo-header field contains the host and port to connect to.
-        if scheme.is_some() || path.is_some() || authority.is_none() {
-            return Err(malformed(
-                "CONNECT must have :authority and neither :scheme nor :path (RFC 9113 §8.5)"
-                    .to_string(),
-            ));
-        }
-        (String::new(), String::new())
-    } else {
-        // RFC 9113 §8.3.1: All HTTP/2 requests MUST include exactly one valid value for the
-        // ":method", ":scheme", and ":path" pseudo-header fields, unless they are CONNECT
-        // requests. An HTTP request that omits mandatory pseudo-header fields is malformed.
-        let (Some(scheme), Some(path)) = (scheme, path) else {
-            return Err(malformed(
-                "request without :scheme or :path (RFC 9113 §8.3.1)".to_string(),
-            ));
-        };
-        // RFC 9113 §8.3.1: This pseudo-header field MUST NOT be empty for "http" or "https"
-        // URIs.
-        if path.is_empty() {
-            return Err(malformed("empty :path (RFC 9113 §8.3.1)".to_string()));
-        }
-        (scheme, path)
-    };
-
-    Ok(ValidRequest {
-        request: Request {
-            method,
-            scheme,
-            authority: authority.or(host),
-            path,
-            fields: named,
-        },
-        content_length,
-    })
+    request(fields).map_err(|reason| malformed(stream_id, reason))
 }
 
 /// Checks a trailer block (the second HEADERS of a request) and returns its fields.
@@ -144,28 +38,172 @@ pub fn validate_trailers(
     fields: &[Field],
     end_stream: bool,
 ) -> Result<Vec<(String, String)>, StreamError> {
-    let malformed = |reason: String| StreamError::new(stream_id, ErrorCode::PROTOCOL_ERROR, reason);
+    trailers(fields, end_stream).map_err(|reason| malformed(stream_id, reason))
+}
+
+/// RFC 9113 §8.1.1: Malformed requests or responses that are detected MUST be treated as a stream
+/// error (Section 5.4.2) of type PROTOCOL_ERROR.
+fn malformed(stream_id: u32, reason: String) -> StreamError {
+    StreamError::new(stream_id, ErrorCode::PROTOCOL_ERROR, reason)
+}
+
+/// The request of a header block, or why it is malformed.
+fn request(fields: &[Field]) -> Result<ValidRequest, String> {
+    let mut pseudo = PseudoHeaders::default();
+    let mut host = None;
+    let mut content_length: Option<u64> = None;
+    let mut regular_seen = false;
+    let mut named = Vec::with_capacity(fields.len());
+    for field in fields {
+        let (name, value) = check_field(field)?;
+        if name.starts_with(':') {
+            // RFC 9113 §8.3: All pseudo-header fields MUST appear in a field block before all
+            // regular field lines. Any request or response that contains a pseudo-header field
+            // that appears in a field block after a regular field line MUST be treated as
+            // malformed.
+            if regular_seen {
+                return Err(format!(
+                    "pseudo-header field {name} after a regular field (RFC 9113 §8.3)"
+                ));
+            }
+            pseudo.set(&name, &value)?;
+        } else {
+            regular_seen = true;
+            check_regular(&name, &value)?;
+            match name.as_str() {
+                "host" if host.is_none() => host = Some(value.clone()),
+                "content-length" => {
+                    content_length = Some(agreeing_content_length(content_length, &value)?)
+                }
+                _ => {}
+            }
+        }
+        named.push((name, value));
+    }
+    Ok(ValidRequest {
+        request: pseudo.into_request(host, named)?,
+        content_length,
+    })
+}
+
+/// The fields of a trailer block, or why it is malformed.
+fn trailers(fields: &[Field], end_stream: bool) -> Result<Vec<(String, String)>, String> {
     // RFC 9113 §8.1: An endpoint that receives a HEADERS frame without the END_STREAM flag set
     // after receiving the HEADERS frame that opens a request ... MUST treat the corresponding
     // request or response as malformed.
     if !end_stream {
-        return Err(malformed(
-            "trailer HEADERS without END_STREAM (RFC 9113 §8.1)".to_string(),
-        ));
+        return Err("trailer HEADERS without END_STREAM (RFC 9113 §8.1)".to_string());
     }
     let mut trailers = Vec::with_capacity(fields.len());
     for field in fields {
-        let (name, value) = check_field(field).map_err(malformed)?;
+        let (name, value) = check_field(field)?;
         // RFC 9113 §8.1: Trailers MUST NOT include pseudo-header fields.
         if name.starts_with(':') {
-            return Err(malformed(format!(
+            return Err(format!(
                 "pseudo-header field {name} in trailers (RFC 9113 §8.1)"
-            )));
+            ));
         }
-        check_regular(&name, &value).map_err(malformed)?;
+        check_regular(&name, &value)?;
         trailers.push((name, value));
     }
     Ok(trailers)
+}
+
+/// The pseudo-header fields of a request (§8.3.1), as they arrive.
+#[derive(Default)]
+struct PseudoHeaders {
+    method: Option<String>,
+    scheme: Option<String>,
+    authority: Option<String>,
+    path: Option<String>,
+}
+
+impl PseudoHeaders {
+    /// Records the pseudo-header field `name` (colon included).
+    fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
+        let slot = match name {
+            ":method" => &mut self.method,
+            ":scheme" => &mut self.scheme,
+            ":authority" => &mut self.authority,
+            ":path" => &mut self.path,
+            // RFC 9113 §8.3: Endpoints MUST treat a request or response that contains undefined
+            // or invalid pseudo-header fields as malformed. (`:status` belongs to responses:
+            // §8.3.2.)
+            _ => {
+                return Err(format!(
+                    "pseudo-header field {name} is not one of a request (RFC 9113 §8.3)"
+                ))
+            }
+        };
+        // RFC 9113 §8.3: The same pseudo-header field name MUST NOT appear more than once in a
+        // field block. A field block for an HTTP request or response that contains a repeated
+        // pseudo-header field name MUST be treated as malformed.
+        if slot.is_some() {
+            return Err(format!(
+                "pseudo-header field {name} appears twice (RFC 9113 §8.3)"
+            ));
+        }
+        *slot = Some(value.to_string());
+        Ok(())
+    }
+
+    /// The request, once the whole block is read: the rules of §8.3.1 and §8.5 on which
+    /// pseudo-header fields a request must have, which depend on its method. `host` stands in
+    /// for a missing `:authority`.
+    fn into_request(
+        self,
+        host: Option<String>,
+        fields: Vec<(String, String)>,
+    ) -> Result<Request, String> {
+        // RFC 9113 §8.3.1: All HTTP/2 requests MUST include exactly one valid value for the
+        // ":method" ... pseudo-header field[s]. An HTTP request that omits mandatory
+        // pseudo-header fields is malformed.
+        let Some(method) = self.method else {
+            return Err("no :method pseudo-header field (RFC 9113 §8.3.1)".to_string());
+        };
+        let (scheme, path) = if method == "CONNECT" {
+            // RFC 9113 §8.5: The ":scheme" and ":path" pseudo-header fields MUST be omitted. The
+            // ":authority" pseudo-header field contains the host and port to connect to.
+            if self.scheme.is_some() || self.path.is_some() || self.authority.is_none() {
+                return Err(
+                    "CONNECT must have :authority and neither :scheme nor :path (RFC 9113 §8.5)"
+                        .to_string(),
+                );
+            }
+            (String::new(), String::new())
+        } else {
+            // RFC 9113 §8.3.1: All HTTP/2 requests MUST include exactly one valid value for the
+            // ":method", ":scheme", and ":path" pseudo-header fields, unless they are CONNECT
+            // requests. An HTTP request that omits mandatory pseudo-header fields is malformed.
+            let (Some(scheme), Some(path)) = (self.scheme, self.path) else {
+                return Err("request without :scheme or :path (RFC 9113 §8.3.1)".to_string());
+            };
+            // RFC 9113 §8.3.1: This pseudo-header field MUST NOT be empty for "http" or "https"
+            // URIs.
+            if path.is_empty() {
+                return Err("empty :path (RFC 9113 §8.3.1)".to_string());
+            }
+            (scheme, path)
+        };
+        Ok(Request {
+            method,
+            scheme,
+            authority: self.authority.or(host),
+            path,
+            fields,
+        })
+    }
+}
+
+/// A `content-length` field's value, given the value of an earlier one in the same block.
+fn agreeing_content_length(earlier: Option<u64>, value: &str) -> Result<u64, String> {
+    let length = parse_content_length(value)?;
+    // RFC 9113 §8.1.1: a content-length that does not match the content makes the request
+    // malformed; two different ones cannot both match it.
+    if earlier.is_some_and(|earlier| earlier != length) {
+        return Err("two different content-length values (RFC 9113 §8.1.1)".to_string());
+    }
+    Ok(length)
 }
 
 /// The checks of §8.2.1 that apply to every field, pseudo or not; the field as text.
