@@ -7,7 +7,7 @@
 //! ([`crate::client`]) receives header blocks under the same rule and assembles them with it.
 
 use crate::error::{ConnectionError, ErrorCode, StreamError};
-use crate::frame::{Continuation, FrameHeader, FrameType, Headers, PrioritySpec};
+use crate::frame::{continuation, Continuation, FrameHeader, Headers, PrioritySpec};
 
 /// A complete field block, still HPACK-encoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,23 +49,10 @@ impl Assembler {
     /// Checks a frame's header before the frame is decoded: while a block is open, only
     /// CONTINUATION on the same stream may follow.
     pub fn check_next(&self, header: &FrameHeader) -> Result<(), ConnectionError> {
-        let Some(open) = &self.open else {
-            return Ok(());
-        };
-        if header.kind == FrameType::CONTINUATION && header.stream_id == open.stream_id {
-            return Ok(());
+        match &self.open {
+            Some(open) => continuation::check_follows(header, open.stream_id),
+            None => Ok(()),
         }
-        // RFC 9113 §6.10: If the END_HEADERS flag is not set, this frame MUST be followed by
-        // another CONTINUATION frame. A receiver MUST treat the receipt of any other type of frame
-        // or a frame on a different stream as a connection error of type PROTOCOL_ERROR.
-        Err(ConnectionError::new(
-            ErrorCode::PROTOCOL_ERROR,
-            format!(
-                "frame type 0x{:x} on stream {} inside the header block of stream {} \
-                 (RFC 9113 §6.10)",
-                header.kind.0, header.stream_id, open.stream_id
-            ),
-        ))
     }
 
     /// A HEADERS frame: the complete block when it carries END_HEADERS, else `None` (wait for
@@ -131,6 +118,7 @@ impl Assembler {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frame::FrameType;
 
     fn headers(stream_id: u32, fragment: &[u8], end_headers: bool) -> Headers {
         Headers {

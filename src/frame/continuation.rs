@@ -5,11 +5,29 @@
 //! |                   Field Block Fragment (*)                  ...
 //! +---------------------------------------------------------------+
 //! ```
-//! Flags: END_HEADERS (0x04). Whether a CONTINUATION may come at all (right after a HEADERS,
-//! PUSH_PROMISE or CONTINUATION without END_HEADERS, on the same stream) is the connection's check.
+//! Flags: END_HEADERS (0x04). [`check_follows`] says which frame may come while a field block is
+//! open: the connection and `h2lab-decode` both assemble blocks under that rule.
 
 use super::{connection_error, flag_if, flags, write_header, FrameHeader, FrameType};
-use crate::error::{ErrorCode, ProtocolError};
+use crate::error::{ConnectionError, ErrorCode, ProtocolError};
+
+/// While the field block of stream `open_stream` lacks END_HEADERS, checks the header of the next
+/// frame: only a CONTINUATION on that same stream may come.
+pub fn check_follows(header: &FrameHeader, open_stream: u32) -> Result<(), ConnectionError> {
+    if header.kind == FrameType::CONTINUATION && header.stream_id == open_stream {
+        return Ok(());
+    }
+    // RFC 9113 §6.10: "If the END_HEADERS flag is not set, this frame MUST be followed by another
+    // CONTINUATION frame. A receiver MUST treat the receipt of any other type of frame or a frame
+    // on a different stream as a connection error (Section 5.4.1) of type PROTOCOL_ERROR."
+    Err(ConnectionError::new(
+        ErrorCode::PROTOCOL_ERROR,
+        format!(
+            "{} on stream {} inside the header block of stream {} (RFC 9113 §6.10)",
+            header.kind, header.stream_id, open_stream
+        ),
+    ))
+}
 
 /// CONTINUATION carries the rest of a field block begun by HEADERS or PUSH_PROMISE.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,7 +22,7 @@ use std::fmt;
 
 use crate::error::{ConnectionError, ErrorCode, ProtocolError};
 
-mod continuation;
+pub mod continuation;
 mod data;
 mod goaway;
 mod headers;

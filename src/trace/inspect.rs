@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 use super::{field, flag_list, header_line, payload_items, Value};
 use crate::error::{ConnectionError, ErrorCode, ProtocolError};
-use crate::frame::{split_frame, Frame, FrameHeader, FrameType, PREFACE};
+use crate::frame::{continuation, split_frame, Frame, FrameHeader, PREFACE};
 use crate::hpack::{DecodeError, Decoder, Event, Field, Indexing, Representation};
 use crate::json;
 
@@ -227,23 +227,10 @@ fn decode_in_sequence(
 
 /// While a header block is open, only a CONTINUATION on its stream may come next.
 fn check_sequence(header: &FrameHeader, pending: Option<&Pending>) -> Result<(), ConnectionError> {
-    let Some(open) = pending else {
-        return Ok(());
-    };
-    // RFC 9113 §6.10: "Any number of CONTINUATION frames can be sent, as long as the preceding
-    // frame is on the same stream and is a HEADERS, PUSH_PROMISE, or CONTINUATION frame without
-    // the END_HEADERS flag set." Anything else is a connection PROTOCOL_ERROR (§6.2: a field block
-    // "MUST be followed by a CONTINUATION frame" for the same stream).
-    if header.kind == FrameType::CONTINUATION && header.stream_id == open.stream_id {
-        return Ok(());
+    match pending {
+        Some(open) => continuation::check_follows(header, open.stream_id),
+        None => Ok(()),
     }
-    Err(ConnectionError::new(
-        ErrorCode::PROTOCOL_ERROR,
-        format!(
-            "{} on stream {} inside the header block of stream {}",
-            header.kind, header.stream_id, open.stream_id
-        ),
-    ))
 }
 
 /// Adds the field block fragment of a HEADERS, PUSH_PROMISE or CONTINUATION frame to the block
