@@ -25,11 +25,11 @@
 //!   Last-Stream-ID, which names streams the server initiated (none).
 //! - Our SETTINGS_INITIAL_WINDOW_SIZE applies to each stream from its first frame, before the
 //!   client has acknowledged it.
-//! - The last 256 closed streams are remembered (`CLOSED_MEMORY`). Frames on one we reset are
-//!   processed for their effect on HPACK and the connection window, then ignored; HEADERS on one
-//!   the client ended is a connection error STREAM_CLOSED (§5.1, §5.1.1), DATA a stream error
-//!   STREAM_CLOSED. HEADERS on an older one is taken for a stream id that does not increase
-//!   (§5.1.1, connection PROTOCOL_ERROR); DATA on one is STREAM_CLOSED.
+//! - Closed streams are told apart for any number of streams (`closed.rs`): frames on one we
+//!   reset a moment ago are processed for their effect on HPACK and the connection window, then
+//!   ignored; HEADERS on one the client used and ended is a connection error STREAM_CLOSED (§5.1,
+//!   §5.1.1), DATA a stream error STREAM_CLOSED; HEADERS on a lower id the client skipped is a
+//!   stream id that does not increase (§5.1.1, connection PROTOCOL_ERROR).
 //!
 //! The files: this one holds the connection's state and its public face; `receive.rs` what each
 //! arriving frame does; `send.rs` how responses become HEADERS and DATA; `stream.rs` the §5.1
@@ -38,6 +38,7 @@
 //! `describe.rs` the `-v` log lines.
 
 mod body;
+mod closed;
 mod describe;
 mod flow;
 pub mod header_block;
@@ -60,14 +61,11 @@ use crate::hpack::{Decoder, Encoder, Field};
 use crate::http::{Exchange, Handler};
 
 use body::Outgoing;
+use closed::{ClosedStreams, Closure};
 use describe::{field_line, frame_line, Direction};
 use flow::{Window, DEFAULT_WINDOW};
 use header_block::Assembler;
 use stream::{Event, State};
-
-/// How many closed streams the connection remembers, to tell "closed" from "never opened" (§5.1.1)
-/// and to tolerate frames on streams it reset (§5.1, closed).
-const CLOSED_MEMORY: usize = 0x100;
 
 /// Where the connection is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,18 +78,6 @@ enum Phase {
     Running,
     /// A connection error happened; GOAWAY is queued and input is ignored.
     Failed,
-}
-
-/// How a stream ended, remembered for a while after it left the stream table: it decides what a
-/// late frame from the client on that stream means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Closure {
-    /// We reset it, or ignored it after our GOAWAY: frames the client sent before learning so
-    /// are ignored (§5.1, closed; §6.8).
-    Discarded,
-    /// The client closed it itself: with END_STREAM, after which we ended our side too, or with
-    /// RST_STREAM. No frame it sends on the stream afterwards can have been in flight.
-    ClosedByClient,
 }
 
 /// One stream that is not idle and not yet closed.
@@ -203,9 +189,7 @@ pub struct Connection {
     encoder: Encoder,
     assembler: Assembler,
     streams: BTreeMap<u32, Stream>,
-    closed: VecDeque<(u32, Closure)>,
-    /// The highest stream id the client opened with HEADERS (§5.1.1); PRIORITY does not count.
-    highest_opened: u32,
+    closed: ClosedStreams,
     /// The highest stream id we processed: GOAWAY's Last-Stream-ID (§6.8).
     last_processed: u32,
     /// What we may still send on the connection.
@@ -247,8 +231,7 @@ impl Connection {
             encoder: Encoder::new(),
             assembler: Assembler::new(block_limit),
             streams: BTreeMap::new(),
-            closed: VecDeque::new(),
-            highest_opened: 0,
+            closed: ClosedStreams::default(),
             last_processed: 0,
             send_window: Window::new(DEFAULT_WINDOW),
             recv_window: Window::new(recv_window_size),
@@ -383,20 +366,6 @@ impl Connection {
         &self.peer
     }
 
-    fn closure(&self, stream_id: u32) -> Option<Closure> {
-        self.closed
-            .iter()
-            .find(|(id, _)| *id == stream_id)
-            .map(|&(_, closure)| closure)
-    }
-
-    fn remember_closed(&mut self, stream_id: u32, closure: Closure) {
-        if self.closed.len() == CLOSED_MEMORY {
-            self.closed.pop_front();
-        }
-        self.closed.push_back((stream_id, closure));
-    }
-
     /// A stream error (§5.4.2): RST_STREAM, and the stream, its exchange and its body are gone.
     fn reset(&mut self, error: StreamError) {
         debug!("[conn {}] {error}", self.id);
@@ -412,9 +381,7 @@ impl Connection {
                 Ok(State::Closed)
             );
         }
-        if self.closure(stream_id).is_none() {
-            self.remember_closed(stream_id, Closure::Discarded);
-        }
+        self.closed.remember(stream_id, Closure::Discarded);
     }
 
     /// A connection error (§5.4.1): GOAWAY with the last stream we processed, then nothing more.

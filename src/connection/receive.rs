@@ -148,7 +148,7 @@ impl Connection {
         }
         // RFC 9113 §5.1 (idle): Receiving any frame other than HEADERS or PRIORITY on a stream in
         // this state MUST be treated as a connection error of type PROTOCOL_ERROR.
-        if header.kind != FrameType::PRIORITY && self.is_idle(error.stream_id) {
+        if header.kind != FrameType::PRIORITY && self.closed.is_idle(error.stream_id) {
             return ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
                 format!("{} (on idle stream {})", error.reason, error.stream_id),
@@ -217,7 +217,7 @@ impl Connection {
             )
             .into());
         }
-        if stream_id > self.highest_opened {
+        if stream_id > self.closed.highest_opened() {
             return self.open_stream(block, fields);
         }
         self.on_headers_for_closed_stream(stream_id)
@@ -240,7 +240,7 @@ impl Connection {
 
     /// HEADERS on an odd stream below the highest one opened, and no longer in the table.
     fn on_headers_for_closed_stream(&self, stream_id: u32) -> Result<(), ProtocolError> {
-        match self.closure(stream_id) {
+        match self.closed.closure(stream_id) {
             // RFC 9113 §5.1 (closed): after we sent RST_STREAM, the client "could receive any type
             // of frame" ... "An endpoint MUST minimally process and then discard any frames it
             // receives in this state. This means updating header compression state": done before.
@@ -263,7 +263,7 @@ impl Connection {
                 format!(
                     "HEADERS on stream {stream_id}, not above stream {} opened before \
                      (RFC 9113 §5.1.1)",
-                    self.highest_opened
+                    self.closed.highest_opened()
                 ),
             )
             .into()),
@@ -277,12 +277,12 @@ impl Connection {
         fields: Option<Vec<Field>>,
     ) -> Result<(), ProtocolError> {
         let stream_id = block.stream_id;
-        self.highest_opened = stream_id;
+        self.closed.opened(stream_id);
         // RFC 9113 §6.8: Once the GOAWAY is sent, the sender will ignore frames sent on streams
         // initiated by the receiver if the stream has an identifier higher than the included last
         // stream identifier.
         if self.goaway_sent {
-            self.remember_closed(stream_id, Closure::Discarded);
+            self.closed.remember(stream_id, Closure::Discarded);
             return Ok(());
         }
         // RFC 9113 §5.1.2: An endpoint that receives a HEADERS frame that causes its advertised
@@ -400,7 +400,7 @@ impl Connection {
         stream.transition(Event::RecvRstStream, stream_id)?;
         // The exchange and the response body are dropped here, at once.
         self.streams.remove(&stream_id);
-        self.remember_closed(stream_id, Closure::ClosedByClient);
+        self.closed.remember(stream_id, Closure::ClosedByClient);
         debug!(
             "[conn {}] stream {stream_id} reset by the client: {}",
             self.id, rst.error_code
@@ -506,14 +506,14 @@ impl Connection {
         stream_id: u32,
         event: Event,
     ) -> Result<(), ProtocolError> {
-        let state = if self.is_idle(stream_id) {
+        let state = if self.closed.is_idle(stream_id) {
             State::Idle
         } else {
             State::Closed
         };
         // RFC 9113 §5.1 (closed): An endpoint MUST ignore frames that it receives on closed
         // streams after it has sent a RST_STREAM frame.
-        if state == State::Closed && self.closure(stream_id) == Some(Closure::Discarded) {
+        if state == State::Closed && self.closed.closure(stream_id) == Some(Closure::Discarded) {
             return Ok(());
         }
         state.on(event, stream_id)?;
@@ -530,12 +530,6 @@ impl Connection {
                 Ok(())
             }
         }
-    }
-
-    /// Whether `stream_id` is still idle: never opened by the client (§5.1.1: client streams are
-    /// odd and opened in increasing order; even ones would be ours, and we open none).
-    fn is_idle(&self, stream_id: u32) -> bool {
-        stream_id.is_multiple_of(2) || stream_id > self.highest_opened
     }
 
     /// Sends WINDOW_UPDATE for the octets consumed once half a window's worth has gathered, on

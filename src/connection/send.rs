@@ -163,7 +163,7 @@ impl Connection {
         );
         if stream.state == State::Closed {
             self.streams.remove(&stream_id);
-            self.remember_closed(stream_id, Closure::ClosedByClient);
+            self.closed.remember(stream_id, Closure::ClosedByClient);
             return;
         }
         self.reset(StreamError::new(

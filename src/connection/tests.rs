@@ -889,6 +889,31 @@ fn headers_reusing_a_closed_stream_is_connection_stream_closed() {
 }
 
 #[test]
+fn headers_reusing_a_stream_closed_long_ago_is_still_connection_stream_closed() {
+    let mut client = Client::ready();
+    for stream in (1..=0x403).step_by(2) {
+        client.send_get(stream, "/empty");
+    }
+    client.output();
+    // 514 streams later, stream 1 is still known as used and ended (§5.1.1).
+    let again = client.get(1, "/");
+    client.send_expecting_goaway(&again, 0x403, STREAM_CLOSED);
+}
+
+#[test]
+fn headers_on_an_id_skipped_long_ago_is_connection_protocol_error() {
+    let mut client = Client::ready();
+    // Stream 3 is skipped: opening 5 closed it without use (§5.1.1).
+    client.send_get(1, "/empty");
+    for stream in (5..=0x405).step_by(2) {
+        client.send_get(stream, "/empty");
+    }
+    client.output();
+    let late = client.get(3, "/");
+    client.send_expecting_goaway(&late, 0x405, PROTOCOL_ERROR);
+}
+
+#[test]
 fn data_on_a_stream_closed_long_ago_is_stream_closed() {
     let mut client = Client::ready();
     for stream in (1..=0x203).step_by(2) {
