@@ -18,6 +18,10 @@ use crate::frame::{
 use crate::hpack::{DecodeError, Field};
 use crate::http::{validate_request, validate_trailers, Response};
 
+/// Input buffer capacity kept once the buffer is empty: a few ordinary reads' worth. More, left
+/// behind by a large frame, is given back.
+const INPUT_KEPT: usize = 64 * 1024;
+
 impl Connection {
     /// Takes every complete unit off the input buffer: the client preface first (§3.4), then
     /// frames no longer than our SETTINGS_MAX_FRAME_SIZE (§4.2), each handled in turn.
@@ -38,7 +42,10 @@ impl Connection {
             self.input.drain(..PREFACE.len());
             self.phase = Phase::FirstSettings;
         }
-        let buffer = std::mem::take(&mut self.input);
+        // The buffer is taken out while its frames are handled (they borrow from it), then put
+        // back with only the consumed frames removed: a frame that arrives in many small pieces
+        // is never copied while it waits for its end, so its cost stays linear in its size.
+        let mut buffer = std::mem::take(&mut self.input);
         let mut offset = 0;
         let result = loop {
             let rest = buffer.get(offset..).unwrap_or_default();
@@ -53,7 +60,12 @@ impl Connection {
                 Err(error) => break Err(error),
             }
         };
-        self.input = buffer.get(offset..).unwrap_or_default().to_vec();
+        buffer.drain(..offset);
+        if buffer.is_empty() && buffer.capacity() > INPUT_KEPT {
+            // A large frame has gone: an idle connection does not keep its memory.
+            buffer = Vec::new();
+        }
+        self.input = buffer;
         result
     }
 
