@@ -29,11 +29,12 @@ Options:
       --cert FILE --key FILE      PEM certificate chain (leaf first) and PKCS#8 PEM key, both or
                                   neither [default: the development certificate for localhost,
                                   127.0.0.1 and ::1, embedded from certs/]
-      --max-concurrent-streams N  SETTINGS_MAX_CONCURRENT_STREAMS we advertise [default: 128]
+      --max-concurrent-streams N  SETTINGS_MAX_CONCURRENT_STREAMS we advertise, at most 1000
+                                  [default: 128]
       --initial-window-size N     SETTINGS_INITIAL_WINDOW_SIZE, 0..=2147483647 [default: 65535]
       --max-frame-size N          SETTINGS_MAX_FRAME_SIZE, 16384..=16777215 [default: 16384]
-      --header-table-size N       SETTINGS_HEADER_TABLE_SIZE [default: 4096]
-      --max-header-list-size N    SETTINGS_MAX_HEADER_LIST_SIZE [default: 65536]
+      --header-table-size N       SETTINGS_HEADER_TABLE_SIZE, at most 65536 [default: 4096]
+      --max-header-list-size N    SETTINGS_MAX_HEADER_LIST_SIZE, at most 1048576 [default: 65536]
       --max-connections N         connections served at once; more are closed [default: 256]
       --idle-timeout SECS         close a connection after SECS without open streams, or
                                   without progress on them [default: 60]
@@ -220,12 +221,12 @@ impl Draft {
                 config.idle_timeout = Duration::from_secs(parse_positive(flag, &value("SECS")?)?);
             }
             "--header-table-size" => {
-                settings.header_table_size =
-                    setting(flag, SettingId::HEADER_TABLE_SIZE, &value("N")?)?;
+                let size = setting(flag, SettingId::HEADER_TABLE_SIZE, &value("N")?)?;
+                settings.header_table_size = at_most(flag, size, MAX_HEADER_TABLE_SIZE)?;
             }
             "--max-concurrent-streams" => {
-                settings.max_concurrent_streams =
-                    setting(flag, SettingId::MAX_CONCURRENT_STREAMS, &value("N")?)?;
+                let streams = setting(flag, SettingId::MAX_CONCURRENT_STREAMS, &value("N")?)?;
+                settings.max_concurrent_streams = at_most(flag, streams, MAX_CONCURRENT_STREAMS)?;
             }
             "--initial-window-size" => {
                 settings.initial_window_size =
@@ -235,8 +236,8 @@ impl Draft {
                 settings.max_frame_size = setting(flag, SettingId::MAX_FRAME_SIZE, &value("N")?)?;
             }
             "--max-header-list-size" => {
-                settings.max_header_list_size =
-                    setting(flag, SettingId::MAX_HEADER_LIST_SIZE, &value("N")?)?;
+                let size = setting(flag, SettingId::MAX_HEADER_LIST_SIZE, &value("N")?)?;
+                settings.max_header_list_size = at_most(flag, size, MAX_HEADER_LIST_SIZE)?;
             }
             _ => return Err(format!("{flag}: unknown option")),
         }
@@ -282,6 +283,28 @@ fn parse_positive(flag: &str, text: &str) -> Result<u64, String> {
             "{flag} {text:?}: expected a whole number from 1 to 4294967295"
         )),
     }
+}
+
+/// The largest SETTINGS_HEADER_TABLE_SIZE we announce: the decoder's table is memory a client fills
+/// at will. 64 KiB is sixteen times the default, more than any browser asks for.
+const MAX_HEADER_TABLE_SIZE: u32 = 0x1_0000;
+
+/// The largest SETTINGS_MAX_HEADER_LIST_SIZE we announce: 1 MiB of request header fields, far
+/// beyond what a real request carries. The header-block limit grows with it (four times it, plus
+/// a frame).
+const MAX_HEADER_LIST_SIZE: u32 = 0x10_0000;
+
+/// The largest SETTINGS_MAX_CONCURRENT_STREAMS we announce: each stream may hold a response.
+const MAX_CONCURRENT_STREAMS: u32 = 1000;
+
+/// A flag's value within the cap h2lab sets on top of the RFC's range.
+fn at_most(flag: &str, value: u32, cap: u32) -> Result<u32, String> {
+    if value > cap {
+        return Err(format!(
+            "{flag} {value}: at most {cap}, to bound what one client can make the server hold"
+        ));
+    }
+    Ok(value)
 }
 
 /// The value of a SETTINGS flag: a 32-bit number within the range RFC 9113 §6.5.2 gives `id`.
@@ -407,6 +430,24 @@ mod tests {
                 .initial_window_size,
             0x7fff_ffff
         );
+    }
+
+    #[test]
+    fn settings_that_size_what_a_client_makes_us_hold_are_capped() {
+        assert_eq!(
+            error("--header-table-size 4294967295"),
+            "--header-table-size 4294967295: at most 65536, to bound what one client can make the \
+             server hold"
+        );
+        assert!(error("--max-header-list-size 4294967295")
+            .starts_with("--max-header-list-size 4294967295: at most 1048576,"));
+        assert!(error("--max-concurrent-streams 1001")
+            .starts_with("--max-concurrent-streams 1001: at most 1000,"));
+        let largest =
+            config("--header-table-size 65536 --max-header-list-size 1048576 --max-concurrent-streams 1000");
+        assert_eq!(largest.settings.header_table_size, 0x1_0000);
+        assert_eq!(largest.settings.max_header_list_size, 0x10_0000);
+        assert_eq!(largest.settings.max_concurrent_streams, 1000);
     }
 
     #[test]
