@@ -42,6 +42,7 @@ mod closed;
 mod describe;
 mod flow;
 pub mod header_block;
+mod limits;
 mod receive;
 mod send;
 mod settings;
@@ -65,6 +66,7 @@ use closed::{ClosedStreams, Closure};
 use describe::{field_line, frame_line, Direction};
 use flow::{Window, DEFAULT_WINDOW};
 use header_block::Assembler;
+use limits::Limits;
 use stream::{Event, State};
 
 /// Where the connection is in its life.
@@ -190,6 +192,8 @@ pub struct Connection {
     assembler: Assembler,
     streams: BTreeMap<u32, Stream>,
     closed: ClosedStreams,
+    /// Counters against what a client may make us do for nothing (§10.5).
+    limits: Limits,
     /// The highest stream id we processed: GOAWAY's Last-Stream-ID (§6.8).
     last_processed: u32,
     /// What we may still send on the connection.
@@ -232,6 +236,7 @@ impl Connection {
             assembler: Assembler::new(block_limit),
             streams: BTreeMap::new(),
             closed: ClosedStreams::default(),
+            limits: Limits::default(),
             last_processed: 0,
             send_window: Window::new(DEFAULT_WINDOW),
             recv_window: Window::new(recv_window_size),

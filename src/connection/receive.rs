@@ -73,6 +73,7 @@ impl Connection {
     /// handled.
     fn on_frame(&mut self, header: &FrameHeader, payload: &[u8]) -> Result<(), ConnectionError> {
         self.assembler.check_next(header)?;
+        self.limits.on_frame(header)?;
         if self.phase == Phase::FirstSettings {
             self.on_first_frame(header)?;
         }
@@ -86,7 +87,8 @@ impl Connection {
                 Err(self.malformed_frame(header, error))
             }
         };
-        result.or_else(|error| self.on_state_error(error))
+        result.or_else(|error| self.on_state_error(error))?;
+        self.limits.check_queue(self.control.len())
     }
 
     /// The frame right after the client preface.
@@ -290,6 +292,7 @@ impl Connection {
     ) -> Result<(), ProtocolError> {
         let stream_id = block.stream_id;
         self.closed.opened(stream_id);
+        self.limits.on_useful_frame();
         // RFC 9113 §6.8: Once the GOAWAY is sent, the sender will ignore frames sent on streams
         // initiated by the receiver if the stream has an identifier higher than the included last
         // stream identifier.
@@ -417,7 +420,7 @@ impl Connection {
             "[conn {}] stream {stream_id} reset by the client: {}",
             self.id, rst.error_code
         );
-        Ok(())
+        Ok(self.limits.on_client_reset()?)
     }
 
     fn on_settings(&mut self, settings: Settings) -> Result<(), ConnectionError> {
@@ -539,7 +542,7 @@ impl Connection {
             ProtocolError::Connection(error) => Err(error),
             ProtocolError::Stream(error) => {
                 self.reset(error);
-                Ok(())
+                self.limits.on_provoked_reset()
             }
         }
     }

@@ -161,6 +161,7 @@ impl Connection {
             stream.sent,
             stream.started.elapsed().as_millis()
         );
+        self.limits.on_response_completed();
         if stream.state == State::Closed {
             self.streams.remove(&stream_id);
             self.closed.remember(stream_id, Closure::ClosedByClient);

@@ -1399,3 +1399,97 @@ proptest::proptest! {
         }
     }
 }
+
+const ENHANCE_YOUR_CALM: u32 = 0xb;
+
+/// Sends `octets`, which must cross a limit of §10.5: `receive` fails with ENHANCE_YOUR_CALM and
+/// the last frame written is GOAWAY with that code, naming `last_stream`.
+fn assert_calm(client: &mut Client, octets: &[u8], last_stream: u32) {
+    assert_eq!(client.send(octets).unwrap_err().code.0, ENHANCE_YOUR_CALM);
+    let out = client.output();
+    assert_goaway(out.last().unwrap(), last_stream, ENHANCE_YOUR_CALM);
+    assert!(client.conn.is_closed());
+}
+
+#[test]
+fn a_ping_flood_is_enhance_your_calm() {
+    let mut client = Client::ready();
+    let ping = frame(PING, 0, 0, b"h2lab-01");
+    assert_calm(&mut client, &ping.repeat(1001), 0);
+}
+
+#[test]
+fn runs_of_empty_data_priority_and_settings_are_enhance_your_calm() {
+    for unproductive in [data(1, 0, 0), priority(3, 0), settings(&[])] {
+        let mut client = Client::ready();
+        let request = client.request_with(1, "POST", "/", &[], false);
+        client.send(&request).unwrap();
+        client.output();
+        assert_calm(&mut client, &unproductive.repeat(1001), 1);
+    }
+}
+
+#[test]
+fn pings_between_requests_and_data_are_not_a_flood() {
+    let mut client = Client::ready();
+    let request = client.request_with(1, "POST", "/", &[], false);
+    client.send(&request).unwrap();
+    let mut octets = Vec::new();
+    for _ in 0..5 {
+        octets.extend(frame(PING, 0, 0, b"h2lab-01").repeat(900));
+        octets.extend(data(1, 0, 1));
+    }
+    client.send(&octets).unwrap();
+    assert_eq!(client.output().len(), 4500);
+}
+
+#[test]
+fn rapid_reset_is_enhance_your_calm() {
+    let mut client = Client::ready();
+    let mut octets = Vec::new();
+    for stream in (1..=401).step_by(2) {
+        octets.extend(client.get(stream, "/"));
+        octets.extend(rst_stream(stream, CANCEL));
+    }
+    assert_calm(&mut client, &octets, 401);
+}
+
+#[test]
+fn resets_provoked_by_the_clients_own_frames_are_enhance_your_calm() {
+    // MadeYouReset: a WINDOW_UPDATE of 0 on a stream is a stream error (§6.9) that the client
+    // can cause at will.
+    let mut client = Client::ready();
+    let mut octets = Vec::new();
+    for stream in (1..=401).step_by(2) {
+        octets.extend(client.request_with(stream, "POST", "/", &[], false));
+        octets.extend(window_update(stream, 0));
+    }
+    assert_calm(&mut client, &octets, 401);
+}
+
+#[test]
+fn a_client_that_cancels_now_and_then_is_served() {
+    let mut client = Client::ready();
+    for stream in (1..=1201).step_by(4) {
+        client.send_get(stream, "/");
+        assert_eq!(status(&client.output()[0]), "200");
+        let mut cancelled = client.get(stream + 2, "/");
+        cancelled.extend(rst_stream(stream + 2, CANCEL));
+        client.send(&cancelled).unwrap();
+        client.output();
+    }
+}
+
+#[test]
+fn control_frames_queued_past_the_limit_are_enhance_your_calm() {
+    let mut client = Client::ready();
+    let request = client.request_with(1, "POST", "/", &[], false);
+    client.send(&request).unwrap();
+    client.output();
+    let mut octets = Vec::new();
+    for _ in 0..11 {
+        octets.extend(frame(PING, 0, 0, b"h2lab-01").repeat(999));
+        octets.extend(data(1, 0, 1));
+    }
+    assert_calm(&mut client, &octets, 1);
+}
