@@ -507,6 +507,29 @@ fn s6_8_client_goaway_lets_open_requests_complete() {
     });
 }
 
+/// RFC 9113 §6.8: "Receivers of a GOAWAY frame MUST NOT open additional streams": the rule binds
+/// the receiver, so a client that has sent GOAWAY while a stream is open may still open another,
+/// which is served; once its streams are done, the server ends the connection with a GOAWAY of its
+/// own (NO_ERROR, naming the last stream), not a bare close.
+#[test]
+fn s6_8_after_the_client_goaway_a_new_stream_is_served_and_our_goaway_ends_it() {
+    each_transport(|t| {
+        let mut client = t.handshake();
+        let open = open_stream(&mut client);
+        let goaway = raw_frame(0x7, 0x0, 0x0, &[0x0; 8]);
+        must(&mut client, |c| c.send_raw(&goaway), "to send GOAWAY");
+        let response = must(&mut client, |c| c.request(HELLO_PATH), "the response");
+        assert_eq!(response.status, 200);
+        end_and_expect_ok(&mut client, open, b"abc");
+        let ours = must(&mut client, |c| c.wait_for_goaway(WAIT), "our GOAWAY");
+        assert_eq!(
+            (ours.error_code, ours.last_stream_id),
+            (ErrorCode::NO_ERROR, 3)
+        );
+        expect_closed(&mut client);
+    });
+}
+
 // ---- §6.9 WINDOW_UPDATE ----
 
 /// RFC 9113 §6.9: "A receiver MUST treat the receipt of a WINDOW_UPDATE frame with a flow-control

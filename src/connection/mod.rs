@@ -21,8 +21,9 @@
 //! - The client's SETTINGS_MAX_HEADER_LIST_SIZE is advisory (§6.5.2) and only recorded;
 //!   SETTINGS_MAX_CONCURRENT_STREAMS and SETTINGS_ENABLE_PUSH concern pushed streams, and h2lab
 //!   never pushes.
-//! - A GOAWAY from the client stops new streams; the open ones are finished whatever its
-//!   Last-Stream-ID, which names streams the server initiated (none).
+//! - A GOAWAY from the client does not stop its new streams (§6.8 binds only the receiver); its
+//!   streams are finished whatever its Last-Stream-ID, which names streams the server initiated
+//!   (none), and then our own GOAWAY closes the connection.
 //! - Our SETTINGS_INITIAL_WINDOW_SIZE applies to each stream from its first frame, before the
 //!   client has acknowledged it.
 //! - Closed streams are told apart for any number of streams (`closed.rs`): frames on one we
@@ -277,6 +278,7 @@ impl Connection {
             return result;
         }
         self.give_back_credit();
+        self.answer_goaway_once_drained();
         result
     }
 
@@ -314,7 +316,8 @@ impl Connection {
                 break;
             }
         }
-        // A body that failed to read queued RST_STREAM just now.
+        self.answer_goaway_once_drained();
+        // A body that failed to read queued RST_STREAM just now, or our GOAWAY.
         self.write_control(out);
     }
 
@@ -359,9 +362,9 @@ impl Connection {
         !self.streams.is_empty()
     }
 
-    /// Whether the socket can be closed: GOAWAY sent or received, and nothing left to send.
+    /// Whether the socket can be closed: our GOAWAY sent, and nothing left to send.
     pub fn is_closed(&self) -> bool {
-        let ending = self.goaway_sent || self.goaway_received || self.phase == Phase::Failed;
+        let ending = self.goaway_sent || self.phase == Phase::Failed;
         let drained = self.phase == Phase::Failed || self.streams.is_empty();
         ending && drained && self.control.is_empty()
     }
@@ -369,6 +372,14 @@ impl Connection {
     /// The client's SETTINGS as applied so far.
     pub fn peer_settings(&self) -> &PeerSettings {
         &self.peer
+    }
+
+    /// After the client's GOAWAY, once its last stream is done: our own GOAWAY, so that every
+    /// connection we end after its preface ends with one (§6.8).
+    fn answer_goaway_once_drained(&mut self) {
+        if self.goaway_received && !self.goaway_sent && self.streams.is_empty() {
+            self.go_away(ErrorCode::NO_ERROR, "the client sent GOAWAY");
+        }
     }
 
     /// A stream error (§5.4.2): RST_STREAM, and the stream, its exchange and its body are gone.

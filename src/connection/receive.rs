@@ -135,8 +135,9 @@ impl Connection {
                 Ok(())
             }
             Frame::GoAway(_) => {
-                // The client ends the connection: no new streams, the open ones are finished.
-                // (Its Last-Stream-ID names streams *we* initiated; h2lab initiates none.)
+                // The client ends the connection: the open streams are finished, then our own
+                // GOAWAY closes it. (Its Last-Stream-ID names streams *we* initiated; h2lab
+                // initiates none.)
                 self.goaway_received = true;
                 Ok(())
             }
@@ -303,9 +304,8 @@ impl Connection {
         // RFC 9113 §5.1.2: An endpoint that receives a HEADERS frame that causes its advertised
         // concurrent stream limit to be exceeded MUST treat this as a stream error of type
         // PROTOCOL_ERROR or REFUSED_STREAM. (REFUSED_STREAM: the client may retry.) A client
-        // that has sent GOAWAY gets the same answer for a new stream.
-        if self.goaway_received || self.streams.len() >= self.local.max_concurrent_streams as usize
-        {
+        // that has sent GOAWAY may still open streams: §6.8 forbids that only to the receiver.
+        if self.streams.len() >= self.local.max_concurrent_streams as usize {
             return Err(StreamError::new(
                 stream_id,
                 ErrorCode::REFUSED_STREAM,

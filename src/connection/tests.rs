@@ -595,7 +595,7 @@ fn ping_ack_is_not_answered() {
 }
 
 #[test]
-fn goaway_received_refuses_new_streams_and_closes_after_open_ones() {
+fn goaway_received_still_serves_new_streams_then_closes_with_our_goaway() {
     let local = LocalSettings::default();
     let mut client = Client::ready_with(local, &[(0x4, 0x0)]);
     client.send_get(1, "/big/10");
@@ -604,10 +604,15 @@ fn goaway_received_refuses_new_streams_and_closes_after_open_ones() {
         .send(&frame(GOAWAY, 0, 0, &[0, 0, 0, 0, 0, 0, 0, 0]))
         .unwrap();
     assert!(!client.conn.is_closed());
+    // §6.8 forbids new streams only to the GOAWAY's receiver: the client's new stream is served.
     client.send_get(3, "/");
-    assert_rst(&client.output()[0], 3, REFUSED_STREAM);
-    client.send(&window_update(1, 0x10)).unwrap();
-    assert_eq!(data_lengths(&client.output()), vec![(1, 10)]);
+    assert_eq!(status(&client.output()[0]), "200");
+    let mut credit = window_update(1, 0x10);
+    credit.extend(window_update(3, 0x100));
+    client.send(&credit).unwrap();
+    let out = client.output();
+    assert_eq!(data_lengths(&out), vec![(1, 10), (3, 3)]);
+    assert_goaway(out.last().unwrap(), 3, NO_ERROR);
     assert!(client.conn.is_closed());
 }
 
