@@ -50,6 +50,14 @@ impl Outgoing {
         }
     }
 
+    /// Octets this body holds in memory until they are sent (none for a source read as it goes).
+    pub fn held(&self) -> u64 {
+        match self {
+            Outgoing::Bytes { .. } => self.remaining(),
+            Outgoing::Reader { .. } => 0,
+        }
+    }
+
     /// Replaces `chunk` with the next at most `limit` octets of the body (fewer only at its end).
     /// A source that fails, or ends before its announced length, is an error (the stream is then
     /// reset with INTERNAL_ERROR).

@@ -13,6 +13,7 @@
 //! | [`UNPRODUCTIVE_FRAMES`] | empty DATA without END_STREAM, empty CONTINUATION without END_HEADERS, PRIORITY, SETTINGS, PING | a request opened, DATA that carries octets (the run starts again) | CVE-2019-9512, -9515, -9518, PRIORITY storms |
 //! | [`CLIENT_RESETS`] | RST_STREAM from the client on a stream still in progress | a response completed | Rapid Reset, CVE-2023-44487 |
 //! | [`PROVOKED_RESETS`] | RST_STREAM we send because of the client's own frames | a response completed | MadeYouReset, CVE-2025-8671 |
+//! | [`HELD_RESPONSE_OCTETS`] | octets of in-memory response bodies waiting for the client's window | being sent | CVE-2019-9517, HPACK-amplified echo bodies |
 //! | [`QUEUED_CONTROL_FRAMES`] | frames we owe a client that does not read (ACKs, RST_STREAM, WINDOW_UPDATE) | being written | CVE-2019-9514, -9517 |
 
 use crate::error::{ConnectionError, ErrorCode};
@@ -26,6 +27,11 @@ pub const CLIENT_RESETS: u32 = 200;
 
 /// Streams we reset because of the client's frames, beyond the responses completed.
 pub const PROVOKED_RESETS: u32 = 200;
+
+/// Octets of in-memory response bodies a connection holds while the client's window keeps them
+/// back. (A body read from a file holds an open file instead, at most one per stream, so
+/// SETTINGS_MAX_CONCURRENT_STREAMS bounds those.)
+pub const HELD_RESPONSE_OCTETS: u64 = 4 * 1024 * 1024;
 
 /// Control frames waiting to be written.
 pub const QUEUED_CONTROL_FRAMES: usize = 10_000;
@@ -95,6 +101,17 @@ impl Limits {
     pub fn on_response_completed(&mut self) {
         self.client_resets = self.client_resets.saturating_sub(1);
         self.provoked_resets = self.provoked_resets.saturating_sub(1);
+    }
+
+    /// Checks the octets of response bodies held in memory, a new one included.
+    pub fn check_held(&self, held: u64) -> Result<(), ConnectionError> {
+        if held <= HELD_RESPONSE_OCTETS {
+            return Ok(());
+        }
+        Err(calm(format!(
+            "{held} octets of responses held for a client that does not take them: more than \
+             {HELD_RESPONSE_OCTETS}"
+        )))
     }
 
     /// Checks the queue of control frames owed to the client.

@@ -41,6 +41,18 @@ impl Connection {
         self.encoder.encode(&fields, &mut block);
 
         let body = Outgoing::new(response.body);
+        if let Some(new) = body.as_ref().map(Outgoing::held).filter(|&n| n > 0) {
+            let held: u64 = self
+                .streams
+                .values()
+                .filter_map(|s| s.body.as_ref())
+                .map(Outgoing::held)
+                .sum();
+            self.limits.check_held(held + new)?;
+        }
+        let Some(stream) = self.streams.get_mut(&stream_id) else {
+            return Ok(());
+        };
         let end_stream = body.is_none();
         if let Err(error) = stream.send(Event::SendHeaders, end_stream, stream_id) {
             return self.on_state_error(error);

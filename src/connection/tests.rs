@@ -1498,3 +1498,17 @@ fn control_frames_queued_past_the_limit_are_enhance_your_calm() {
     }
     assert_calm(&mut client, &octets, 1);
 }
+
+#[test]
+fn response_octets_held_past_the_limit_are_enhance_your_calm() {
+    // A client whose windows are zero keeps every response: 4 MiB of them are held, not more.
+    let local = LocalSettings::default();
+    let mut client = Client::ready_with(local, &[(0x4, 0x0)]);
+    for stream in [1, 3, 5, 7] {
+        client.send_get(stream, "/big/1048576");
+    }
+    client.send_get(9, "/reader/1048576");
+    assert_eq!(client.output().len(), 5);
+    let fifth = client.get(11, "/big/1");
+    assert_calm(&mut client, &fifth, 11);
+}
