@@ -183,9 +183,8 @@ impl Stream {
         Err(StreamError::new(
             stream_id,
             ErrorCode::PROTOCOL_ERROR,
-            format!(
-                "{received} octets of content, content-length said {expected} (RFC 9113 §8.1.1)"
-            ),
+            "§8.1.1",
+            format!("{received} octets of content, content-length said {expected}"),
         ))
     }
 }
@@ -418,11 +417,17 @@ impl Connection {
     }
 
     /// A connection error (§5.4.1): GOAWAY with the last stream we processed, then nothing more.
+    /// GOAWAY's debug data is the reason with the section it comes from.
     fn fail(&mut self, error: &ConnectionError) {
         self.phase = Phase::Failed;
         self.streams.clear();
         self.ready.clear();
-        self.queue_goaway(error.code, &error.reason);
+        let debug_data = format!(
+            "{} ({})",
+            error.reason,
+            crate::error::citation(error.section)
+        );
+        self.queue_goaway(error.code, &debug_data);
     }
 
     /// GOAWAY's Last-Stream-ID is the highest stream we processed (§6.8).

@@ -29,7 +29,8 @@ impl Connection {
             if self.input.get(..seen) != PREFACE.get(..seen) {
                 return Err(ConnectionError::new(
                     ErrorCode::PROTOCOL_ERROR,
-                    "invalid connection preface (RFC 9113 §3.4)",
+                    "§3.4",
+                    "invalid connection preface",
                 ));
             }
             if seen < PREFACE.len() {
@@ -86,7 +87,8 @@ impl Connection {
             self.log_frame(Direction::Recv, header, None);
             return Err(ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
-                "the client's first frame is not SETTINGS (RFC 9113 §3.4)",
+                "§3.4",
+                "the client's first frame is not SETTINGS",
             ));
         }
         self.phase = Phase::Running;
@@ -113,7 +115,8 @@ impl Connection {
             // PUSH_PROMISE frame as a connection error of type PROTOCOL_ERROR.
             Frame::PushPromise(_) => Err(ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
-                "PUSH_PROMISE from a client (RFC 9113 §8.4)",
+                "§8.4",
+                "PUSH_PROMISE from a client",
             )
             .into()),
             Frame::Ping(ping) => {
@@ -144,13 +147,14 @@ impl Connection {
         // (RFC 9113 §4.3, §5.4.2: frames that modify the compression state are never skipped).
         // The frame layer reports no stream error for HEADERS today; this keeps it so.
         if header.kind == FrameType::HEADERS {
-            return ConnectionError::new(error.code, error.reason).into();
+            return ConnectionError::new(error.code, error.section, error.reason).into();
         }
         // RFC 9113 §5.1 (idle): Receiving any frame other than HEADERS or PRIORITY on a stream in
         // this state MUST be treated as a connection error of type PROTOCOL_ERROR.
         if header.kind != FrameType::PRIORITY && self.is_idle(error.stream_id) {
             return ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
+                "§5.1",
                 format!("{} (on idle stream {})", error.reason, error.stream_id),
             )
             .into();
@@ -167,7 +171,8 @@ impl Connection {
         self.recv_window.receive(flow_len).map_err(|reason| {
             ConnectionError::new(
                 ErrorCode::FLOW_CONTROL_ERROR,
-                format!("{reason} of the connection (RFC 9113 §6.9.1)"),
+                "§6.9.1",
+                format!("{reason} of the connection"),
             )
         })?;
         // Whatever happens to the frame below, it is consumed now: its credit goes back.
@@ -183,7 +188,8 @@ impl Connection {
             StreamError::new(
                 stream_id,
                 ErrorCode::FLOW_CONTROL_ERROR,
-                format!("{reason} of stream {stream_id} (RFC 9113 §6.9.1)"),
+                "§6.9.1",
+                format!("{reason} of stream {stream_id}"),
             )
         })?;
         if !data.end_stream {
@@ -213,7 +219,8 @@ impl Connection {
         if stream_id.is_multiple_of(2) {
             return Err(ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
-                format!("HEADERS on even stream {stream_id} (RFC 9113 §5.1.1)"),
+                "§5.1.1",
+                format!("HEADERS on even stream {stream_id}"),
             )
             .into());
         }
@@ -251,7 +258,8 @@ impl Connection {
             // error (Section 5.4.1) of type STREAM_CLOSED."
             Some(Closure::ClosedByClient) => Err(ConnectionError::new(
                 ErrorCode::STREAM_CLOSED,
-                format!("HEADERS on closed stream {stream_id} (RFC 9113 §5.1, §5.1.1)"),
+                "§5.1",
+                format!("HEADERS on closed stream {stream_id}, which cannot be reused (§5.1.1)"),
             )
             .into()),
             // RFC 9113 §5.1.1: The identifier of a newly established stream MUST be numerically
@@ -260,9 +268,9 @@ impl Connection {
             // connection error of type PROTOCOL_ERROR.
             None => Err(ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
+                "§5.1.1",
                 format!(
-                    "HEADERS on stream {stream_id}, not above stream {} opened before \
-                     (RFC 9113 §5.1.1)",
+                    "HEADERS on stream {stream_id}, not above stream {} opened before",
                     self.highest_opened
                 ),
             )
@@ -294,8 +302,9 @@ impl Connection {
             return Err(StreamError::new(
                 stream_id,
                 ErrorCode::REFUSED_STREAM,
+                "§5.1.2",
                 format!(
-                    "stream {stream_id} beyond MAX_CONCURRENT_STREAMS of {} (RFC 9113 §5.1.2)",
+                    "stream {stream_id} beyond MAX_CONCURRENT_STREAMS of {}",
                     self.local.max_concurrent_streams
                 ),
             )
@@ -437,7 +446,8 @@ impl Connection {
                     .map_err(|reason| {
                         ConnectionError::new(
                             ErrorCode::FLOW_CONTROL_ERROR,
-                            format!("{reason} on stream {stream_id} (RFC 9113 §6.9.2)"),
+                            "§6.9.2",
+                            format!("{reason} on stream {stream_id}"),
                         )
                     })?;
             }
@@ -474,7 +484,8 @@ impl Connection {
                 .map_err(|reason| {
                     ConnectionError::new(
                         ErrorCode::FLOW_CONTROL_ERROR,
-                        format!("{reason} on the connection (RFC 9113 §6.9.1)"),
+                        "§6.9.1",
+                        format!("{reason} on the connection"),
                     )
                 })?;
             return Ok(());
@@ -493,7 +504,8 @@ impl Connection {
                 StreamError::new(
                     stream_id,
                     ErrorCode::FLOW_CONTROL_ERROR,
-                    format!("{reason} on stream {stream_id} (RFC 9113 §6.9.1)"),
+                    "§6.9.1",
+                    format!("{reason} on stream {stream_id}"),
                 )
             })?;
         Ok(())

@@ -107,9 +107,11 @@ impl Connection {
             return DataStep::Blocked;
         }
         if let Err(reason) = body.next_chunk(limit, &mut self.chunk) {
+            // RFC 9113 §7: INTERNAL_ERROR "The endpoint encountered an unexpected internal error."
             self.reset(StreamError::new(
                 stream_id,
                 ErrorCode::INTERNAL_ERROR,
+                "§7",
                 reason,
             ));
             return DataStep::Done;
@@ -117,9 +119,11 @@ impl Connection {
         let end_stream = body.remaining() == 0;
         if let Err(error) = stream.send(Event::SendData, end_stream, stream_id) {
             let reason = error.to_string();
+            // RFC 9113 §7: INTERNAL_ERROR "The endpoint encountered an unexpected internal error."
             self.reset(StreamError::new(
                 stream_id,
                 ErrorCode::INTERNAL_ERROR,
+                "§7",
                 reason,
             ));
             return DataStep::Done;
@@ -169,7 +173,8 @@ impl Connection {
         self.reset(StreamError::new(
             stream_id,
             ErrorCode::NO_ERROR,
-            "response complete before the request (RFC 9113 §8.1)",
+            "§8.1",
+            "response complete before the request",
         ));
     }
 
