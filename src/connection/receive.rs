@@ -4,19 +4,17 @@
 //! decided in one place, once per frame (`on_state_error`): a stream error resets its stream and
 //! the connection goes on (§5.4.2), a connection error ends the connection (§5.4.1).
 
-use log::debug;
-
-use super::describe::Direction;
 use super::header_block::HeaderBlock;
 use super::stream::{Event, State};
-use super::{Closure, Connection, Phase, Queued, Stream};
+use super::{report_window, Closure, Connection, Phase, Queued, Stream};
 use crate::error::{ConnectionError, ErrorCode, ProtocolError, StreamError};
 use crate::frame::{
-    flags, split_frame, Data, Frame, FrameHeader, FrameType, Ping, RstStream, Settings,
+    flags, split_frame, Data, Frame, FrameHeader, FrameType, GoAway, Ping, RstStream, Settings,
     WindowUpdate, PREFACE,
 };
 use crate::hpack::{DecodeError, Field};
 use crate::http::{validate_request, validate_trailers, Response};
+use crate::trace::{self, Direction};
 
 impl Connection {
     /// Takes every complete unit off the input buffer: the client preface first (§3.4), then
@@ -38,6 +36,10 @@ impl Connection {
             }
             self.input.drain(..PREFACE.len());
             self.phase = Phase::FirstSettings;
+            self.observers.emit(&trace::Event::Preface {
+                direction: Direction::Recv,
+                octets: PREFACE,
+            });
         }
         let buffer = std::mem::take(&mut self.input);
         let mut offset = 0;
@@ -46,7 +48,8 @@ impl Connection {
             match split_frame(rest, self.local.max_frame_size) {
                 Ok(Some((header, payload, used))) => {
                     offset += used;
-                    if let Err(error) = self.on_frame(&header, payload) {
+                    let octets = rest.get(..used).unwrap_or_default();
+                    if let Err(error) = self.on_frame(&header, payload, octets) {
                         break Err(error);
                     }
                 }
@@ -58,24 +61,37 @@ impl Connection {
         result
     }
 
-    /// One frame: checked against the header block in progress and the preface, decoded, then
+    /// One frame (`octets`: header and payload): checked, decoded, shown to the observers, then
     /// handled.
-    fn on_frame(&mut self, header: &FrameHeader, payload: &[u8]) -> Result<(), ConnectionError> {
+    fn on_frame(
+        &mut self,
+        header: &FrameHeader,
+        payload: &[u8],
+        octets: &[u8],
+    ) -> Result<(), ConnectionError> {
+        let decoded = self.decode_frame(header, payload);
+        self.observers.emit(&trace::Event::Frame {
+            direction: Direction::Recv,
+            header,
+            frame: decoded.as_ref().ok(),
+            octets,
+        });
+        decoded
+            .and_then(|frame| self.on_decoded_frame(frame))
+            .or_else(|error| self.on_state_error(error))
+    }
+
+    /// Checks a frame against the header block in progress and the preface, then decodes it.
+    fn decode_frame(
+        &mut self,
+        header: &FrameHeader,
+        payload: &[u8],
+    ) -> Result<Frame, ProtocolError> {
         self.assembler.check_next(header)?;
         if self.phase == Phase::FirstSettings {
             self.on_first_frame(header)?;
         }
-        let result = match Frame::decode(header, payload) {
-            Ok(frame) => {
-                self.log_frame(Direction::Recv, header, Some(&frame));
-                self.on_decoded_frame(frame)
-            }
-            Err(error) => {
-                self.log_frame(Direction::Recv, header, None);
-                Err(self.malformed_frame(header, error))
-            }
-        };
-        result.or_else(|error| self.on_state_error(error))
+        Frame::decode(header, payload).map_err(|error| self.malformed_frame(header, error))
     }
 
     /// The frame right after the client preface.
@@ -84,7 +100,6 @@ impl Connection {
         // servers MUST treat an invalid connection preface as a connection error of type
         // PROTOCOL_ERROR.
         if header.kind != FrameType::SETTINGS || header.flags & flags::ACK != 0 {
-            self.log_frame(Direction::Recv, header, None);
             return Err(ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
                 "§3.4",
@@ -123,10 +138,8 @@ impl Connection {
                 self.on_ping(ping);
                 Ok(())
             }
-            Frame::GoAway(_) => {
-                // The client ends the connection: no new streams, the open ones are finished.
-                // (Its Last-Stream-ID names streams *we* initiated; h2lab initiates none.)
-                self.goaway_received = true;
+            Frame::GoAway(goaway) => {
+                self.on_goaway(&goaway);
                 Ok(())
             }
             Frame::WindowUpdate(update) => self.on_window_update(update),
@@ -175,13 +188,21 @@ impl Connection {
                 format!("{reason} of the connection"),
             )
         })?;
+        let taken = -i64::from(flow_len);
+        report_window(
+            &mut self.observers,
+            Direction::Recv,
+            0,
+            &self.recv_window,
+            taken,
+        );
         // Whatever happens to the frame below, it is consumed now: its credit goes back.
         self.recv_credit = self.recv_credit.saturating_add(flow_len);
 
         let Some(stream) = self.streams.get_mut(&stream_id) else {
             return self.on_frame_for_absent_stream(stream_id, Event::RecvData);
         };
-        stream.transition(Event::RecvData, stream_id)?;
+        stream.transition(Event::RecvData, stream_id, &mut self.observers)?;
         // RFC 9113 §6.9.1: A receiver MAY respond with a stream error or connection error of type
         // FLOW_CONTROL_ERROR if it is unable to accept a frame. (The stream's window: stream.)
         stream.recv_window.receive(flow_len).map_err(|reason| {
@@ -192,6 +213,14 @@ impl Connection {
                 format!("{reason} of stream {stream_id}"),
             )
         })?;
+        let window = &stream.recv_window;
+        report_window(
+            &mut self.observers,
+            Direction::Recv,
+            stream_id,
+            window,
+            taken,
+        );
         if !data.end_stream {
             stream.recv_credit = stream.recv_credit.saturating_add(flow_len);
         }
@@ -230,19 +259,31 @@ impl Connection {
         self.on_headers_for_closed_stream(stream_id)
     }
 
-    /// Decodes a complete block with the connection's HPACK decoder. `None` when the list was
-    /// longer than our SETTINGS_MAX_HEADER_LIST_SIZE: the decoder kept its table in sync but not
-    /// the fields, and the request is answered with 431.
+    /// Decodes a complete block with the connection's HPACK decoder, each step reported to the
+    /// observers when there are any. `None` when the list was longer than our
+    /// SETTINGS_MAX_HEADER_LIST_SIZE: the decoder kept its table in sync but not the fields, and
+    /// the request is answered with 431.
     fn decode_block(&mut self, block: &HeaderBlock) -> Result<Option<Vec<Field>>, ConnectionError> {
-        let fields = match self.decoder.decode(&block.block) {
-            Ok(fields) => fields,
-            Err(DecodeError::HeaderListTooLarge { .. }) => return Ok(None),
+        let decoded = if self.observers.is_watching() {
+            let observers = &mut self.observers;
+            let stream_id = block.stream_id;
+            self.decoder.decode_with(&block.block, &mut |step| {
+                observers.emit(&trace::Event::Hpack {
+                    direction: Direction::Recv,
+                    stream_id,
+                    step: &step,
+                });
+            })
+        } else {
+            self.decoder.decode(&block.block)
+        };
+        match decoded {
+            Ok(fields) => Ok(Some(fields)),
+            Err(DecodeError::HeaderListTooLarge { .. }) => Ok(None),
             // RFC 9113 §4.3: A decoding error in a field block MUST be treated as a connection
             // error of type COMPRESSION_ERROR.
-            Err(error) => return Err(ConnectionError::from(error)),
-        };
-        self.log_fields(Direction::Recv, block.stream_id, &fields);
-        Ok(Some(fields))
+            Err(error) => Err(ConnectionError::from(error)),
+        }
     }
 
     /// HEADERS on an odd stream below the highest one opened, and no longer in the table.
@@ -297,8 +338,14 @@ impl Connection {
         // concurrent stream limit to be exceeded MUST treat this as a stream error of type
         // PROTOCOL_ERROR or REFUSED_STREAM. (REFUSED_STREAM: the client may retry.) A client
         // that has sent GOAWAY gets the same answer for a new stream.
-        if self.goaway_received || self.streams.len() >= self.local.max_concurrent_streams as usize
-        {
+        let at_limit = self.streams.len() >= self.local.max_concurrent_streams as usize;
+        if at_limit && !self.goaway_received {
+            self.observers.emit(&trace::Event::Limit {
+                name: "SETTINGS_MAX_CONCURRENT_STREAMS",
+                value: self.local.max_concurrent_streams.into(),
+            });
+        }
+        if self.goaway_received || at_limit {
             return Err(StreamError::new(
                 stream_id,
                 ErrorCode::REFUSED_STREAM,
@@ -315,7 +362,7 @@ impl Connection {
             self.local.initial_window_size,
             self.peer.initial_window_size,
         );
-        stream.transition(Event::RecvHeaders, stream_id)?;
+        stream.transition(Event::RecvHeaders, stream_id, &mut self.observers)?;
         // RFC 9113 §5.3.1 (RFC 7540): A stream cannot depend on itself. An endpoint MUST treat
         // this as a stream error of type PROTOCOL_ERROR. (Checked here, not by the frame layer,
         // so that the block was decoded first.)
@@ -346,7 +393,7 @@ impl Connection {
         let Some(stream) = self.streams.get_mut(&stream_id) else {
             return Ok(());
         };
-        stream.transition(Event::RecvHeaders, stream_id)?;
+        stream.transition(Event::RecvHeaders, stream_id, &mut self.observers)?;
         // RFC 9113 §5.3.1 (RFC 7540): A stream cannot depend on itself.
         block.check_priority()?;
         let Some(fields) = fields else {
@@ -363,12 +410,16 @@ impl Connection {
         stream_id: u32,
         end_stream: bool,
     ) -> Result<(), ConnectionError> {
+        self.observers.emit(&trace::Event::Limit {
+            name: "SETTINGS_MAX_HEADER_LIST_SIZE",
+            value: self.local.max_header_list_size.into(),
+        });
         if let Some(stream) = self.streams.get_mut(&stream_id) {
             stream.exchange = None;
             if end_stream {
-                match stream.state.on(Event::RecvEndStream, stream_id) {
-                    Ok(state) => stream.state = state,
-                    Err(error) => return self.on_state_error(error),
+                let ended = stream.transition(Event::RecvEndStream, stream_id, &mut self.observers);
+                if let Err(error) = ended {
+                    return self.on_state_error(error);
                 }
             }
         }
@@ -390,7 +441,7 @@ impl Connection {
         let Some(stream) = self.streams.get_mut(&stream_id) else {
             return Ok(());
         };
-        stream.transition(Event::RecvEndStream, stream_id)?;
+        stream.transition(Event::RecvEndStream, stream_id, &mut self.observers)?;
         stream.check_content_length(stream_id)?;
         let Some(exchange) = stream.exchange.take() else {
             return Ok(());
@@ -406,15 +457,37 @@ impl Connection {
             // recipient MUST treat this as a connection error of type PROTOCOL_ERROR.
             return self.on_frame_for_absent_stream(stream_id, Event::RecvRstStream);
         };
-        stream.transition(Event::RecvRstStream, stream_id)?;
+        stream.transition(Event::RecvRstStream, stream_id, &mut self.observers)?;
         // The exchange and the response body are dropped here, at once.
         self.streams.remove(&stream_id);
         self.remember_closed(stream_id, Closure::ClosedByClient);
-        debug!(
-            "[conn {}] stream {stream_id} reset by the client: {}",
-            self.id, rst.error_code
-        );
+        self.observers.emit(&trace::Event::Error {
+            stream_id: Some(stream_id),
+            code: rst.error_code,
+            section: "§6.4",
+            reason: "reset by the client with RST_STREAM",
+        });
         Ok(())
+    }
+
+    /// The client ends the connection: no new streams, the open ones are finished. (Its
+    /// Last-Stream-ID names streams *we* initiated; h2lab initiates none.) A code other than
+    /// NO_ERROR reports an error the client found (§6.8), shown to the observers.
+    fn on_goaway(&mut self, goaway: &GoAway) {
+        self.goaway_received = true;
+        if goaway.error_code == ErrorCode::NO_ERROR || !self.observers.is_watching() {
+            return;
+        }
+        let reason = format!(
+            "reported by the client with GOAWAY, debug data {}",
+            trace::quote(&goaway.debug_data)
+        );
+        self.observers.emit(&trace::Event::Error {
+            stream_id: None,
+            code: goaway.error_code,
+            section: "§6.8",
+            reason: &reason,
+        });
     }
 
     fn on_settings(&mut self, settings: Settings) -> Result<(), ConnectionError> {
@@ -450,6 +523,14 @@ impl Connection {
                             format!("{reason} on stream {stream_id}"),
                         )
                     })?;
+                let (window, delta) = (&stream.send_window, changes.window_delta);
+                report_window(
+                    &mut self.observers,
+                    Direction::Send,
+                    stream_id,
+                    window,
+                    delta,
+                );
             }
         }
         // RFC 9113 §6.5.3: Upon receiving and applying [the SETTINGS frame], the recipient MUST
@@ -475,6 +556,7 @@ impl Connection {
 
     fn on_window_update(&mut self, update: WindowUpdate) -> Result<(), ProtocolError> {
         let stream_id = update.stream_id;
+        let increment = i64::from(update.increment);
         if stream_id == 0 {
             // RFC 9113 §6.9.1: If a sender receives a WINDOW_UPDATE that causes a flow-control
             // window to exceed this maximum, it MUST terminate either the stream or the
@@ -488,12 +570,14 @@ impl Connection {
                         format!("{reason} on the connection"),
                     )
                 })?;
+            let window = &self.send_window;
+            report_window(&mut self.observers, Direction::Send, 0, window, increment);
             return Ok(());
         }
         let Some(stream) = self.streams.get_mut(&stream_id) else {
             return self.on_frame_for_absent_stream(stream_id, Event::RecvWindowUpdate);
         };
-        stream.transition(Event::RecvWindowUpdate, stream_id)?;
+        stream.transition(Event::RecvWindowUpdate, stream_id, &mut self.observers)?;
         // RFC 9113 §6.9.1: ... it MUST terminate either the stream or the connection, as
         // appropriate. For streams, the sender sends a RST_STREAM with an error code of
         // FLOW_CONTROL_ERROR.
@@ -508,6 +592,14 @@ impl Connection {
                     format!("{reason} on stream {stream_id}"),
                 )
             })?;
+        let window = &stream.send_window;
+        report_window(
+            &mut self.observers,
+            Direction::Send,
+            stream_id,
+            window,
+            increment,
+        );
         Ok(())
     }
 
@@ -556,6 +648,8 @@ impl Connection {
         if self.recv_credit > 0 && self.recv_credit >= self.recv_window_size / 2 {
             let increment = std::mem::take(&mut self.recv_credit);
             self.recv_window.restore(increment);
+            let (window, change) = (&self.recv_window, i64::from(increment));
+            report_window(&mut self.observers, Direction::Recv, 0, window, change);
             self.queue(Frame::WindowUpdate(WindowUpdate {
                 stream_id: 0,
                 increment,
@@ -571,6 +665,14 @@ impl Connection {
             }
             let increment = std::mem::take(&mut stream.recv_credit);
             stream.recv_window.restore(increment);
+            let (window, change) = (&stream.recv_window, i64::from(increment));
+            report_window(
+                &mut self.observers,
+                Direction::Recv,
+                stream_id,
+                window,
+                change,
+            );
             self.control
                 .push_back(Queued::frame(Frame::WindowUpdate(WindowUpdate {
                     stream_id,
