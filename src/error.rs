@@ -86,15 +86,19 @@ impl fmt::Display for ErrorCode {
 pub struct ConnectionError {
     /// The code to send in GOAWAY.
     pub code: ErrorCode,
+    /// Where the broken rule is written, so that a reader can look it up: a section of RFC 9113
+    /// as `§6.7`, or another RFC's section in full (`RFC 7540 §5.3.1`). See [`citation`].
+    pub section: &'static str,
     /// Why, for people: the log line and GOAWAY's debug data.
     pub reason: String,
 }
 
 impl ConnectionError {
-    /// A connection error with `code` and a human-readable reason.
-    pub fn new(code: ErrorCode, reason: impl Into<String>) -> Self {
+    /// A connection error with `code`, the `section` whose rule was broken, and a reason.
+    pub fn new(code: ErrorCode, section: &'static str, reason: impl Into<String>) -> Self {
         ConnectionError {
             code,
+            section,
             reason: reason.into(),
         }
     }
@@ -107,19 +111,55 @@ pub struct StreamError {
     pub stream_id: u32,
     /// The code to send in RST_STREAM.
     pub code: ErrorCode,
+    /// Where the broken rule is written, as for [`ConnectionError::section`].
+    pub section: &'static str,
     /// Why, for people: the log line.
     pub reason: String,
 }
 
 impl StreamError {
-    /// A stream error on `stream_id` with `code` and a human-readable reason.
-    pub fn new(stream_id: u32, code: ErrorCode, reason: impl Into<String>) -> Self {
+    /// A stream error on `stream_id` with `code`, the `section` whose rule was broken, and a
+    /// reason.
+    pub fn new(
+        stream_id: u32,
+        code: ErrorCode,
+        section: &'static str,
+        reason: impl Into<String>,
+    ) -> Self {
         StreamError {
             stream_id,
             code,
+            section,
             reason: reason.into(),
         }
     }
+}
+
+/// A section as a reader looks it up: `§6.7` is RFC 9113's (`RFC 9113 §6.7`); a section that
+/// names its RFC (`RFC 7540 §5.3.1`) stays as it is.
+pub fn citation(section: &str) -> String {
+    if section.starts_with('§') {
+        format!("RFC 9113 {section}")
+    } else {
+        section.to_string()
+    }
+}
+
+/// The one wording of a protocol error, for both kinds and for the `-v` log:
+/// `connection error FRAME_SIZE_ERROR (RFC 9113 §6.7): PING with length 7`, or
+/// `stream error on stream 1 PROTOCOL_ERROR (RFC 9113 §8.1.1): ...` when `stream_id` is given.
+pub fn write_error(
+    f: &mut impl fmt::Write,
+    stream_id: Option<u32>,
+    code: ErrorCode,
+    section: &str,
+    reason: &str,
+) -> fmt::Result {
+    match stream_id {
+        None => f.write_str("connection error ")?,
+        Some(id) => write!(f, "stream error on stream {id} ")?,
+    }
+    write!(f, "{code} ({}): {reason}", citation(section))
 }
 
 /// Either kind of protocol error, for code that can detect both (a frame parser, for one).
@@ -155,16 +195,18 @@ impl From<StreamError> for ProtocolError {
 
 impl fmt::Display for ConnectionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "connection error {}: {}", self.code, self.reason)
+        write_error(f, None, self.code, self.section, &self.reason)
     }
 }
 
 impl fmt::Display for StreamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
+        write_error(
             f,
-            "stream error on stream {} {}: {}",
-            self.stream_id, self.code, self.reason
+            Some(self.stream_id),
+            self.code,
+            self.section,
+            &self.reason,
         )
     }
 }
@@ -192,6 +234,20 @@ mod tests {
         assert_eq!(
             ErrorCode::HTTP_1_1_REQUIRED.to_string(),
             "HTTP_1_1_REQUIRED"
+        );
+    }
+
+    #[test]
+    fn errors_name_their_code_and_rfc_section() {
+        let error = ConnectionError::new(ErrorCode::FRAME_SIZE_ERROR, "§6.7", "PING with length 7");
+        assert_eq!(
+            error.to_string(),
+            "connection error FRAME_SIZE_ERROR (RFC 9113 §6.7): PING with length 7"
+        );
+        let error = StreamError::new(3, ErrorCode::PROTOCOL_ERROR, "RFC 7540 §5.3.1", "self");
+        assert_eq!(
+            error.to_string(),
+            "stream error on stream 3 PROTOCOL_ERROR (RFC 7540 §5.3.1): self"
         );
     }
 

@@ -4,6 +4,7 @@
 //! The contract is in `DESIGN.md` ("Command-line contract"): bad flags or values end the process
 //! with status 2 and one line naming the flag.
 
+use std::io::Write;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,6 +14,7 @@ use std::time::Duration;
 use h2lab::app::App;
 use h2lab::frame::SettingId;
 use h2lab::server::{Config, Server};
+use h2lab::trace::capture;
 
 const HELP: &str = "\
 h2lab — an HTTP/2 server to read, run and watch
@@ -38,7 +40,15 @@ Options:
       --max-connections N         connections served at once; more are closed [default: 256]
       --idle-timeout SECS         close a connection after SECS without open streams, or
                                   without progress on them [default: 60]
-  -v, --verbose                   log every frame sent and received (same as RUST_LOG=h2lab=debug)
+  -v, --verbose                   log every frame sent and received, the preface, each header
+                                  field and every error with its RFC section, one line each:
+                                  [conn 1] +0.036s recv HEADERS ... (same as RUST_LOG=h2lab=debug)
+  -vv                             also each field's HPACK representation, dynamic table
+                                  insertions and evictions, stream states, window changes and
+                                  streams waiting for window (same as RUST_LOG=h2lab=trace)
+      --capture DIR               write each connection's octets (after TLS) to
+                                  DIR/conn-N.c2s.hex and DIR/conn-N.s2c.hex, which h2lab-decode
+                                  reads; DIR is created if needed
   -h, --help                      print this help
   -V, --version                   print the version
 
@@ -70,7 +80,8 @@ enum Command {
     Serve {
         config: Config,
         root: PathBuf,
-        verbose: bool,
+        /// How many `-v`: 0, 1 (frames) or 2 and more (HPACK, states, windows).
+        verbose: u8,
     },
     Help,
     Version,
@@ -104,22 +115,40 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs at `h2lab=info`, unless RUST_LOG says otherwise; `-v` adds every frame.
-fn init_logging(verbose: bool) {
+/// Logs at `h2lab=info`, unless RUST_LOG says otherwise; `-v` adds every frame (debug), `-vv`
+/// the details (trace). Debug and trace lines are printed as they are: they carry their own
+/// connection and time. The access log and warnings keep a short level tag.
+fn init_logging(verbose: u8) {
     let mut logger = env_logger::Builder::new();
     logger.parse_filters("h2lab=info");
     if let Ok(filters) = std::env::var("RUST_LOG") {
         logger.parse_filters(&filters);
     }
-    if verbose {
-        logger.parse_filters("h2lab=debug");
+    match verbose {
+        0 => {}
+        1 => {
+            logger.parse_filters("h2lab=debug");
+        }
+        _ => {
+            logger.parse_filters("h2lab=trace");
+        }
     }
+    logger.format(|out, record| match record.level() {
+        log::Level::Debug | log::Level::Trace => writeln!(out, "{}", record.args()),
+        level => writeln!(out, "{level:<5} {}", record.args()),
+    });
     logger.init();
 }
 
 /// Serves the files under `root` until the process ends; prints the line
 /// `h2lab: serving ROOT on https://ADDR/ (and h2c on the same port)` once it listens.
 fn serve(config: Config, root: &Path) -> ExitCode {
+    if let Some(dir) = &config.capture {
+        if let Err(e) = capture::check_dir(dir) {
+            eprintln!("h2lab: --capture {}: {e}", dir.display());
+            return ExitCode::from(2);
+        }
+    }
     let app = match App::new(root.to_path_buf()) {
         Ok(app) => app,
         Err(e) => {
@@ -147,7 +176,7 @@ fn serve(config: Config, root: &Path) -> ExitCode {
 #[derive(Default)]
 struct Draft {
     config: Config,
-    verbose: bool,
+    verbose: u8,
     root: Option<PathBuf>,
     cert: Option<PathBuf>,
     key: Option<PathBuf>,
@@ -172,7 +201,11 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
             }
             _ => (arg.clone(), None),
         };
-        if inline.is_some() && matches!(flag.as_str(), "--help" | "--version" | "--verbose" | "--")
+        if inline.is_some()
+            && matches!(
+                flag.as_str(),
+                "--help" | "--version" | "--verbose" | "-vv" | "--"
+            )
         {
             return Err(format!("{flag} takes no value"));
         }
@@ -210,7 +243,9 @@ impl Draft {
             "--" => self.only_operands = true,
             "-h" | "--help" => return Ok(Some(Command::Help)),
             "-V" | "--version" => return Ok(Some(Command::Version)),
-            "-v" | "--verbose" => self.verbose = true,
+            "-v" | "--verbose" => self.verbose = self.verbose.saturating_add(1),
+            "-vv" => self.verbose = self.verbose.saturating_add(2),
+            "--capture" => config.capture = Some(PathBuf::from(value("DIR")?)),
             "-l" | "--listen" => config.listen = parse_listen(flag, &value("ADDR")?)?,
             "--cert" => self.cert = Some(PathBuf::from(value("FILE")?)),
             "--key" => self.key = Some(PathBuf::from(value("FILE")?)),
@@ -387,11 +422,23 @@ mod tests {
     fn verbose_help_and_version_are_recognised_in_both_spellings() {
         assert!(matches!(
             parse_line("-v"),
-            Ok(Command::Serve { verbose: true, .. })
+            Ok(Command::Serve { verbose: 1, .. })
         ));
         assert!(matches!(
             parse_line("--verbose ."),
-            Ok(Command::Serve { verbose: true, .. })
+            Ok(Command::Serve { verbose: 1, .. })
+        ));
+        assert!(matches!(
+            parse_line("-vv"),
+            Ok(Command::Serve { verbose: 2, .. })
+        ));
+        assert!(matches!(
+            parse_line("-v -v"),
+            Ok(Command::Serve { verbose: 2, .. })
+        ));
+        assert!(matches!(
+            parse_line(""),
+            Ok(Command::Serve { verbose: 0, .. })
         ));
         assert!(matches!(parse_line("-h"), Ok(Command::Help)));
         assert_eq!(error("--port 1 --help"), "--port: unknown option");
@@ -501,6 +548,16 @@ mod tests {
     #[test]
     fn flags_without_values_refuse_one() {
         assert_eq!(error("--verbose=1"), "--verbose takes no value");
+    }
+
+    #[test]
+    fn capture_takes_a_folder() {
+        assert_eq!(config("").capture, None);
+        assert_eq!(
+            config("--capture caps").capture,
+            Some(PathBuf::from("caps"))
+        );
+        assert_eq!(error("--capture"), "--capture needs a value (DIR)");
     }
 
     #[test]

@@ -21,6 +21,12 @@ impl Window {
         Window(i64::from(initial))
     }
 
+    /// The window's size in octets; negative after a SETTINGS_INITIAL_WINDOW_SIZE that shrank it
+    /// below what was in flight (§6.9.2).
+    pub fn size(&self) -> i64 {
+        self.0
+    }
+
     /// The credit left as an octet count, zero when the window is empty or negative.
     pub fn sendable(&self) -> usize {
         usize::try_from(self.0).unwrap_or(0)

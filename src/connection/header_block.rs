@@ -83,8 +83,9 @@ impl Assembler {
         let Some(mut block) = self.open.take() else {
             return Err(ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
+                "§6.10",
                 format!(
-                    "CONTINUATION on stream {} without a header block open (RFC 9113 §6.10)",
+                    "CONTINUATION on stream {} without a header block open",
                     continuation.stream_id
                 ),
             ));
@@ -107,6 +108,7 @@ impl Assembler {
         // that is never going to fit the advertised limits is a waste of the server's memory.
         Err(ConnectionError::new(
             ErrorCode::ENHANCE_YOUR_CALM,
+            "§10.5.1",
             format!(
                 "header block of stream {} longer than {} octets",
                 block.stream_id, self.limit

@@ -137,10 +137,7 @@ fn exceeded(count: u32, limit: u32, what: &str) -> Result<(), ConnectionError> {
 fn calm(reason: String) -> ConnectionError {
     // RFC 9113 §10.5: "An endpoint MAY treat activity that is suspicious as a connection error
     // (Section 5.4.1) of type ENHANCE_YOUR_CALM."
-    ConnectionError::new(
-        ErrorCode::ENHANCE_YOUR_CALM,
-        format!("{reason} (RFC 9113 §10.5)"),
-    )
+    ConnectionError::new(ErrorCode::ENHANCE_YOUR_CALM, "§10.5", reason)
 }
 
 #[cfg(test)]

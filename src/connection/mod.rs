@@ -35,12 +35,15 @@
 //! The files: this one holds the connection's state and its public face; `receive.rs` what each
 //! arriving frame does; `send.rs` how responses become HEADERS and DATA; `stream.rs` the §5.1
 //! state machine; `flow.rs` a flow-control window; `settings.rs` both ends' SETTINGS;
-//! `header_block.rs` HEADERS + CONTINUATION assembly; `body.rs` a response body read in slices;
-//! `describe.rs` the `-v` log lines.
+//! `header_block.rs` HEADERS + CONTINUATION assembly; `body.rs` a response body read in slices.
+//!
+//! Watching: the connection reports what happens (frames with their octets, HPACK steps, state
+//! changes, windows, errors) as [`trace::Event`]s to the observers given to
+//! [`Connection::observe`]; it formats no text. Events that cost work to build are built only
+//! when someone watches.
 
 mod body;
 mod closed;
-mod describe;
 mod flow;
 pub mod header_block;
 mod limits;
@@ -55,19 +58,18 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::time::Instant;
 
-use log::debug;
-
 use crate::error::{ConnectionError, ErrorCode, ProtocolError, StreamError};
-use crate::frame::{Frame, FrameHeader, GoAway, RstStream, Settings, WindowUpdate};
-use crate::hpack::{Decoder, Encoder, Field};
+use crate::frame::{Frame, FrameHeader, GoAway, RstStream, Settings, WindowUpdate, HEADER_LEN};
+use crate::hpack::{Decoder, Encoder};
 use crate::http::{Exchange, Handler};
+use crate::trace::{self, Direction, Observer, Observers};
 
 use body::Outgoing;
 use closed::{ClosedStreams, Closure};
-use describe::{field_line, frame_line, Direction};
 use flow::{Window, DEFAULT_WINDOW};
 use header_block::Assembler;
 use limits::Limits;
+use send::EncodedStep;
 use stream::{Event, State};
 
 /// Where the connection is in its life.
@@ -92,6 +94,8 @@ struct Stream {
     recv_credit: u32,
     /// What we may still send on this stream.
     send_window: Window,
+    /// The observers were told that the stream waits for window, and it has not sent since.
+    waiting: bool,
     /// The handler's side of the request, until the request ends.
     exchange: Option<Box<dyn Exchange>>,
     /// The request's `content-length`, to check against the DATA received (§8.1.1).
@@ -117,6 +121,7 @@ impl Stream {
             recv_window: Window::new(recv_window),
             recv_credit: 0,
             send_window: Window::new(send_window),
+            waiting: false,
             exchange: None,
             content_length: None,
             received: 0,
@@ -129,25 +134,38 @@ impl Stream {
         }
     }
 
-    /// Moves the stream to its state after `event`, or returns the error the state machine
-    /// prescribes (§5.1) and leaves the state as it was.
-    fn transition(&mut self, event: Event, stream_id: u32) -> Result<(), ProtocolError> {
-        self.state = self.state.on(event, stream_id)?;
+    /// Moves the stream to its state after `event` (something received) and tells the observers
+    /// if the state changed, or returns the error the state machine prescribes (§5.1) and leaves
+    /// the state as it was.
+    fn transition(
+        &mut self,
+        event: Event,
+        stream_id: u32,
+        observers: &mut Observers,
+    ) -> Result<(), ProtocolError> {
+        let next = self.state.on(event, stream_id)?;
+        if next != self.state {
+            report_state(observers, stream_id, (self.state, next));
+        }
+        self.state = next;
         Ok(())
     }
 
-    /// We send a frame (`event`) that may carry END_STREAM: two events, as in §5.1.
+    /// We send a frame (`event`) that may carry END_STREAM: two events, as in §5.1. Returns the
+    /// states before and after, for the observers once the frame is written.
     fn send(
         &mut self,
         event: Event,
         end_stream: bool,
         stream_id: u32,
-    ) -> Result<(), ProtocolError> {
-        self.transition(event, stream_id)?;
+    ) -> Result<(State, State), ProtocolError> {
+        let before = self.state;
+        let mut next = self.state.on(event, stream_id)?;
         if end_stream {
-            self.transition(Event::SendEndStream, stream_id)?;
+            next = next.on(Event::SendEndStream, stream_id)?;
         }
-        Ok(())
+        self.state = next;
+        Ok((before, next))
     }
 
     /// Checks the request content received so far against its `content-length`: while the client
@@ -172,9 +190,8 @@ impl Stream {
         Err(StreamError::new(
             stream_id,
             ErrorCode::PROTOCOL_ERROR,
-            format!(
-                "{received} octets of content, content-length said {expected} (RFC 9113 §8.1.1)"
-            ),
+            "§8.1.1",
+            format!("{received} octets of content, content-length said {expected}"),
         ))
     }
 }
@@ -213,6 +230,8 @@ pub struct Connection {
     goaway_received: bool,
     /// Reused buffer for one DATA frame's payload.
     chunk: Vec<u8>,
+    /// Whoever watches this connection (the `-v` log, a capture); often no one.
+    observers: Observers,
 }
 
 impl Connection {
@@ -249,6 +268,7 @@ impl Connection {
             goaway_sent: false,
             goaway_received: false,
             chunk: Vec::new(),
+            observers: Observers::default(),
         };
         connection.queue(Frame::Settings(Settings {
             ack: false,
@@ -263,6 +283,18 @@ impl Connection {
             }));
         }
         connection
+    }
+
+    /// Adds an observer: it sees every event from now on (our first SETTINGS included, which is
+    /// reported when it is written).
+    pub fn observe(&mut self, observer: Box<dyn Observer>) {
+        self.observers.add(observer);
+    }
+
+    /// The socket loop has ended the connection, for `reason` ("closed after GOAWAY", "timed
+    /// out: ..."): the observers' last event.
+    pub fn ended(&mut self, reason: &str) {
+        self.observers.emit(&trace::Event::Closed { reason });
     }
 
     /// Octets from the client, in pieces of any size. Processes every complete frame. A
@@ -317,6 +349,9 @@ impl Connection {
             }
         }
         self.answer_goaway_once_drained();
+        if self.observers.is_watching() {
+            self.report_stalls();
+        }
         // A body that failed to read queued RST_STREAM just now, or our GOAWAY.
         self.write_control(out);
     }
@@ -384,9 +419,14 @@ impl Connection {
 
     /// A stream error (§5.4.2): RST_STREAM, and the stream, its exchange and its body are gone.
     fn reset(&mut self, error: StreamError) {
-        debug!("[conn {}] {error}", self.id);
+        self.observers.emit(&trace::Event::Error {
+            stream_id: Some(error.stream_id),
+            code: error.code,
+            section: error.section,
+            reason: &error.reason,
+        });
         let stream_id = error.stream_id;
-        self.queue(Frame::RstStream(RstStream {
+        let mut queued = Queued::frame(Frame::RstStream(RstStream {
             stream_id,
             error_code: error.code,
         }));
@@ -396,16 +436,32 @@ impl Connection {
                 stream.state.on(Event::SendRstStream, stream_id),
                 Ok(State::Closed)
             );
+            if stream.state != State::Closed {
+                queued.state_change = Some((stream.state, State::Closed));
+            }
         }
+        self.control.push_back(queued);
         self.closed.remember(stream_id, Closure::Discarded);
     }
 
     /// A connection error (§5.4.1): GOAWAY with the last stream we processed, then nothing more.
+    /// GOAWAY's debug data is the reason with the section it comes from.
     fn fail(&mut self, error: &ConnectionError) {
+        self.observers.emit(&trace::Event::Error {
+            stream_id: None,
+            code: error.code,
+            section: error.section,
+            reason: &error.reason,
+        });
         self.phase = Phase::Failed;
         self.streams.clear();
         self.ready.clear();
-        self.queue_goaway(error.code, &error.reason);
+        let debug_data = format!(
+            "{} ({})",
+            error.reason,
+            crate::error::citation(error.section)
+        );
+        self.queue_goaway(error.code, &debug_data);
     }
 
     /// GOAWAY's Last-Stream-ID is the highest stream we processed (§6.8).
@@ -422,32 +478,92 @@ impl Connection {
         self.control.push_back(Queued::frame(frame));
     }
 
-    fn log_frame(&self, direction: Direction, header: &FrameHeader, frame: Option<&Frame>) {
-        debug!("{}", frame_line(self.id, direction, header, frame));
+    /// Tells the observers about a frame just written to `out` from `start`: its header and
+    /// octets, and the decoded frame when there is one at hand.
+    fn report_written(&mut self, out: &[u8], start: usize, frame: Option<&Frame>) {
+        let Some(octets) = out.get(start..) else {
+            return;
+        };
+        let Some(head) = octets
+            .get(..HEADER_LEN)
+            .and_then(|head| <&[u8; HEADER_LEN]>::try_from(head).ok())
+        else {
+            return;
+        };
+        self.observers.emit(&trace::Event::Frame {
+            direction: Direction::Send,
+            header: &FrameHeader::decode(head),
+            frame,
+            octets,
+        });
     }
 
-    fn log_fields(&self, direction: Direction, stream_id: u32, fields: &[Field]) {
-        for field in fields {
-            debug!(
-                "{}",
-                field_line(self.id, direction, stream_id, &field.name, &field.value)
-            );
+    /// Tells the observers about each stream that has body left but no window to send it in
+    /// (§6.9), once per stall: the stream's window or the connection's is used up.
+    fn report_stalls(&mut self) {
+        let connection = self.send_window.size();
+        for &stream_id in &self.ready {
+            let Some(stream) = self.streams.get_mut(&stream_id) else {
+                continue;
+            };
+            let window = connection.min(stream.send_window.size());
+            let Some(body) = &stream.body else {
+                continue;
+            };
+            if window > 0 || stream.waiting {
+                continue;
+            }
+            stream.waiting = true;
+            self.observers.emit(&trace::Event::Blocked {
+                stream_id,
+                window,
+                queued: body.remaining(),
+            });
         }
     }
 }
 
-/// A control frame waiting to be written, with the header fields of its block for the log.
+/// Tells the observers that a stream went from one state to another (§5.1).
+fn report_state(observers: &mut Observers, stream_id: u32, (from, to): (State, State)) {
+    observers.emit(&trace::Event::StreamState {
+        stream_id,
+        from: from.name(),
+        to: to.name(),
+    });
+}
+
+/// Tells the observers that a window changed by `change` (§6.9); stream 0 is the connection.
+fn report_window(
+    observers: &mut Observers,
+    direction: Direction,
+    stream_id: u32,
+    window: &Window,
+    change: i64,
+) {
+    observers.emit(&trace::Event::Window {
+        direction,
+        stream_id,
+        size: window.size(),
+        change,
+    });
+}
+
+/// A control frame waiting to be written, with what the observers learn once it is: the HPACK
+/// steps of its header block (recorded only when someone watches) and the stream state change
+/// that sending it makes.
 struct Queued {
     frame: Frame,
-    fields: Vec<Field>,
+    steps: Vec<EncodedStep>,
+    state_change: Option<(State, State)>,
 }
 
 impl Queued {
-    /// A frame without header fields.
+    /// A frame with nothing more to report.
     fn frame(frame: Frame) -> Queued {
         Queued {
             frame,
-            fields: Vec::new(),
+            steps: Vec::new(),
+            state_change: None,
         }
     }
 }

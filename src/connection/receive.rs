@@ -4,19 +4,17 @@
 //! decided in one place, once per frame (`on_state_error`): a stream error resets its stream and
 //! the connection goes on (§5.4.2), a connection error ends the connection (§5.4.1).
 
-use log::debug;
-
-use super::describe::Direction;
 use super::header_block::HeaderBlock;
 use super::stream::{Event, State};
-use super::{Closure, Connection, Phase, Queued, Stream};
+use super::{report_window, Closure, Connection, Phase, Queued, Stream};
 use crate::error::{ConnectionError, ErrorCode, ProtocolError, StreamError};
 use crate::frame::{
-    flags, split_frame, Data, Frame, FrameHeader, FrameType, Ping, RstStream, Settings,
+    flags, split_frame, Data, Frame, FrameHeader, FrameType, GoAway, Ping, RstStream, Settings,
     WindowUpdate, PREFACE,
 };
 use crate::hpack::{DecodeError, Field};
 use crate::http::{validate_request, validate_trailers, Response};
+use crate::trace::{self, Direction};
 
 /// Input buffer capacity kept once the buffer is empty: a few ordinary reads' worth. More, left
 /// behind by a large frame, is given back.
@@ -33,7 +31,8 @@ impl Connection {
             if self.input.get(..seen) != PREFACE.get(..seen) {
                 return Err(ConnectionError::new(
                     ErrorCode::PROTOCOL_ERROR,
-                    "invalid connection preface (RFC 9113 §3.4)",
+                    "§3.4",
+                    "invalid connection preface",
                 ));
             }
             if seen < PREFACE.len() {
@@ -41,6 +40,10 @@ impl Connection {
             }
             self.input.drain(..PREFACE.len());
             self.phase = Phase::FirstSettings;
+            self.observers.emit(&trace::Event::Preface {
+                direction: Direction::Recv,
+                octets: PREFACE,
+            });
         }
         // The buffer is taken out while its frames are handled (they borrow from it), then put
         // back with only the consumed frames removed: a frame that arrives in many small pieces
@@ -52,7 +55,8 @@ impl Connection {
             match split_frame(rest, self.local.max_frame_size) {
                 Ok(Some((header, payload, used))) => {
                     offset += used;
-                    if let Err(error) = self.on_frame(&header, payload) {
+                    let octets = rest.get(..used).unwrap_or_default();
+                    if let Err(error) = self.on_frame(&header, payload, octets) {
                         break Err(error);
                     }
                 }
@@ -69,26 +73,39 @@ impl Connection {
         result
     }
 
-    /// One frame: checked against the header block in progress and the preface, decoded, then
+    /// One frame (`octets`: header and payload): checked, decoded, shown to the observers, then
     /// handled.
-    fn on_frame(&mut self, header: &FrameHeader, payload: &[u8]) -> Result<(), ConnectionError> {
+    fn on_frame(
+        &mut self,
+        header: &FrameHeader,
+        payload: &[u8],
+        octets: &[u8],
+    ) -> Result<(), ConnectionError> {
+        let decoded = self.decode_frame(header, payload);
+        self.observers.emit(&trace::Event::Frame {
+            direction: Direction::Recv,
+            header,
+            frame: decoded.as_ref().ok(),
+            octets,
+        });
+        decoded
+            .and_then(|frame| self.on_decoded_frame(frame))
+            .or_else(|error| self.on_state_error(error))?;
+        self.limits.check_queue(self.control.len())
+    }
+
+    /// Checks a frame against the header block in progress and the preface, then decodes it.
+    fn decode_frame(
+        &mut self,
+        header: &FrameHeader,
+        payload: &[u8],
+    ) -> Result<Frame, ProtocolError> {
         self.assembler.check_next(header)?;
         self.limits.on_frame(header)?;
         if self.phase == Phase::FirstSettings {
             self.on_first_frame(header)?;
         }
-        let result = match Frame::decode(header, payload) {
-            Ok(frame) => {
-                self.log_frame(Direction::Recv, header, Some(&frame));
-                self.on_decoded_frame(frame)
-            }
-            Err(error) => {
-                self.log_frame(Direction::Recv, header, None);
-                Err(self.malformed_frame(header, error))
-            }
-        };
-        result.or_else(|error| self.on_state_error(error))?;
-        self.limits.check_queue(self.control.len())
+        Frame::decode(header, payload).map_err(|error| self.malformed_frame(header, error))
     }
 
     /// The frame right after the client preface.
@@ -97,10 +114,10 @@ impl Connection {
         // servers MUST treat an invalid connection preface as a connection error of type
         // PROTOCOL_ERROR.
         if header.kind != FrameType::SETTINGS || header.flags & flags::ACK != 0 {
-            self.log_frame(Direction::Recv, header, None);
             return Err(ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
-                "the client's first frame is not SETTINGS (RFC 9113 §3.4)",
+                "§3.4",
+                "the client's first frame is not SETTINGS",
             ));
         }
         self.phase = Phase::Running;
@@ -127,18 +144,16 @@ impl Connection {
             // PUSH_PROMISE frame as a connection error of type PROTOCOL_ERROR.
             Frame::PushPromise(_) => Err(ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
-                "PUSH_PROMISE from a client (RFC 9113 §8.4)",
+                "§8.4",
+                "PUSH_PROMISE from a client",
             )
             .into()),
             Frame::Ping(ping) => {
                 self.on_ping(ping);
                 Ok(())
             }
-            Frame::GoAway(_) => {
-                // The client ends the connection: the open streams are finished, then our own
-                // GOAWAY closes it. (Its Last-Stream-ID names streams *we* initiated; h2lab
-                // initiates none.)
-                self.goaway_received = true;
+            Frame::GoAway(goaway) => {
+                self.on_goaway(&goaway);
                 Ok(())
             }
             Frame::WindowUpdate(update) => self.on_window_update(update),
@@ -159,13 +174,14 @@ impl Connection {
         // (RFC 9113 §4.3, §5.4.2: frames that modify the compression state are never skipped).
         // The frame layer reports no stream error for HEADERS today; this keeps it so.
         if header.kind == FrameType::HEADERS {
-            return ConnectionError::new(error.code, error.reason).into();
+            return ConnectionError::new(error.code, error.section, error.reason).into();
         }
         // RFC 9113 §5.1 (idle): Receiving any frame other than HEADERS or PRIORITY on a stream in
         // this state MUST be treated as a connection error of type PROTOCOL_ERROR.
         if header.kind != FrameType::PRIORITY && self.closed.is_idle(error.stream_id) {
             return ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
+                "§5.1",
                 format!("{} (on idle stream {})", error.reason, error.stream_id),
             )
             .into();
@@ -182,25 +198,43 @@ impl Connection {
         self.recv_window.receive(flow_len).map_err(|reason| {
             ConnectionError::new(
                 ErrorCode::FLOW_CONTROL_ERROR,
-                format!("{reason} of the connection (RFC 9113 §6.9.1)"),
+                "§6.9.1",
+                format!("{reason} of the connection"),
             )
         })?;
+        let taken = -i64::from(flow_len);
+        report_window(
+            &mut self.observers,
+            Direction::Recv,
+            0,
+            &self.recv_window,
+            taken,
+        );
         // Whatever happens to the frame below, it is consumed now: its credit goes back.
         self.recv_credit = self.recv_credit.saturating_add(flow_len);
 
         let Some(stream) = self.streams.get_mut(&stream_id) else {
             return self.on_frame_for_absent_stream(stream_id, Event::RecvData);
         };
-        stream.transition(Event::RecvData, stream_id)?;
+        stream.transition(Event::RecvData, stream_id, &mut self.observers)?;
         // RFC 9113 §6.9.1: A receiver MAY respond with a stream error or connection error of type
         // FLOW_CONTROL_ERROR if it is unable to accept a frame. (The stream's window: stream.)
         stream.recv_window.receive(flow_len).map_err(|reason| {
             StreamError::new(
                 stream_id,
                 ErrorCode::FLOW_CONTROL_ERROR,
-                format!("{reason} of stream {stream_id} (RFC 9113 §6.9.1)"),
+                "§6.9.1",
+                format!("{reason} of stream {stream_id}"),
             )
         })?;
+        let window = &stream.recv_window;
+        report_window(
+            &mut self.observers,
+            Direction::Recv,
+            stream_id,
+            window,
+            taken,
+        );
         if !data.end_stream {
             stream.recv_credit = stream.recv_credit.saturating_add(flow_len);
         }
@@ -228,7 +262,8 @@ impl Connection {
         if stream_id.is_multiple_of(2) {
             return Err(ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
-                format!("HEADERS on even stream {stream_id} (RFC 9113 §5.1.1)"),
+                "§5.1.1",
+                format!("HEADERS on even stream {stream_id}"),
             )
             .into());
         }
@@ -238,19 +273,31 @@ impl Connection {
         self.on_headers_for_closed_stream(stream_id)
     }
 
-    /// Decodes a complete block with the connection's HPACK decoder. `None` when the list was
-    /// longer than our SETTINGS_MAX_HEADER_LIST_SIZE: the decoder kept its table in sync but not
-    /// the fields, and the request is answered with 431.
+    /// Decodes a complete block with the connection's HPACK decoder, each step reported to the
+    /// observers when there are any. `None` when the list was longer than our
+    /// SETTINGS_MAX_HEADER_LIST_SIZE: the decoder kept its table in sync but not the fields, and
+    /// the request is answered with 431.
     fn decode_block(&mut self, block: &HeaderBlock) -> Result<Option<Vec<Field>>, ConnectionError> {
-        let fields = match self.decoder.decode(&block.block) {
-            Ok(fields) => fields,
-            Err(DecodeError::HeaderListTooLarge { .. }) => return Ok(None),
+        let decoded = if self.observers.is_watching() {
+            let observers = &mut self.observers;
+            let stream_id = block.stream_id;
+            self.decoder.decode_with(&block.block, &mut |step| {
+                observers.emit(&trace::Event::Hpack {
+                    direction: Direction::Recv,
+                    stream_id,
+                    step: &step,
+                });
+            })
+        } else {
+            self.decoder.decode(&block.block)
+        };
+        match decoded {
+            Ok(fields) => Ok(Some(fields)),
+            Err(DecodeError::HeaderListTooLarge { .. }) => Ok(None),
             // RFC 9113 §4.3: A decoding error in a field block MUST be treated as a connection
             // error of type COMPRESSION_ERROR.
-            Err(error) => return Err(ConnectionError::from(error)),
-        };
-        self.log_fields(Direction::Recv, block.stream_id, &fields);
-        Ok(Some(fields))
+            Err(error) => Err(ConnectionError::from(error)),
+        }
     }
 
     /// HEADERS on an odd stream below the highest one opened, and no longer in the table.
@@ -266,7 +313,8 @@ impl Connection {
             // error (Section 5.4.1) of type STREAM_CLOSED."
             Some(Closure::ClosedByClient) => Err(ConnectionError::new(
                 ErrorCode::STREAM_CLOSED,
-                format!("HEADERS on closed stream {stream_id} (RFC 9113 §5.1, §5.1.1)"),
+                "§5.1",
+                format!("HEADERS on closed stream {stream_id}, which cannot be reused (§5.1.1)"),
             )
             .into()),
             // RFC 9113 §5.1.1: The identifier of a newly established stream MUST be numerically
@@ -275,9 +323,9 @@ impl Connection {
             // connection error of type PROTOCOL_ERROR.
             None => Err(ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
+                "§5.1.1",
                 format!(
-                    "HEADERS on stream {stream_id}, not above stream {} opened before \
-                     (RFC 9113 §5.1.1)",
+                    "HEADERS on stream {stream_id}, not above stream {} opened before",
                     self.closed.highest_opened()
                 ),
             )
@@ -306,11 +354,16 @@ impl Connection {
         // PROTOCOL_ERROR or REFUSED_STREAM. (REFUSED_STREAM: the client may retry.) A client
         // that has sent GOAWAY may still open streams: §6.8 forbids that only to the receiver.
         if self.streams.len() >= self.local.max_concurrent_streams as usize {
+            self.observers.emit(&trace::Event::Limit {
+                name: "SETTINGS_MAX_CONCURRENT_STREAMS",
+                value: self.local.max_concurrent_streams.into(),
+            });
             return Err(StreamError::new(
                 stream_id,
                 ErrorCode::REFUSED_STREAM,
+                "§5.1.2",
                 format!(
-                    "stream {stream_id} beyond MAX_CONCURRENT_STREAMS of {} (RFC 9113 §5.1.2)",
+                    "stream {stream_id} beyond MAX_CONCURRENT_STREAMS of {}",
                     self.local.max_concurrent_streams
                 ),
             )
@@ -321,7 +374,7 @@ impl Connection {
             self.local.initial_window_size,
             self.peer.initial_window_size,
         );
-        stream.transition(Event::RecvHeaders, stream_id)?;
+        stream.transition(Event::RecvHeaders, stream_id, &mut self.observers)?;
         // RFC 9113 §5.3.1 (RFC 7540): A stream cannot depend on itself. An endpoint MUST treat
         // this as a stream error of type PROTOCOL_ERROR. (Checked here, not by the frame layer,
         // so that the block was decoded first.)
@@ -352,7 +405,7 @@ impl Connection {
         let Some(stream) = self.streams.get_mut(&stream_id) else {
             return Ok(());
         };
-        stream.transition(Event::RecvHeaders, stream_id)?;
+        stream.transition(Event::RecvHeaders, stream_id, &mut self.observers)?;
         // RFC 9113 §5.3.1 (RFC 7540): A stream cannot depend on itself.
         block.check_priority()?;
         let Some(fields) = fields else {
@@ -369,12 +422,16 @@ impl Connection {
         stream_id: u32,
         end_stream: bool,
     ) -> Result<(), ConnectionError> {
+        self.observers.emit(&trace::Event::Limit {
+            name: "SETTINGS_MAX_HEADER_LIST_SIZE",
+            value: self.local.max_header_list_size.into(),
+        });
         if let Some(stream) = self.streams.get_mut(&stream_id) {
             stream.exchange = None;
             if end_stream {
-                match stream.state.on(Event::RecvEndStream, stream_id) {
-                    Ok(state) => stream.state = state,
-                    Err(error) => return self.on_state_error(error),
+                let ended = stream.transition(Event::RecvEndStream, stream_id, &mut self.observers);
+                if let Err(error) = ended {
+                    return self.on_state_error(error);
                 }
             }
         }
@@ -396,7 +453,7 @@ impl Connection {
         let Some(stream) = self.streams.get_mut(&stream_id) else {
             return Ok(());
         };
-        stream.transition(Event::RecvEndStream, stream_id)?;
+        stream.transition(Event::RecvEndStream, stream_id, &mut self.observers)?;
         stream.check_content_length(stream_id)?;
         let Some(exchange) = stream.exchange.take() else {
             return Ok(());
@@ -412,15 +469,37 @@ impl Connection {
             // recipient MUST treat this as a connection error of type PROTOCOL_ERROR.
             return self.on_frame_for_absent_stream(stream_id, Event::RecvRstStream);
         };
-        stream.transition(Event::RecvRstStream, stream_id)?;
+        stream.transition(Event::RecvRstStream, stream_id, &mut self.observers)?;
         // The exchange and the response body are dropped here, at once.
         self.streams.remove(&stream_id);
         self.closed.remember(stream_id, Closure::ClosedByClient);
-        debug!(
-            "[conn {}] stream {stream_id} reset by the client: {}",
-            self.id, rst.error_code
-        );
+        self.observers.emit(&trace::Event::Error {
+            stream_id: Some(stream_id),
+            code: rst.error_code,
+            section: "§6.4",
+            reason: "reset by the client with RST_STREAM",
+        });
         Ok(self.limits.on_client_reset()?)
+    }
+
+    /// The client ends the connection: the open streams are finished, then our own GOAWAY closes
+    /// it. (Its Last-Stream-ID names streams *we* initiated; h2lab initiates none.) A code other than
+    /// NO_ERROR reports an error the client found (§6.8), shown to the observers.
+    fn on_goaway(&mut self, goaway: &GoAway) {
+        self.goaway_received = true;
+        if goaway.error_code == ErrorCode::NO_ERROR || !self.observers.is_watching() {
+            return;
+        }
+        let reason = format!(
+            "reported by the client with GOAWAY, debug data {}",
+            trace::quote(&goaway.debug_data)
+        );
+        self.observers.emit(&trace::Event::Error {
+            stream_id: None,
+            code: goaway.error_code,
+            section: "§6.8",
+            reason: &reason,
+        });
     }
 
     fn on_settings(&mut self, settings: Settings) -> Result<(), ConnectionError> {
@@ -452,9 +531,18 @@ impl Connection {
                     .map_err(|reason| {
                         ConnectionError::new(
                             ErrorCode::FLOW_CONTROL_ERROR,
-                            format!("{reason} on stream {stream_id} (RFC 9113 §6.9.2)"),
+                            "§6.9.2",
+                            format!("{reason} on stream {stream_id}"),
                         )
                     })?;
+                let (window, delta) = (&stream.send_window, changes.window_delta);
+                report_window(
+                    &mut self.observers,
+                    Direction::Send,
+                    stream_id,
+                    window,
+                    delta,
+                );
             }
         }
         // RFC 9113 §6.5.3: Upon receiving and applying [the SETTINGS frame], the recipient MUST
@@ -480,6 +568,7 @@ impl Connection {
 
     fn on_window_update(&mut self, update: WindowUpdate) -> Result<(), ProtocolError> {
         let stream_id = update.stream_id;
+        let increment = i64::from(update.increment);
         if stream_id == 0 {
             // RFC 9113 §6.9.1: If a sender receives a WINDOW_UPDATE that causes a flow-control
             // window to exceed this maximum, it MUST terminate either the stream or the
@@ -489,15 +578,18 @@ impl Connection {
                 .map_err(|reason| {
                     ConnectionError::new(
                         ErrorCode::FLOW_CONTROL_ERROR,
-                        format!("{reason} on the connection (RFC 9113 §6.9.1)"),
+                        "§6.9.1",
+                        format!("{reason} on the connection"),
                     )
                 })?;
+            let window = &self.send_window;
+            report_window(&mut self.observers, Direction::Send, 0, window, increment);
             return Ok(());
         }
         let Some(stream) = self.streams.get_mut(&stream_id) else {
             return self.on_frame_for_absent_stream(stream_id, Event::RecvWindowUpdate);
         };
-        stream.transition(Event::RecvWindowUpdate, stream_id)?;
+        stream.transition(Event::RecvWindowUpdate, stream_id, &mut self.observers)?;
         // RFC 9113 §6.9.1: ... it MUST terminate either the stream or the connection, as
         // appropriate. For streams, the sender sends a RST_STREAM with an error code of
         // FLOW_CONTROL_ERROR.
@@ -508,9 +600,18 @@ impl Connection {
                 StreamError::new(
                     stream_id,
                     ErrorCode::FLOW_CONTROL_ERROR,
-                    format!("{reason} on stream {stream_id} (RFC 9113 §6.9.1)"),
+                    "§6.9.1",
+                    format!("{reason} on stream {stream_id}"),
                 )
             })?;
+        let window = &stream.send_window;
+        report_window(
+            &mut self.observers,
+            Direction::Send,
+            stream_id,
+            window,
+            increment,
+        );
         Ok(())
     }
 
@@ -553,6 +654,8 @@ impl Connection {
         if self.recv_credit > 0 && self.recv_credit >= self.recv_window_size / 2 {
             let increment = std::mem::take(&mut self.recv_credit);
             self.recv_window.restore(increment);
+            let (window, change) = (&self.recv_window, i64::from(increment));
+            report_window(&mut self.observers, Direction::Recv, 0, window, change);
             self.queue(Frame::WindowUpdate(WindowUpdate {
                 stream_id: 0,
                 increment,
@@ -568,6 +671,14 @@ impl Connection {
             }
             let increment = std::mem::take(&mut stream.recv_credit);
             stream.recv_window.restore(increment);
+            let (window, change) = (&stream.recv_window, i64::from(increment));
+            report_window(
+                &mut self.observers,
+                Direction::Recv,
+                stream_id,
+                window,
+                change,
+            );
             self.control
                 .push_back(Queued::frame(Frame::WindowUpdate(WindowUpdate {
                     stream_id,

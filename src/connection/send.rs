@@ -4,13 +4,13 @@
 use log::info;
 
 use super::body::Outgoing;
-use super::describe::Direction;
 use super::stream::{Event, State};
-use super::{Closure, Connection, DataStep, Queued};
+use super::{report_state, report_window, Closure, Connection, DataStep, Queued};
 use crate::error::{ConnectionError, ErrorCode, StreamError};
-use crate::frame::{encode_data, Continuation, Frame, FrameHeader, Headers, HEADER_LEN};
-use crate::hpack::Field;
+use crate::frame::{encode_data, Continuation, Frame, Headers};
+use crate::hpack::{self, Field, Representation};
 use crate::http::Response;
+use crate::trace::{self, Direction};
 
 impl Connection {
     /// Turns a response into HEADERS (+ CONTINUATION) now, so that header blocks leave in the
@@ -38,7 +38,14 @@ impl Connection {
             });
         }
         let mut block = Vec::new();
-        self.encoder.encode(&fields, &mut block);
+        let mut steps = Vec::new();
+        if self.observers.is_watching() {
+            self.encoder.encode_with(&fields, &mut block, &mut |step| {
+                steps.push(EncodedStep::record(step));
+            });
+        } else {
+            self.encoder.encode(&fields, &mut block);
+        }
 
         let body = Outgoing::new(response.body);
         if let Some(new) = body.as_ref().map(Outgoing::held).filter(|&n| n > 0) {
@@ -54,11 +61,12 @@ impl Connection {
             return Ok(());
         };
         let end_stream = body.is_none();
-        if let Err(error) = stream.send(Event::SendHeaders, end_stream, stream_id) {
-            return self.on_state_error(error);
-        }
+        let state_change = match stream.send(Event::SendHeaders, end_stream, stream_id) {
+            Ok(change) => change,
+            Err(error) => return self.on_state_error(error),
+        };
         stream.body = body;
-        self.queue_header_block(stream_id, block, end_stream, fields);
+        self.queue_header_block(stream_id, block, end_stream, steps, state_change);
         if end_stream {
             self.response_sent(stream_id);
         } else {
@@ -68,13 +76,15 @@ impl Connection {
     }
 
     /// HEADERS, then CONTINUATION frames if the block is longer than the client's
-    /// SETTINGS_MAX_FRAME_SIZE (§4.2, §6.10). `fields` go with HEADERS, for the log.
+    /// SETTINGS_MAX_FRAME_SIZE (§4.2, §6.10). The HPACK `steps` and the stream's state change go
+    /// with HEADERS, for the observers.
     fn queue_header_block(
         &mut self,
         stream_id: u32,
         block: Vec<u8>,
         end_stream: bool,
-        fields: Vec<Field>,
+        steps: Vec<EncodedStep>,
+        state_change: (State, State),
     ) {
         let max = (self.peer.max_frame_size as usize).max(1);
         let mut pieces = block.chunks(max);
@@ -89,7 +99,8 @@ impl Connection {
                 priority: None,
                 pad_len: None,
             }),
-            fields,
+            steps,
+            state_change: Some(state_change),
         });
         let count = rest.len();
         for (index, fragment) in rest.into_iter().enumerate() {
@@ -119,33 +130,43 @@ impl Connection {
             return DataStep::Blocked;
         }
         if let Err(reason) = body.next_chunk(limit, &mut self.chunk) {
+            // RFC 9113 §7: INTERNAL_ERROR "The endpoint encountered an unexpected internal error."
             self.reset(StreamError::new(
                 stream_id,
                 ErrorCode::INTERNAL_ERROR,
+                "§7",
                 reason,
             ));
             return DataStep::Done;
         }
         let end_stream = body.remaining() == 0;
-        if let Err(error) = stream.send(Event::SendData, end_stream, stream_id) {
-            let reason = error.to_string();
-            self.reset(StreamError::new(
-                stream_id,
-                ErrorCode::INTERNAL_ERROR,
-                reason,
-            ));
-            return DataStep::Done;
-        }
+        let state_change = match stream.send(Event::SendData, end_stream, stream_id) {
+            Ok(change) => change,
+            Err(error) => {
+                let reason = error.to_string();
+                // RFC 9113 §7: INTERNAL_ERROR "The endpoint encountered an unexpected internal error."
+                self.reset(StreamError::new(
+                    stream_id,
+                    ErrorCode::INTERNAL_ERROR,
+                    "§7",
+                    reason,
+                ));
+                return DataStep::Done;
+            }
+        };
         let len = self.chunk.len();
         stream.send_window.send(len);
         stream.sent += len as u64;
+        stream.waiting = false;
         if end_stream {
             stream.body = None;
         }
         self.send_window.send(len);
         let start = out.len();
         encode_data(stream_id, &self.chunk, end_stream, out);
-        self.log_written(out, start, None);
+        if self.observers.is_watching() {
+            self.report_data(stream_id, out, start, state_change);
+        }
         if end_stream {
             self.response_sent(stream_id);
         }
@@ -182,28 +203,136 @@ impl Connection {
         self.reset(StreamError::new(
             stream_id,
             ErrorCode::NO_ERROR,
-            "response complete before the request (RFC 9113 §8.1)",
+            "§8.1",
+            "response complete before the request",
         ));
+    }
+
+    /// Tells the observers about a DATA frame just written: the frame, both windows it took
+    /// from, and the stream's state change if it carried END_STREAM.
+    fn report_data(
+        &mut self,
+        stream_id: u32,
+        out: &[u8],
+        start: usize,
+        state_change: (State, State),
+    ) {
+        self.report_written(out, start, None);
+        let taken = -i64::try_from(out.len() - start - crate::frame::HEADER_LEN).unwrap_or(0);
+        if let Some(stream) = self.streams.get(&stream_id) {
+            let window = &stream.send_window;
+            report_window(
+                &mut self.observers,
+                Direction::Send,
+                stream_id,
+                window,
+                taken,
+            );
+        }
+        report_window(
+            &mut self.observers,
+            Direction::Send,
+            0,
+            &self.send_window,
+            taken,
+        );
+        if state_change.0 != state_change.1 {
+            report_state(&mut self.observers, stream_id, state_change);
+        }
     }
 
     pub(super) fn write_control(&mut self, out: &mut Vec<u8>) {
         while let Some(queued) = self.control.pop_front() {
             let start = out.len();
             queued.frame.encode(out);
-            self.log_written(out, start, Some(&queued.frame));
-            self.log_fields(Direction::Send, queued.frame.stream_id(), &queued.fields);
+            if self.observers.is_watching() {
+                self.report_queued(out, start, &queued);
+            }
         }
     }
 
-    fn log_written(&self, out: &[u8], start: usize, frame: Option<&Frame>) {
-        if !log::log_enabled!(log::Level::Debug) {
-            return;
+    /// Tells the observers about a control frame just written, then what it carried: the HPACK
+    /// steps of its header block and the stream's state change.
+    fn report_queued(&mut self, out: &[u8], start: usize, queued: &Queued) {
+        self.report_written(out, start, Some(&queued.frame));
+        let stream_id = queued.frame.stream_id();
+        for step in &queued.steps {
+            self.observers.emit(&trace::Event::Hpack {
+                direction: Direction::Send,
+                stream_id,
+                step: &step.event(),
+            });
         }
-        let header_octets = out
-            .get(start..start + HEADER_LEN)
-            .and_then(|octets| <&[u8; HEADER_LEN]>::try_from(octets).ok());
-        if let Some(octets) = header_octets {
-            self.log_frame(Direction::Send, &FrameHeader::decode(octets), frame);
+        if let Some((from, to)) = queued.state_change.filter(|(from, to)| from != to) {
+            report_state(&mut self.observers, stream_id, (from, to));
+        }
+    }
+}
+
+/// One step of our HPACK encoder, kept (owned) until the HEADERS frame of its block is written,
+/// so that observers see the frame first and its fields after it, as for a block received.
+pub(super) enum EncodedStep {
+    /// A dynamic table size update.
+    SizeUpdate { offset: usize, max_size: usize },
+    /// A field and its representation.
+    Field {
+        offset: usize,
+        representation: Representation,
+        field: Field,
+    },
+    /// An entry added to our table.
+    Inserted { field: Field, table_size: usize },
+    /// An entry that left our table.
+    Evicted { field: Field },
+}
+
+impl EncodedStep {
+    /// An owned copy of what the encoder reported.
+    fn record(event: hpack::Event<'_>) -> EncodedStep {
+        match event {
+            hpack::Event::SizeUpdate { offset, max_size } => {
+                EncodedStep::SizeUpdate { offset, max_size }
+            }
+            hpack::Event::Field {
+                offset,
+                representation,
+                field,
+            } => EncodedStep::Field {
+                offset,
+                representation,
+                field: field.clone(),
+            },
+            hpack::Event::Inserted { field, table_size } => EncodedStep::Inserted {
+                field: field.clone(),
+                table_size,
+            },
+            hpack::Event::Evicted { field } => EncodedStep::Evicted {
+                field: field.clone(),
+            },
+        }
+    }
+
+    /// The step as the encoder reported it.
+    fn event(&self) -> hpack::Event<'_> {
+        match self {
+            EncodedStep::SizeUpdate { offset, max_size } => hpack::Event::SizeUpdate {
+                offset: *offset,
+                max_size: *max_size,
+            },
+            EncodedStep::Field {
+                offset,
+                representation,
+                field,
+            } => hpack::Event::Field {
+                offset: *offset,
+                representation: *representation,
+                field,
+            },
+            EncodedStep::Inserted { field, table_size } => hpack::Event::Inserted {
+                field,
+                table_size: *table_size,
+            },
+            EncodedStep::Evicted { field } => hpack::Event::Evicted { field },
         }
     }
 }

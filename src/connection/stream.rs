@@ -83,6 +83,17 @@ pub enum Event {
 }
 
 impl State {
+    /// The state's name as RFC 9113 §5.1 writes it: `half-closed (remote)`.
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Idle => "idle",
+            State::Open => "open",
+            State::HalfClosedLocal => "half-closed (local)",
+            State::HalfClosedRemote => "half-closed (remote)",
+            State::Closed => "closed",
+        }
+    }
+
     /// Whether the client may still send DATA on the stream: it has not ended its side.
     pub fn client_may_send(self) -> bool {
         matches!(self, State::Open | State::HalfClosedLocal)
@@ -151,7 +162,8 @@ impl State {
 fn connection_protocol_error(stream_id: u32, event: Event) -> ProtocolError {
     ConnectionError::new(
         ErrorCode::PROTOCOL_ERROR,
-        format!("{event:?} on idle stream {stream_id} (RFC 9113 §5.1)"),
+        "§5.1",
+        format!("{event:?} on idle stream {stream_id}"),
     )
     .into()
 }
@@ -160,7 +172,8 @@ fn stream_closed(stream_id: u32, event: Event) -> ProtocolError {
     StreamError::new(
         stream_id,
         ErrorCode::STREAM_CLOSED,
-        format!("{event:?} after the client ended stream {stream_id} (RFC 9113 §5.1)"),
+        "§5.1",
+        format!("{event:?} after the client ended stream {stream_id}"),
     )
     .into()
 }
@@ -168,7 +181,11 @@ fn stream_closed(stream_id: u32, event: Event) -> ProtocolError {
 fn internal_error(state: State, stream_id: u32, event: Event) -> ProtocolError {
     ConnectionError::new(
         ErrorCode::INTERNAL_ERROR,
-        format!("server tried {event:?} on stream {stream_id} in state {state:?}"),
+        "§5.1",
+        format!(
+            "server tried {event:?} on stream {stream_id} in state {}",
+            state.name()
+        ),
     )
     .into()
 }
@@ -252,7 +269,8 @@ mod tests {
                 ProtocolError::Stream(StreamError {
                     stream_id: 1,
                     code: ErrorCode::STREAM_CLOSED,
-                    reason: format!("{event:?} after the client ended stream 1 (RFC 9113 §5.1)"),
+                    section: "§5.1",
+                    reason: format!("{event:?} after the client ended stream 1"),
                 })
             );
         }

@@ -6,6 +6,7 @@
 
 use super::*;
 use crate::frame::PREFACE;
+use crate::hpack::Field;
 use crate::http::{Body, Request, Response};
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -1511,4 +1512,147 @@ fn response_octets_held_past_the_limit_are_enhance_your_calm() {
     assert_eq!(client.output().len(), 5);
     let fifth = client.get(11, "/big/1");
     assert_calm(&mut client, &fifth, 11);
+}
+
+// ---- watching: the events an observer sees ------------------------------------------------------
+
+/// Writes each event down as its `-vv` line (the time prefix left out).
+struct Recorder(Arc<std::sync::Mutex<Vec<String>>>);
+
+impl Observer for Recorder {
+    fn event(&mut self, event: &trace::Event<'_>) {
+        if let Some((_, line)) = trace::text::line(event, true) {
+            self.0.lock().unwrap().push(line);
+        }
+    }
+}
+
+/// Attaches a [`Recorder`] to the client's connection; the closure takes the lines so far.
+fn record(client: &mut Client) -> impl FnMut() -> Vec<String> {
+    let lines = Arc::new(std::sync::Mutex::new(Vec::new()));
+    client.conn.observe(Box::new(Recorder(Arc::clone(&lines))));
+    move || std::mem::take(&mut *lines.lock().unwrap())
+}
+
+#[test]
+fn an_observer_sees_preface_settings_fields_states_and_data_in_order() {
+    let mut client = Client::with(LocalSettings::default());
+    let mut lines = record(&mut client);
+    client.handshake();
+    client.send_get(1, "/big/5");
+    client.output();
+    client.conn.ended("closed by the peer");
+    assert_eq!(
+        lines(),
+        [
+            "recv client preface (24 octets)",
+            "recv SETTINGS flags=- stream=0 length=0",
+            "recv SETTINGS flags=ACK stream=0 length=0",
+            "send SETTINGS flags=- stream=0 length=30 SETTINGS_HEADER_TABLE_SIZE=4096 \
+             SETTINGS_MAX_CONCURRENT_STREAMS=128 SETTINGS_INITIAL_WINDOW_SIZE=65535 \
+             SETTINGS_MAX_FRAME_SIZE=16384 SETTINGS_MAX_HEADER_LIST_SIZE=65536",
+            "send SETTINGS flags=ACK stream=0 length=0",
+            "recv HEADERS flags=END_STREAM|END_HEADERS stream=1 length=18 fragment_length=18",
+            "recv   stream=1 :method = \"GET\"    [indexed: index 2 (static)]",
+            "recv   stream=1 :scheme = \"https\"    [indexed: index 7 (static)]",
+            "recv   stream=1 :authority = \"h2lab.test\"    [literal with incremental indexing; \
+             name index 1 (static); value Huffman]",
+            "recv   stream=1   + dynamic table [62]: :authority = \"h2lab.test\" (table now 52 octets)",
+            "recv   stream=1 :path = \"/big/5\"    [literal with incremental indexing; name index 4 \
+             (static); value Huffman]",
+            "recv   stream=1   + dynamic table [62]: :path = \"/big/5\" (table now 95 octets)",
+            "stream 1: idle → open",
+            "stream 1: open → half-closed (remote)",
+            "send HEADERS flags=END_HEADERS stream=1 length=10 fragment_length=10",
+            "send   stream=1 :status = \"200\"    [indexed: index 8 (static)]",
+            "send   stream=1 content-type = \"text/plain\"    [literal with incremental indexing; \
+             name index 31 (static); value Huffman]",
+            "send   stream=1   + dynamic table [62]: content-type = \"text/plain\" (table now 54 octets)",
+            "send DATA flags=END_STREAM stream=1 length=5 data_length=5",
+            "stream 1 send window 65,530 (-5)",
+            "connection send window 65,530 (-5)",
+            "stream 1: half-closed (remote) → closed",
+            "connection ends: closed by the peer",
+        ]
+    );
+}
+
+#[test]
+fn an_observer_sees_a_stream_wait_for_window_and_the_update_that_frees_it() {
+    let mut client = Client::ready_with(LocalSettings::default(), &[(0x4, 0)]);
+    let mut lines = record(&mut client);
+    client.send_get(1, "/big/10");
+    client.output();
+    let waiting = lines();
+    assert!(
+        waiting.ends_with(&["stream 1 waits for window (0 octets, 10 queued)".to_string()]),
+        "{waiting:#?}"
+    );
+    client.send(&window_update(1, 4)).unwrap();
+    client.output();
+    assert_eq!(
+        lines(),
+        [
+            "recv WINDOW_UPDATE flags=- stream=1 length=4 increment=4",
+            "stream 1 send window 4 (+4)",
+            "send DATA flags=- stream=1 length=4 data_length=4",
+            "stream 1 send window 0 (-4)",
+            "connection send window 65,531 (-4)",
+            "stream 1 waits for window (0 octets, 6 queued)",
+        ]
+    );
+}
+
+#[test]
+fn an_observer_sees_each_error_with_its_rfc_section() {
+    let mut client = Client::ready();
+    let mut lines = record(&mut client);
+    client.send_get(1, "/big/5");
+    client.output();
+    lines();
+    client.send(&data(1, 0, 1)).unwrap();
+    client.output();
+    assert_eq!(
+        lines(),
+        [
+            "recv DATA flags=- stream=1 length=1 data_length=1",
+            "connection recv window 65,534 (-1)",
+            "stream error on stream 1 STREAM_CLOSED (RFC 9113 §5.1): RecvData after the client \
+             ended stream 1",
+            "send RST_STREAM flags=- stream=1 length=4 error_code=STREAM_CLOSED",
+        ]
+    );
+    client.send_expecting_goaway(&frame(PING, 0, 0, &[0; 7]), 1, 0x6);
+    assert_eq!(
+        lines(),
+        [
+            "recv PING flags=- stream=0 length=7",
+            "connection error FRAME_SIZE_ERROR (RFC 9113 §6.7): PING frame of 7 octets, not 8",
+            "send GOAWAY flags=- stream=0 length=54 last_stream=1 error_code=FRAME_SIZE_ERROR \
+             debug_data=\"PING frame of 7 octets, not 8 (RFC 9113 \\xc2\\xa76.7)\"",
+        ]
+    );
+}
+
+#[test]
+fn an_observer_sees_the_limit_that_refuses_a_stream() {
+    let settings = LocalSettings {
+        max_concurrent_streams: 1,
+        ..LocalSettings::default()
+    };
+    let mut client = Client::ready_with(settings, &[]);
+    let mut lines = record(&mut client);
+    let open = client.request_with(1, "POST", "/", &[], false);
+    client.send(&open).unwrap();
+    client.send_get(3, "/");
+    let seen = lines();
+    let limit = seen
+        .iter()
+        .position(|line| line == "limit reached: SETTINGS_MAX_CONCURRENT_STREAMS = 1")
+        .unwrap_or_else(|| panic!("{seen:#?}"));
+    assert_eq!(
+        seen[limit + 1],
+        "stream error on stream 3 REFUSED_STREAM (RFC 9113 §5.1.2): stream 3 beyond \
+         MAX_CONCURRENT_STREAMS of 1"
+    );
 }

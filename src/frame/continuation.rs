@@ -22,8 +22,9 @@ pub fn check_follows(header: &FrameHeader, open_stream: u32) -> Result<(), Conne
     // on a different stream as a connection error (Section 5.4.1) of type PROTOCOL_ERROR."
     Err(ConnectionError::new(
         ErrorCode::PROTOCOL_ERROR,
+        "§6.10",
         format!(
-            "{} on stream {} inside the header block of stream {} (RFC 9113 §6.10)",
+            "{} on stream {} inside the header block of stream {}",
             header.kind, header.stream_id, open_stream
         ),
     ))
@@ -49,6 +50,7 @@ impl Continuation {
         if header.stream_id == 0x0 {
             return Err(connection_error(
                 ErrorCode::PROTOCOL_ERROR,
+                "§6.10",
                 "CONTINUATION frame on stream 0",
             ));
         }

@@ -33,6 +33,7 @@ impl Data {
         if header.stream_id == 0x0 {
             return Err(connection_error(
                 ErrorCode::PROTOCOL_ERROR,
+                "§6.1",
                 "DATA frame on stream 0",
             ));
         }

@@ -36,6 +36,7 @@ impl GoAway {
         if header.stream_id != 0x0 {
             return Err(connection_error(
                 ErrorCode::PROTOCOL_ERROR,
+                "§6.8",
                 format!("GOAWAY frame on stream {}", header.stream_id),
             ));
         }
@@ -48,6 +49,7 @@ impl GoAway {
         else {
             return Err(connection_error(
                 ErrorCode::FRAME_SIZE_ERROR,
+                "§4.2",
                 format!("GOAWAY frame of {} octets, fewer than 8", payload.len()),
             ));
         };

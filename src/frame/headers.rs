@@ -59,6 +59,7 @@ impl PrioritySpec {
             return Err(StreamError::new(
                 stream_id,
                 ErrorCode::PROTOCOL_ERROR,
+                "RFC 7540 §5.3.1",
                 format!("stream {stream_id} depends on itself"),
             ));
         }
@@ -101,6 +102,7 @@ impl Headers {
         if header.stream_id == 0x0 {
             return Err(connection_error(
                 ErrorCode::PROTOCOL_ERROR,
+                "§6.2",
                 "HEADERS frame on stream 0",
             ));
         }

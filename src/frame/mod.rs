@@ -248,6 +248,7 @@ pub fn split_frame(
     if header.length > max_frame_size {
         return Err(ConnectionError::new(
             ErrorCode::FRAME_SIZE_ERROR,
+            "§4.2",
             format!(
                 "frame of {} octets exceeds SETTINGS_MAX_FRAME_SIZE {}",
                 header.length, max_frame_size
@@ -358,9 +359,14 @@ fn flag_if(set: bool, flag: u8) -> u8 {
     }
 }
 
-/// A connection error of `code` (RFC 9113 §5.4.1), as a parser returns it.
-fn connection_error(code: ErrorCode, reason: impl Into<String>) -> ProtocolError {
-    ConnectionError::new(code, reason).into()
+/// A connection error of `code` (RFC 9113 §5.4.1) for the rule of `section`, as a parser returns
+/// it.
+fn connection_error(
+    code: ErrorCode,
+    section: &'static str,
+    reason: impl Into<String>,
+) -> ProtocolError {
+    ConnectionError::new(code, section, reason).into()
 }
 
 /// A DATA, HEADERS or PUSH_PROMISE payload taken apart by [`strip_padding`].
@@ -391,6 +397,7 @@ fn strip_padding<'a, const N: usize>(
     let Some((fixed, rest)) = after_pad_len.and_then(|rest| rest.split_first_chunk::<N>()) else {
         return Err(connection_error(
             ErrorCode::FRAME_SIZE_ERROR,
+            "§4.2",
             format!(
                 "{} payload of {} octets is too short for its {} octets of fixed fields",
                 header.kind,
@@ -402,9 +409,15 @@ fn strip_padding<'a, const N: usize>(
     // RFC 9113 §6.1, §6.2, §6.6: "If the length of the padding is the length of the frame payload or
     // greater, the recipient MUST treat this as a connection error (Section 5.4.1) of type
     // PROTOCOL_ERROR." The padding must also leave the fixed fields whole.
+    let section = match header.kind {
+        FrameType::HEADERS => "§6.2",
+        FrameType::PUSH_PROMISE => "§6.6",
+        _ => "§6.1",
+    };
     let Some(end) = rest.len().checked_sub(usize::from(pad_len.unwrap_or(0))) else {
         return Err(connection_error(
             ErrorCode::PROTOCOL_ERROR,
+            section,
             format!(
                 "{} Pad Length {} does not fit in a payload of {} octets",
                 header.kind,

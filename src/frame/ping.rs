@@ -28,6 +28,7 @@ impl Ping {
         if header.stream_id != 0x0 {
             return Err(connection_error(
                 ErrorCode::PROTOCOL_ERROR,
+                "§6.7",
                 format!("PING frame on stream {}", header.stream_id),
             ));
         }
@@ -36,6 +37,7 @@ impl Ping {
         let Ok(data) = <[u8; 8]>::try_from(payload) else {
             return Err(connection_error(
                 ErrorCode::FRAME_SIZE_ERROR,
+                "§6.7",
                 format!("PING frame of {} octets, not 8", payload.len()),
             ));
         };

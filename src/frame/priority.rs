@@ -30,6 +30,7 @@ impl Priority {
         if header.stream_id == 0x0 {
             return Err(connection_error(
                 ErrorCode::PROTOCOL_ERROR,
+                "§6.3",
                 "PRIORITY frame on stream 0",
             ));
         }
@@ -39,6 +40,7 @@ impl Priority {
             return Err(StreamError::new(
                 header.stream_id,
                 ErrorCode::FRAME_SIZE_ERROR,
+                "§6.3",
                 format!("PRIORITY frame of {} octets, not 5", payload.len()),
             )
             .into());

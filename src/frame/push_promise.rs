@@ -46,6 +46,7 @@ impl PushPromise {
         if header.stream_id == 0x0 {
             return Err(connection_error(
                 ErrorCode::PROTOCOL_ERROR,
+                "§6.6",
                 "PUSH_PROMISE frame on stream 0",
             ));
         }
@@ -61,6 +62,7 @@ impl PushPromise {
         if promised_stream_id == 0x0 {
             return Err(connection_error(
                 ErrorCode::PROTOCOL_ERROR,
+                "§6.6",
                 "PUSH_PROMISE promises stream 0",
             ));
         }

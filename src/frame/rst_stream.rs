@@ -27,6 +27,7 @@ impl RstStream {
         if header.stream_id == 0x0 {
             return Err(connection_error(
                 ErrorCode::PROTOCOL_ERROR,
+                "§6.4",
                 "RST_STREAM frame on stream 0",
             ));
         }
@@ -35,6 +36,7 @@ impl RstStream {
         let Ok(code) = <[u8; 4]>::try_from(payload) else {
             return Err(connection_error(
                 ErrorCode::FRAME_SIZE_ERROR,
+                "§6.4",
                 format!("RST_STREAM frame of {} octets, not 4", payload.len()),
             ));
         };

@@ -39,18 +39,28 @@ impl SettingId {
     pub const MAX_FRAME_SIZE: SettingId = SettingId(0x5);
     /// SETTINGS_MAX_HEADER_LIST_SIZE (0x06).
     pub const MAX_HEADER_LIST_SIZE: SettingId = SettingId(0x6);
+    /// SETTINGS_ENABLE_CONNECT_PROTOCOL (0x08), RFC 8441 §3: the extended CONNECT of WebSockets.
+    /// h2lab does not act on it; clients send it, so it is named.
+    pub const ENABLE_CONNECT_PROTOCOL: SettingId = SettingId(0x8);
+    /// SETTINGS_NO_RFC7540_PRIORITIES (0x09), RFC 9218 §2.1: the sender ignores RFC 7540
+    /// priority signals. Named only, like the one above.
+    pub const NO_RFC7540_PRIORITIES: SettingId = SettingId(0x9);
 
-    /// The RFC's name of the setting (§6.5.2), or `None` for an identifier outside it.
+    /// The registered name of the setting (RFC 9113 §6.5.2, RFC 8441, RFC 9218), or `None` for
+    /// an identifier outside them.
     pub fn name(self) -> Option<&'static str> {
-        const NAMES: [&str; 6] = [
-            "SETTINGS_HEADER_TABLE_SIZE",
-            "SETTINGS_ENABLE_PUSH",
-            "SETTINGS_MAX_CONCURRENT_STREAMS",
-            "SETTINGS_INITIAL_WINDOW_SIZE",
-            "SETTINGS_MAX_FRAME_SIZE",
-            "SETTINGS_MAX_HEADER_LIST_SIZE",
-        ];
-        NAMES.get(usize::from(self.0).checked_sub(1)?).copied()
+        let name = match self {
+            SettingId::HEADER_TABLE_SIZE => "SETTINGS_HEADER_TABLE_SIZE",
+            SettingId::ENABLE_PUSH => "SETTINGS_ENABLE_PUSH",
+            SettingId::MAX_CONCURRENT_STREAMS => "SETTINGS_MAX_CONCURRENT_STREAMS",
+            SettingId::INITIAL_WINDOW_SIZE => "SETTINGS_INITIAL_WINDOW_SIZE",
+            SettingId::MAX_FRAME_SIZE => "SETTINGS_MAX_FRAME_SIZE",
+            SettingId::MAX_HEADER_LIST_SIZE => "SETTINGS_MAX_HEADER_LIST_SIZE",
+            SettingId::ENABLE_CONNECT_PROTOCOL => "SETTINGS_ENABLE_CONNECT_PROTOCOL",
+            SettingId::NO_RFC7540_PRIORITIES => "SETTINGS_NO_RFC7540_PRIORITIES",
+            _ => return None,
+        };
+        Some(name)
     }
 }
 
@@ -147,6 +157,7 @@ impl Settings {
         if header.stream_id != 0x0 {
             return Err(connection_error(
                 ErrorCode::PROTOCOL_ERROR,
+                "§6.5",
                 format!("SETTINGS frame on stream {}", header.stream_id),
             ));
         }
@@ -157,6 +168,7 @@ impl Settings {
         if ack && !payload.is_empty() {
             return Err(connection_error(
                 ErrorCode::FRAME_SIZE_ERROR,
+                "§6.5",
                 format!("SETTINGS ACK with {} octets of payload", payload.len()),
             ));
         }
@@ -166,6 +178,7 @@ impl Settings {
         if !rest.is_empty() {
             return Err(connection_error(
                 ErrorCode::FRAME_SIZE_ERROR,
+                "§6.5",
                 format!(
                     "SETTINGS frame of {} octets, not a multiple of 6",
                     payload.len()
@@ -177,7 +190,7 @@ impl Settings {
             let id = SettingId(u16::from_be_bytes([*i0, *i1]));
             let value = u32::from_be_bytes([*v0, *v1, *v2, *v3]);
             id.check(value)
-                .map_err(|e| connection_error(e.code, e.to_string()))?;
+                .map_err(|e| connection_error(e.code, "§6.5.2", e.to_string()))?;
             params.push((id, value));
         }
         Ok(Settings { ack, params })
@@ -275,6 +288,17 @@ mod tests {
             "00000c 04 00 00000000 00ff ffffffff 0001 00000000",
             Frame::Settings(frame),
         );
+    }
+
+    #[test]
+    fn settings_of_rfc_8441_and_rfc_9218_are_named_and_0x7_is_not() {
+        assert_eq!(
+            SettingId(0x8).to_string(),
+            "SETTINGS_ENABLE_CONNECT_PROTOCOL"
+        );
+        assert_eq!(SettingId(0x9).to_string(), "SETTINGS_NO_RFC7540_PRIORITIES");
+        assert_eq!(SettingId(0x7).to_string(), "UNKNOWN(0x0007)");
+        assert_eq!(SettingId(0x0).to_string(), "UNKNOWN(0x0000)");
     }
 
     #[test]

@@ -32,6 +32,7 @@ impl WindowUpdate {
         let Ok(word) = <[u8; 4]>::try_from(payload) else {
             return Err(connection_error(
                 ErrorCode::FRAME_SIZE_ERROR,
+                "§6.9",
                 format!("WINDOW_UPDATE frame of {} octets, not 4", payload.len()),
             ));
         };
@@ -44,12 +45,14 @@ impl WindowUpdate {
             if header.stream_id == 0x0 {
                 return Err(connection_error(
                     ErrorCode::PROTOCOL_ERROR,
+                    "§6.9",
                     "WINDOW_UPDATE with increment 0 on the connection",
                 ));
             }
             return Err(StreamError::new(
                 header.stream_id,
                 ErrorCode::PROTOCOL_ERROR,
+                "§6.9",
                 "WINDOW_UPDATE with increment 0",
             )
             .into());

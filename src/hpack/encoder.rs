@@ -14,9 +14,14 @@
 //!
 //! A literal takes its name from a table when it can (lowest static index first, then the newest
 //! dynamic entry), and a string is Huffman-coded unless that makes it longer (§5.2).
+//!
+//! [`Encoder::encode_with`] reports what it writes in the decoder's terms ([`Event`]), so that a
+//! person watching our side sees the same steps as one watching the peer's decoder.
 
 use super::table::DynamicTable;
-use super::{integer, static_table, string, Field, Indexing, DEFAULT_TABLE_SIZE};
+use super::{
+    integer, static_table, string, Event, Field, Indexing, Representation, DEFAULT_TABLE_SIZE,
+};
 
 /// Cookies shorter than this are never indexed (RFC 7541 §7.1.3).
 const SHORT_COOKIE: usize = 20;
@@ -88,9 +93,22 @@ impl Encoder {
 
     /// Appends the header block for `fields`, in order, to `out`.
     pub fn encode(&mut self, fields: &[Field], out: &mut Vec<u8>) {
-        self.size_updates(out);
+        self.encode_with(fields, out, &mut |_| {});
+    }
+
+    /// Like [`Encoder::encode`], and reports each step to `on_event` as the peer's decoder will
+    /// meet it: each size update, each field with its representation and its offset in the block,
+    /// each insertion and eviction.
+    pub fn encode_with(
+        &mut self,
+        fields: &[Field],
+        out: &mut Vec<u8>,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) {
+        let start = out.len();
+        self.size_updates(start, out, on_event);
         for field in fields {
-            self.field(field, out);
+            self.field(field, start, out, on_event);
         }
     }
 
@@ -98,31 +116,67 @@ impl Encoder {
     /// at the beginning of the first header block following the change to the dynamic table size.
     /// ... the smallest maximum table size that occurs in that interval MUST be signaled in a
     /// dynamic table size update."
-    fn size_updates(&mut self, out: &mut Vec<u8>) {
+    fn size_updates(
+        &mut self,
+        start: usize,
+        out: &mut Vec<u8>,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) {
         let (Some(size), Some(smallest)) = (self.pending_size.take(), self.smallest_pending.take())
         else {
             return;
         };
         if smallest < size {
-            integer::encode(smallest, 5, 0x20, out);
-            self.table.set_max_size(smallest, &mut |_| {});
+            self.size_update(smallest, start, out, on_event);
         } else if size == self.table.max_size() {
             return;
         }
+        self.size_update(size, start, out, on_event);
+    }
+
+    /// One dynamic table size update (§6.3), applied to our table as the peer will apply it.
+    fn size_update(
+        &mut self,
+        size: usize,
+        start: usize,
+        out: &mut Vec<u8>,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) {
+        on_event(Event::SizeUpdate {
+            offset: out.len() - start,
+            max_size: size,
+        });
         integer::encode(size, 5, 0x20, out);
-        self.table.set_max_size(size, &mut |_| {});
+        self.table
+            .set_max_size(size, &mut |field| on_event(Event::Evicted { field }));
     }
 
     /// One field, as the module documentation describes.
-    fn field(&mut self, field: &Field, out: &mut Vec<u8>) {
+    fn field(
+        &mut self,
+        field: &Field,
+        start: usize,
+        out: &mut Vec<u8>,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) {
         let sensitive = is_sensitive(field);
         if !sensitive {
-            if let Some((index, true)) = static_table::find(&field.name, &field.value) {
+            let index = static_table::find(&field.name, &field.value)
+                .filter(|&(_, exact)| exact)
+                .map(|(index, _)| index)
+                .or_else(|| {
+                    self.table
+                        .find(&field.name, &field.value)
+                        .filter(|&(_, exact)| exact)
+                        .map(|(position, _)| static_table::LEN + 1 + position)
+                });
+            if let Some(index) = index {
+                on_event(Event::Field {
+                    offset: out.len() - start,
+                    representation: Representation::Indexed { index },
+                    field,
+                });
                 integer::encode(index, 7, 0x80, out);
-                return;
-            }
-            if let Some((position, true)) = self.table.find(&field.name, &field.value) {
-                integer::encode(static_table::LEN + 1 + position, 7, 0x80, out);
                 return;
             }
         }
@@ -133,28 +187,53 @@ impl Encoder {
         } else {
             Indexing::WithoutIndexing
         };
-        self.literal(field, indexing, out);
+        self.literal(field, indexing, start, out, on_event);
     }
 
     /// One field as a literal of the given kind (§6.2), its name taken from a table when one has
-    /// it; with incremental indexing, the field is then added to our table as the peer will.
-    pub(super) fn literal(&mut self, field: &Field, indexing: Indexing, out: &mut Vec<u8>) {
+    /// it; with incremental indexing, the field is then added to our table as the peer will. `start`
+    /// is where the block begins in `out`, for the offset reported.
+    pub(super) fn literal(
+        &mut self,
+        field: &Field,
+        indexing: Indexing,
+        start: usize,
+        out: &mut Vec<u8>,
+        on_event: &mut dyn FnMut(Event<'_>),
+    ) {
+        let offset = out.len() - start;
         let name_index = static_table::find(&field.name, &field.value)
             .map(|(index, _)| index)
             .or_else(|| {
                 self.table
                     .find(&field.name, &field.value)
                     .map(|(position, _)| static_table::LEN + 1 + position)
-            })
-            .unwrap_or(0);
+            });
         let (pattern, prefix_bits) = indexing.prefix();
-        integer::encode(name_index, prefix_bits, pattern, out);
-        if name_index == 0 {
-            string::encode(&field.name, self.huffman, out);
+        integer::encode(name_index.unwrap_or(0), prefix_bits, pattern, out);
+        let name_huffman = name_index.is_none() && string::encode(&field.name, self.huffman, out);
+        let value_huffman = string::encode(&field.value, self.huffman, out);
+        on_event(Event::Field {
+            offset,
+            representation: Representation::Literal {
+                indexing,
+                name_index,
+                name_huffman,
+                value_huffman,
+            },
+            field,
+        });
+        if indexing != Indexing::Incremental {
+            return;
         }
-        string::encode(&field.value, self.huffman, out);
-        if indexing == Indexing::Incremental {
-            self.table.insert(field.clone(), &mut |_| {});
+        let inserted = self.table.insert(field.clone(), &mut |field| {
+            on_event(Event::Evicted { field })
+        });
+        if let (true, Some(entry)) = (inserted, self.table.get(0)) {
+            on_event(Event::Inserted {
+                field: entry,
+                table_size: self.table.size(),
+            });
         }
     }
 }
@@ -321,6 +400,72 @@ mod tests {
         (name, value).prop_map(|(name, value)| Field { name, value })
     }
 
+    #[test]
+    fn encode_with_reports_each_representation_insertion_and_eviction() {
+        let mut encoder = Encoder::with_table_size(0x50);
+        encoder.set_huffman(false);
+        let mut events = Vec::new();
+        let mut out = Vec::new();
+        let fields = [
+            Field::new(":status", "200"),
+            Field::new("x-a", "0123456789"),
+            Field::new("x-b", "0123456789"),
+        ];
+        encoder.encode_with(&fields, &mut out, &mut |event| {
+            events.push(format!("{event:?}"))
+        });
+        let literal = |name_index: Option<usize>| Representation::Literal {
+            indexing: Indexing::Incremental,
+            name_index,
+            name_huffman: false,
+            value_huffman: false,
+        };
+        assert_eq!(
+            events,
+            [
+                format!(
+                    "{:?}",
+                    Event::Field {
+                        offset: 0,
+                        representation: Representation::Indexed { index: 8 },
+                        field: &fields[0]
+                    }
+                ),
+                format!(
+                    "{:?}",
+                    Event::Field {
+                        offset: 1,
+                        representation: literal(None),
+                        field: &fields[1]
+                    }
+                ),
+                format!(
+                    "{:?}",
+                    Event::Inserted {
+                        field: &fields[1],
+                        table_size: 45
+                    }
+                ),
+                format!(
+                    "{:?}",
+                    Event::Field {
+                        offset: 17,
+                        representation: literal(None),
+                        field: &fields[2]
+                    }
+                ),
+                format!("{:?}", Event::Evicted { field: &fields[1] }),
+                format!(
+                    "{:?}",
+                    Event::Inserted {
+                        field: &fields[2],
+                        table_size: 45
+                    }
+                ),
+            ]
+        );
+    }
+
     proptest! {
         #[test]
         fn whatever_we_encode_our_decoder_decodes_to_the_same_list(
@@ -339,8 +484,12 @@ mod tests {
                     decoder.set_max_table_size(size);
                 }
                 let mut out = Vec::new();
-                encoder.encode(&fields, &mut out);
-                prop_assert_eq!(decoder.decode(&out), Ok(fields));
+                let mut sent = Vec::new();
+                encoder.encode_with(&fields, &mut out, &mut |event| sent.push(format!("{event:?}")));
+                let mut seen = Vec::new();
+                let decoded = decoder.decode_with(&out, &mut |event| seen.push(format!("{event:?}")));
+                prop_assert_eq!(decoded, Ok(fields));
+                prop_assert_eq!(sent, seen);
                 prop_assert!(encoder.table_entries().eq(decoder.table_entries()));
             }
         }

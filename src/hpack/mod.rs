@@ -233,11 +233,13 @@ impl From<DecodeError> for ConnectionError {
     /// too large left the compression context intact; a connection that chooses to end over it
     /// rather than refuse the one stream uses ENHANCE_YOUR_CALM.
     fn from(e: DecodeError) -> Self {
-        let code = match e {
-            DecodeError::HeaderListTooLarge { .. } => ErrorCode::ENHANCE_YOUR_CALM,
-            _ => ErrorCode::COMPRESSION_ERROR,
+        let (code, section) = match e {
+            // RFC 9113 §10.5.1: "A server that receives a larger field block than it is willing
+            // to handle can send an HTTP 431 ... or ... treat it as a connection error".
+            DecodeError::HeaderListTooLarge { .. } => (ErrorCode::ENHANCE_YOUR_CALM, "§10.5.1"),
+            _ => (ErrorCode::COMPRESSION_ERROR, "§4.3"),
         };
-        ConnectionError::new(code, e.to_string())
+        ConnectionError::new(code, section, e.to_string())
     }
 }
 
@@ -348,7 +350,7 @@ mod tests {
         let mut encoder = Encoder::new();
         encoder.set_huffman(false);
         let mut out = Vec::new();
-        encoder.literal(&field, Indexing::WithoutIndexing, &mut out);
+        encoder.literal(&field, Indexing::WithoutIndexing, 0, &mut out, &mut |_| {});
         assert_eq!(out, wire);
         assert_eq!(encoder.table_size(), 0);
     }
@@ -379,7 +381,7 @@ mod tests {
         let mut encoder = Encoder::new();
         encoder.set_huffman(false);
         let mut out = Vec::new();
-        encoder.literal(&field, Indexing::NeverIndexed, &mut out);
+        encoder.literal(&field, Indexing::NeverIndexed, 0, &mut out, &mut |_| {});
         assert_eq!(out, wire);
         assert_eq!(encoder.table_size(), 0);
     }

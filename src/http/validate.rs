@@ -44,7 +44,7 @@ pub fn validate_trailers(
 /// RFC 9113 §8.1.1: Malformed requests or responses that are detected MUST be treated as a stream
 /// error (Section 5.4.2) of type PROTOCOL_ERROR.
 fn malformed(stream_id: u32, reason: String) -> StreamError {
-    StreamError::new(stream_id, ErrorCode::PROTOCOL_ERROR, reason)
+    StreamError::new(stream_id, ErrorCode::PROTOCOL_ERROR, "§8.1.1", reason)
 }
 
 /// The request of a header block, or why it is malformed.

@@ -34,6 +34,8 @@ use native_tls::TlsAcceptor;
 
 use crate::connection::{Connection, LocalSettings};
 use crate::http::Handler;
+use crate::trace::capture::Capture;
+use crate::trace::text::TextLog;
 use identity::{IdentityError, Pem};
 use session::Transport;
 use sniff::Opening;
@@ -55,6 +57,8 @@ pub struct Config {
     /// A connection without an open stream (or without progress on its streams) for this long
     /// gets GOAWAY(NO_ERROR) and is closed.
     pub idle_timeout: Duration,
+    /// `--capture DIR`: every connection's octets go to capture files in DIR.
+    pub capture: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -65,6 +69,7 @@ impl Default for Config {
             settings: LocalSettings::default(),
             max_connections: 256,
             idle_timeout: Duration::from_secs(60),
+            capture: None,
         }
     }
 }
@@ -106,6 +111,7 @@ struct Shared {
     handler: Arc<dyn Handler>,
     settings: LocalSettings,
     idle_timeout: Duration,
+    capture: Option<PathBuf>,
 }
 
 /// A server with its TLS identity loaded and its address bound, ready to serve a [`Handler`].
@@ -153,6 +159,7 @@ impl Server {
             handler,
             settings: self.config.settings,
             idle_timeout: self.config.idle_timeout,
+            capture: self.config.capture.clone(),
         });
         accept_loop(&self.listener, &shared, self.config.max_connections);
     }
@@ -284,11 +291,22 @@ fn serve(id: u64, tcp: TcpStream, shared: &Shared) -> io::Result<String> {
     }
 }
 
-/// Runs HTTP/2 on an established transport.
+/// Runs HTTP/2 on an established transport, watched by the observers the command line asks for:
+/// the `-v` / `-vv` log when its level is on, capture files with `--capture`.
 fn h2<T: Transport>(id: u64, io: &mut T, shared: &Shared) -> io::Result<String> {
     let mut conn = Connection::new(id, shared.settings, Arc::clone(&shared.handler));
-    let end = session::run(id, io, &mut conn, shared.idle_timeout)?;
-    Ok(end.to_string())
+    if TextLog::wanted() {
+        conn.observe(Box::new(TextLog::new(id)));
+    }
+    if let Some(dir) = &shared.capture {
+        conn.observe(Box::new(Capture::new(dir, id)));
+    }
+    let end = session::run(id, io, &mut conn, shared.idle_timeout);
+    match &end {
+        Ok(end) => conn.ended(&end.to_string()),
+        Err(e) => conn.ended(&format!("ended by an I/O error: {e}")),
+    }
+    Ok(end?.to_string())
 }
 
 /// Where `needle` first occurs in `haystack`.

@@ -255,6 +255,7 @@ fn assemble(
         (None, Frame::Continuation(_)) => {
             return Err(ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
+                "§6.10",
                 "CONTINUATION without a header block to continue",
             ))
         }

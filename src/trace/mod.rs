@@ -1,7 +1,9 @@
-//! How frames and header fields are shown to a person: the server's `-v` log lines and the output
-//! of `h2lab-decode` share these functions, so a frame reads the same wherever it is shown.
-//! It sits below `connection` and knows only `frame`, `hpack`, `json` and `error`: the connection
-//! (`connection/describe.rs`) and the client call it, and it never sees a socket or a stream state.
+//! How frames and header fields are shown to a person: the server's `-v` log lines, its capture
+//! files and the output of `h2lab-decode` share these functions, so a frame reads the same wherever
+//! it is shown. It sits below `connection` and knows only `frame`, `hpack`, `json` and `error`:
+//! the connection reports what happens as [`Event`]s to [`Observer`]s ([`event`]) and never
+//! formats text; the observers here render them ([`text`] for `-v`/`-vv`, [`capture`] for
+//! `--capture`).
 //!
 //! Two rules make the output unambiguous for a learner:
 //! - a header field is always `name = "value"`, the value quoted and escaped, so `:status = "200"`
@@ -14,7 +16,12 @@ use std::fmt;
 use crate::frame::{Frame, FrameHeader, FrameType};
 use crate::hpack::is_valid_field_name;
 
+pub mod capture;
+pub mod event;
 pub mod inspect;
+pub mod text;
+
+pub use event::{Direction, Event, Observer, Observers};
 
 /// The flags octet by name for this frame type (the table is [`FrameType::defined_flags`]), in
 /// bit order. Bits the type does not define are kept, in hex, because the RFC says to ignore them,
@@ -150,7 +157,7 @@ pub fn payload_items(frame: &Frame) -> Vec<(String, Value)> {
             );
             push("fragment_length", number(f.fragment.len()));
         }
-        Frame::Ping(f) => push("opaque_data", Value::Name(hex(&f.data))),
+        Frame::Ping(f) => push("opaque_data", ping_data(&f.data)),
         Frame::GoAway(f) => {
             push("last_stream", Value::Number(f.last_stream_id.into()));
             push("error_code", Value::Name(f.error_code.to_string()));
@@ -161,6 +168,16 @@ pub fn payload_items(frame: &Frame) -> Vec<(String, Value)> {
         Frame::Unknown(f) => push("ignored_payload_length", number(f.payload.len())),
     }
     items
+}
+
+/// PING's opaque data as text when every octet is printable ASCII (`"h2lab!!!"`, as a person
+/// would choose it), else as hex (a counter or a timestamp).
+fn ping_data(data: &[u8]) -> Value {
+    if data.iter().all(|b| (0x20..=0x7e).contains(b)) {
+        Value::Octets(data.to_vec())
+    } else {
+        Value::Name(hex(data))
+    }
 }
 
 /// A frame on one line, as the server logs it with `-v`: the header line, then the payload's
