@@ -4,6 +4,10 @@
 //! 1.52) sent to `nghttpd --no-tls` for three GETs on one connection; `curl-h2c-post-client.hex`
 //! is what `curl --http2-prior-knowledge -d @file -H 'cookie: a=1'` (curl 7.88.1) sent for one
 //! POST. Both were captured by a relay between client and server and written with `xxd -p`.
+//! `curl-h2c-post-client.xxd` is the same octets as plain `xxd` prints them (`xxd -r -p | xxd`).
+//! `nghttp-hexdump-h2lab-server.txt` is what `nghttp -n -w 4 --hexdump` (nghttp2 1.52) printed for
+//! `GET /small.txt` from `h2lab`: the server's side, one dump per read (the 15-octet window makes
+//! three reads).
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -28,6 +32,11 @@ fn decode(args: &[&str], stdin: &[u8]) -> Output {
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("output is UTF-8")
+}
+
+fn data(name: &str) -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name))
+        .expect("test data is there")
 }
 
 #[test]
@@ -109,6 +118,80 @@ fn the_same_stream_decodes_from_raw_octets() {
     let from_hex = decode(&[], hex.as_bytes());
     assert!(from_raw.status.success());
     assert_eq!(stdout(&from_raw), stdout(&from_hex));
+}
+
+#[test]
+fn xxd_output_decodes_as_its_plain_hex_does() {
+    let from_xxd = decode(&["tests/data/curl-h2c-post-client.xxd"], b"");
+    let from_plain = decode(&["tests/data/curl-h2c-post-client.hex"], b"");
+    assert!(from_xxd.status.success(), "{from_xxd:?}");
+    assert_eq!(stdout(&from_xxd), stdout(&from_plain));
+}
+
+/// What `h2lab-decode` prints for `tests/data/nghttp-hexdump-h2lab-server.txt`.
+const NGHTTP_DUMP_DECODED: &str = "\
+@0 SETTINGS flags=- stream=0 length=30
+    SETTINGS_HEADER_TABLE_SIZE = 4096
+    SETTINGS_MAX_CONCURRENT_STREAMS = 128
+    SETTINGS_INITIAL_WINDOW_SIZE = 65535
+    SETTINGS_MAX_FRAME_SIZE = 16384
+    SETTINGS_MAX_HEADER_LIST_SIZE = 65536
+@39 SETTINGS flags=ACK stream=0 length=0
+@48 HEADERS flags=END_HEADERS stream=13 length=110
+    fragment_length = 110
+    header block:
+      :status = \"200\"    [indexed: index 8 (static)]
+      content-type = \"text/plain; charset=utf-8\"    [literal with incremental indexing; name index 31 (static); value Huffman]
+        + dynamic table [62]: content-type = \"text/plain; charset=utf-8\" (table now 69 octets)
+      last-modified = \"Tue, 01 Dec 2026 02:00:32 GMT\"    [literal without indexing; name index 44 (static); value Huffman]
+      etag = \"\\\"27-18ecfebb5f4c9ff3\\\"\"    [literal without indexing; name index 34 (static); value Huffman]
+      accept-ranges = \"bytes\"    [literal with incremental indexing; name index 18 (static); value Huffman]
+        + dynamic table [62]: accept-ranges = \"bytes\" (table now 119 octets)
+      content-length = \"39\"    [literal without indexing; name index 28 (static); value Huffman]
+      date = \"Tue, 01 Dec 2026 02:00:32 GMT\"    [literal with incremental indexing; name index 33 (static); value Huffman]
+        + dynamic table [62]: date = \"Tue, 01 Dec 2026 02:00:32 GMT\" (table now 184 octets)
+      server = \"h2lab/0.1.0\"    [literal with incremental indexing; name index 54 (static); value Huffman]
+        + dynamic table [62]: server = \"h2lab/0.1.0\" (table now 233 octets)
+@167 DATA flags=- stream=13 length=15
+    data_length = 15
+@191 DATA flags=- stream=13 length=15
+    data_length = 15
+@215 DATA flags=END_STREAM stream=13 length=9
+    data_length = 9
+";
+
+#[test]
+fn nghttp_hexdump_output_is_read_as_it_is_one_dump_per_read() {
+    let output = decode(&["tests/data/nghttp-hexdump-h2lab-server.txt"], b"");
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(stdout(&output), NGHTTP_DUMP_DECODED);
+}
+
+#[test]
+fn a_hexdump_without_its_text_column_reads_the_same() {
+    // `cut -c1-58`: offset and hex groups only.
+    let cut: String = data("tests/data/nghttp-hexdump-h2lab-server.txt")
+        .lines()
+        .map(|line| format!("{}\n", line.get(..58).unwrap_or(line).trim_end()))
+        .collect();
+    let output = decode(&[], cut.as_bytes());
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(stdout(&output), NGHTTP_DUMP_DECODED);
+}
+
+#[test]
+fn a_hexdump_with_a_line_missing_is_refused_not_decoded_as_junk() {
+    let mut lines: Vec<String> = data("tests/data/nghttp-hexdump-h2lab-server.txt")
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines.remove(4);
+    let output = decode(&[], lines.join("\n").as_bytes());
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "h2lab-decode: line 5: offset 00000050, but the lines before end at 00000040: a line is missing, doubled or cut\n"
+    );
 }
 
 #[test]

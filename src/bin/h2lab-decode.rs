@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use h2lab::frame::{DEFAULT_MAX_FRAME_SIZE, MAX_MAX_FRAME_SIZE};
 use h2lab::hpack::{Decoder, DEFAULT_TABLE_SIZE};
+use h2lab::trace::input;
 use h2lab::trace::inspect::{
     block_json, block_text, decode_block, inspect_frames, record_json, record_text,
 };
@@ -24,8 +25,14 @@ represented (indexed; literal with, without or never indexing; Huffman or plain)
 dynamic table insertion and eviction. Fields print as  name = \"value\"  so that :status can
 never read like a field named \":status:\".
 
-Input is hex: whitespace and newlines are ignored, and # starts a comment that runs to the
-end of the line (so `xxd -p` output and annotated captures both work).
+Input is hex, in any of these forms, told apart line by line:
+  plain hex       whitespace and newlines are ignored, # starts a comment that runs to the end
+                  of the line: `xxd -p` output, annotated captures, h2lab --capture files
+  xxd             00000010: 0d0a 534d 0d0a 0d0a 0000 1204  ..SM......
+  hexdump -C      00000010  03 00 00 00 80 00 04 00  00 ff  |..........|
+                  as `nghttp --hexdump` prints it (one dump per read, each from offset 0)
+The offset and text columns are skipped; each offset must carry on from the line before, so a
+missing or cut line is an error rather than junk octets.
 
 Options:
       --raw                 the input is raw octets, not hex
@@ -135,37 +142,6 @@ fn table_size(text: &str) -> Result<usize, Usage> {
         .map_err(|_| Usage(format!("--table-size: {text:?} is not a number of octets")))
 }
 
-/// Hex text to octets, ignoring whitespace and `#` comments. Errors name the line and column.
-fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
-    let mut octets = Vec::with_capacity(text.len() / 2);
-    let mut high: Option<u8> = None;
-    for (line_no, line) in text.lines().enumerate() {
-        let code = line.split('#').next().unwrap_or("");
-        for (col, c) in code.char_indices() {
-            if c.is_whitespace() {
-                continue;
-            }
-            let Some(digit) = c.to_digit(16) else {
-                return Err(format!(
-                    "line {}, column {}: {c:?} is not a hex digit",
-                    line_no + 1,
-                    col + 1
-                ));
-            };
-            // A hex digit is below 16, so it fits in a u8.
-            let digit = digit as u8;
-            match high.take() {
-                Some(h) => octets.push(h << 4 | digit),
-                None => high = Some(digit),
-            }
-        }
-    }
-    if high.is_some() {
-        return Err("odd number of hex digits: the last octet is missing a digit".to_string());
-    }
-    Ok(octets)
-}
-
 /// Decodes each line of `text` as one header block; `table-size N` lines set the limit.
 /// Stops at the first block that fails, since the decoder's table is then unknown.
 fn run_hpack(text: &str, options: &Options, out: &mut impl Write) -> io::Result<bool> {
@@ -186,8 +162,8 @@ fn run_hpack(text: &str, options: &Options, out: &mut impl Write) -> io::Result<
             }
             continue;
         }
-        let block = match parse_hex(line) {
-            Ok(block) => block,
+        let block = match input::parse(line) {
+            Ok(block) => block.octets,
             Err(e) => {
                 report_line_error(out, options, line_no, &e)?;
                 return Ok(false);
@@ -284,8 +260,8 @@ fn main() -> ExitCode {
         if options.hpack {
             run_hpack(&text, &options, &mut out)
         } else {
-            match parse_hex(&text) {
-                Ok(octets) => run_frames(&octets, &options, &mut out),
+            match input::parse(&text) {
+                Ok(hex) => run_frames(&hex.octets, &options, &mut out),
                 Err(e) => {
                     eprintln!("h2lab-decode: {e}");
                     return ExitCode::from(2);
@@ -302,27 +278,5 @@ fn main() -> ExitCode {
             eprintln!("h2lab-decode: {e}");
             ExitCode::from(2)
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hex_ignores_whitespace_and_comments() {
-        assert_eq!(
-            parse_hex("00 0a # a comment\n ff\n").unwrap(),
-            vec![0x00, 0x0a, 0xff]
-        );
-    }
-
-    #[test]
-    fn hex_errors_name_line_and_column() {
-        assert_eq!(
-            parse_hex("00\n0g").unwrap_err(),
-            "line 2, column 2: 'g' is not a hex digit"
-        );
-        assert!(parse_hex("abc").unwrap_err().starts_with("odd number"));
     }
 }

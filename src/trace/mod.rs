@@ -14,6 +14,7 @@ use std::fmt;
 use crate::frame::{Frame, FrameHeader, FrameType};
 use crate::hpack::is_valid_field_name;
 
+pub mod input;
 pub mod inspect;
 
 /// The flags octet by name for this frame type (the table is [`FrameType::defined_flags`]), in
