@@ -23,8 +23,9 @@ pub fn check_field(field: &Field) -> Result<(), String> {
     check_value(&field.name, &field.value)
 }
 
-/// The §8.2.1 rule on a field name; an uppercase letter is named as such, for it is the usual way
-/// to break the rule.
+/// The §8.2.1 rule on a field name. The two usual ways to break it are named as such: an
+/// uppercase letter, and a colon other than the one that opens a pseudo-header field's name
+/// (`:status:`, written as if HTTP/1.1's `name: value` had lost its value).
 pub fn check_name(name: &[u8]) -> Result<(), String> {
     // RFC 9113 §8.2.1: A field name MUST NOT contain characters in the ranges 0x00-0x20, 0x41-0x5a,
     // or 0x7f-0xff ... When a request message violates one of these requirements, an
@@ -37,6 +38,11 @@ pub fn check_name(name: &[u8]) -> Result<(), String> {
     if name.iter().any(u8::is_ascii_uppercase) {
         return Err(format!(
             "field name {shown:?} has uppercase letters (RFC 9113 §8.2.1)"
+        ));
+    }
+    if name.iter().skip(1).any(|&c| c == b':') {
+        return Err(format!(
+            "field name {shown:?} is not a token: ':' may only open a pseudo-header field's name (RFC 9113 §8.2.1)"
         ));
     }
     Err(format!(
@@ -252,7 +258,11 @@ mod tests {
     fn a_name_ending_in_a_colon_is_not_a_token() {
         assert_eq!(
             check_name(b":status:").unwrap_err(),
-            "field name \":status:\" is not a lowercase token (RFC 9113 §8.2.1)"
+            "field name \":status:\" is not a token: ':' may only open a pseudo-header field's name (RFC 9113 §8.2.1)"
+        );
+        assert_eq!(
+            check_name(b"x y").unwrap_err(),
+            "field name \"x y\" is not a lowercase token (RFC 9113 §8.2.1)"
         );
     }
 
