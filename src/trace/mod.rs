@@ -14,8 +14,10 @@ use std::fmt;
 use crate::frame::{Frame, FrameHeader, FrameType};
 use crate::hpack::is_valid_field_name;
 
+pub mod check;
 pub mod input;
 pub mod inspect;
+pub mod pair;
 
 /// The flags octet by name for this frame type (the table is [`FrameType::defined_flags`]), in
 /// bit order. Bits the type does not define are kept, in hex, because the RFC says to ignore them,
