@@ -491,4 +491,64 @@ mod tests {
             assert_eq!(Time::parse(bad), None, "{bad}");
         }
     }
+
+    /// `octets` as `xxd` prints them: 16 a line in groups of 2, then the text column.
+    fn xxd(octets: &[u8]) -> String {
+        let mut out = String::new();
+        for (i, line) in octets.chunks(16).enumerate() {
+            let groups: Vec<String> = line
+                .chunks(2)
+                .map(|g| g.iter().map(|b| format!("{b:02x}")).collect())
+                .collect();
+            out.push_str(&format!(
+                "{:08x}: {:<40} {}\n",
+                i * 16,
+                groups.join(" "),
+                text(line)
+            ));
+        }
+        out
+    }
+
+    /// `octets` as `hexdump -C` prints them, its length last.
+    fn canonical(octets: &[u8]) -> String {
+        let mut out = String::new();
+        for (i, line) in octets.chunks(16).enumerate() {
+            let pairs: Vec<String> = line.iter().map(|b| format!("{b:02x}")).collect();
+            let (left, right) = pairs.split_at(pairs.len().min(8));
+            let hex = format!("{}  {}", left.join(" "), right.join(" "));
+            out.push_str(&format!("{:08x}  {hex:<48}  |{}|\n", i * 16, text(line)));
+        }
+        out.push_str(&format!("{:08x}\n", octets.len()));
+        out
+    }
+
+    /// The text column: printable ASCII as is, anything else as a dot.
+    fn text(octets: &[u8]) -> String {
+        octets
+            .iter()
+            .map(|&b| {
+                if (0x20..0x7f).contains(&b) {
+                    char::from(b)
+                } else {
+                    '.'
+                }
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn xxd_and_canonical_dumps_give_back_their_octets(
+            octets in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..100)
+        ) {
+            proptest::prop_assert_eq!(&parse(&xxd(&octets)).unwrap().octets, &octets);
+            proptest::prop_assert_eq!(&parse(&canonical(&octets)).unwrap().octets, &octets);
+        }
+
+        #[test]
+        fn any_text_is_read_or_refused_never_a_panic(text in "[0-9a-f :|*#t=.\n]{0,200}") {
+            let _ = parse(&text);
+        }
+    }
 }

@@ -1267,4 +1267,24 @@ mod tests {
         assert_eq!(Sender::of(&bytes("000000 04 01 00000000")), Sender::Server);
         assert_eq!(Sender::Client.direction(), "c2s");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn spans_follow_each_other_from_the_first_octet_for_any_block(
+            tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..48)
+        ) {
+            // A valid start (C.3.1), then anything.
+            let mut octets = bytes("828684410f7777772e6578616d706c652e636f6d");
+            octets.extend(tail);
+            let block = decode_block(&mut Decoder::new(), &octets);
+            let mut end = 0;
+            for span in block.steps.iter().filter_map(Step::span) {
+                proptest::prop_assert_eq!(span.start, end);
+                proptest::prop_assert!(span.end > span.start);
+                end = span.end;
+            }
+            proptest::prop_assert!(end <= octets.len());
+            proptest::prop_assert_eq!(end == octets.len(), block.result.is_ok());
+        }
+    }
 }
