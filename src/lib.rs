@@ -7,6 +7,7 @@
 //! | [`error`] | the two kinds of protocol error of RFC 9113 §5.4 and the §7 error codes |
 //! | [`frame`] | the wire format: the 9-octet header and the ten frame types of RFC 9113 §6 |
 //! | [`hpack`] | header compression, RFC 7541 |
+//! | [`fields`] | the rules of RFC 9113 §8.1–§8.3 on a message's fields, shared by `http` and `trace` |
 //! | [`json`] | the JSON string escaping that echo and `h2lab-decode --json` share |
 //! | [`trace`] | how a frame, a field, a header block is shown to a person: `-v` lines, `h2lab-decode` |
 //! | [`http`] | requests, responses and the [`http::Handler`] interface, RFC 9113 §8 |
@@ -21,6 +22,7 @@ pub mod app;
 pub mod client;
 pub mod connection;
 pub mod error;
+pub mod fields;
 pub mod frame;
 pub mod hpack;
 pub mod http;

@@ -3,9 +3,14 @@
 //! A decoded header block becomes a [`Request`] only if it is a well-formed HTTP/2 request. Every
 //! rule broken here makes the request *malformed* (§8.1.1), which the connection answers with a
 //! stream error of type PROTOCOL_ERROR: only that stream ends, the connection stays.
+//! The rules themselves are written once, in [`crate::fields`], which `h2lab-decode --check` shares.
 
 use crate::error::{ErrorCode, StreamError};
-use crate::hpack::{is_valid_field_name, Field};
+use crate::fields::{
+    check_field, check_position, check_regular, check_trailer_field, check_trailers_end_stream,
+    RequestPseudo,
+};
+use crate::hpack::Field;
 
 use super::Request;
 
@@ -17,15 +22,6 @@ pub struct ValidRequest {
     /// The `content-length` field's value, which the DATA received must match (§8.1.1).
     pub content_length: Option<u64>,
 }
-
-/// Header fields that only mean something on a single HTTP/1.1 hop (RFC 9113 §8.2.2).
-const CONNECTION_SPECIFIC: [&str; 5] = [
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "transfer-encoding",
-    "upgrade",
-];
 
 /// Checks a request's header block and builds the [`Request`].
 pub fn validate_request(stream_id: u32, fields: &[Field]) -> Result<ValidRequest, StreamError> {
@@ -49,23 +45,16 @@ fn malformed(stream_id: u32, reason: String) -> StreamError {
 
 /// The request of a header block, or why it is malformed.
 fn request(fields: &[Field]) -> Result<ValidRequest, String> {
-    let mut pseudo = PseudoHeaders::default();
+    let mut pseudo = RequestPseudo::default();
     let mut host = None;
     let mut content_length: Option<u64> = None;
     let mut regular_seen = false;
     let mut named = Vec::with_capacity(fields.len());
     for field in fields {
-        let (name, value) = check_field(field)?;
+        check_field(field)?;
+        let (name, value) = text(field);
         if name.starts_with(':') {
-            // RFC 9113 §8.3: All pseudo-header fields MUST appear in a field block before all
-            // regular field lines. Any request or response that contains a pseudo-header field
-            // that appears in a field block after a regular field line MUST be treated as
-            // malformed.
-            if regular_seen {
-                return Err(format!(
-                    "pseudo-header field {name} after a regular field (RFC 9113 §8.3)"
-                ));
-            }
+            check_position(&name, regular_seen)?;
             pseudo.set(&name, &value)?;
         } else {
             regular_seen = true;
@@ -80,119 +69,33 @@ fn request(fields: &[Field]) -> Result<ValidRequest, String> {
         }
         named.push((name, value));
     }
+    let target = pseudo.complete()?;
+    let request = Request {
+        method: target.method,
+        scheme: target.scheme,
+        // A `host` field stands in for a missing `:authority`.
+        authority: target.authority.or(host),
+        path: target.path,
+        fields: named,
+    };
     Ok(ValidRequest {
-        request: pseudo.into_request(host, named)?,
+        request,
         content_length,
     })
 }
 
 /// The fields of a trailer block, or why it is malformed.
 fn trailers(fields: &[Field], end_stream: bool) -> Result<Vec<(String, String)>, String> {
-    // RFC 9113 §8.1: An endpoint that receives a HEADERS frame without the END_STREAM flag set
-    // after receiving the HEADERS frame that opens a request ... MUST treat the corresponding
-    // request or response as malformed.
-    if !end_stream {
-        return Err("trailer HEADERS without END_STREAM (RFC 9113 §8.1)".to_string());
-    }
+    check_trailers_end_stream(end_stream)?;
     let mut trailers = Vec::with_capacity(fields.len());
     for field in fields {
-        let (name, value) = check_field(field)?;
-        // RFC 9113 §8.1: Trailers MUST NOT include pseudo-header fields.
-        if name.starts_with(':') {
-            return Err(format!(
-                "pseudo-header field {name} in trailers (RFC 9113 §8.1)"
-            ));
-        }
+        check_field(field)?;
+        let (name, value) = text(field);
+        check_trailer_field(&name)?;
         check_regular(&name, &value)?;
         trailers.push((name, value));
     }
     Ok(trailers)
-}
-
-/// The pseudo-header fields of a request (§8.3.1), as they arrive.
-#[derive(Default)]
-struct PseudoHeaders {
-    method: Option<String>,
-    scheme: Option<String>,
-    authority: Option<String>,
-    path: Option<String>,
-}
-
-impl PseudoHeaders {
-    /// Records the pseudo-header field `name` (colon included).
-    fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
-        let slot = match name {
-            ":method" => &mut self.method,
-            ":scheme" => &mut self.scheme,
-            ":authority" => &mut self.authority,
-            ":path" => &mut self.path,
-            // RFC 9113 §8.3: Endpoints MUST treat a request or response that contains undefined
-            // or invalid pseudo-header fields as malformed. (`:status` belongs to responses:
-            // §8.3.2.)
-            _ => {
-                return Err(format!(
-                    "pseudo-header field {name} is not one of a request (RFC 9113 §8.3)"
-                ))
-            }
-        };
-        // RFC 9113 §8.3: The same pseudo-header field name MUST NOT appear more than once in a
-        // field block. A field block for an HTTP request or response that contains a repeated
-        // pseudo-header field name MUST be treated as malformed.
-        if slot.is_some() {
-            return Err(format!(
-                "pseudo-header field {name} appears twice (RFC 9113 §8.3)"
-            ));
-        }
-        *slot = Some(value.to_string());
-        Ok(())
-    }
-
-    /// The request, once the whole block is read: the rules of §8.3.1 and §8.5 on which
-    /// pseudo-header fields a request must have, which depend on its method. `host` stands in
-    /// for a missing `:authority`.
-    fn into_request(
-        self,
-        host: Option<String>,
-        fields: Vec<(String, String)>,
-    ) -> Result<Request, String> {
-        // RFC 9113 §8.3.1: All HTTP/2 requests MUST include exactly one valid value for the
-        // ":method" ... pseudo-header field[s]. An HTTP request that omits mandatory
-        // pseudo-header fields is malformed.
-        let Some(method) = self.method else {
-            return Err("no :method pseudo-header field (RFC 9113 §8.3.1)".to_string());
-        };
-        let (scheme, path) = if method == "CONNECT" {
-            // RFC 9113 §8.5: The ":scheme" and ":path" pseudo-header fields MUST be omitted. The
-            // ":authority" pseudo-header field contains the host and port to connect to.
-            if self.scheme.is_some() || self.path.is_some() || self.authority.is_none() {
-                return Err(
-                    "CONNECT must have :authority and neither :scheme nor :path (RFC 9113 §8.5)"
-                        .to_string(),
-                );
-            }
-            (String::new(), String::new())
-        } else {
-            // RFC 9113 §8.3.1: All HTTP/2 requests MUST include exactly one valid value for the
-            // ":method", ":scheme", and ":path" pseudo-header fields, unless they are CONNECT
-            // requests. An HTTP request that omits mandatory pseudo-header fields is malformed.
-            let (Some(scheme), Some(path)) = (self.scheme, self.path) else {
-                return Err("request without :scheme or :path (RFC 9113 §8.3.1)".to_string());
-            };
-            // RFC 9113 §8.3.1: This pseudo-header field MUST NOT be empty for "http" or "https"
-            // URIs.
-            if path.is_empty() {
-                return Err("empty :path (RFC 9113 §8.3.1)".to_string());
-            }
-            (scheme, path)
-        };
-        Ok(Request {
-            method,
-            scheme,
-            authority: self.authority.or(host),
-            path,
-            fields,
-        })
-    }
 }
 
 /// A `content-length` field's value, given the value of an earlier one in the same block.
@@ -206,56 +109,13 @@ fn agreeing_content_length(earlier: Option<u64>, value: &str) -> Result<u64, Str
     Ok(length)
 }
 
-/// The checks of §8.2.1 that apply to every field, pseudo or not; the field as text.
-fn check_field(field: &Field) -> Result<(String, String), String> {
-    let name = field.name.as_slice();
-    // RFC 9113 §8.2.1: A field name MUST NOT contain characters in the ranges 0x00-0x20, 0x41-0x5a,
-    // or 0x7f-0xff ... When a request message violates one of these requirements, an
-    // implementation SHOULD generate a 400 (Bad Request) status code ... [or] treat [it] as
-    // malformed. (RFC 9110 §5.1: a field name is a token.)
-    if !is_valid_field_name(name) {
-        return Err(format!(
-            "field name {:?} is not a lowercase token (RFC 9113 §8.2.1)",
-            String::from_utf8_lossy(name)
-        ));
-    }
-    let value = field.value.as_slice();
-    // RFC 9113 §8.2.1: A field value MUST NOT contain the zero value (ASCII NUL, 0x00), line feed
-    // (ASCII LF, 0x0a), or carriage return (ASCII CR, 0x0d) at any position. A field value MUST
-    // NOT start or end with an ASCII whitespace character (ASCII SP or HTAB, 0x20 or 0x09).
-    let bad_octet = value.iter().any(|&c| matches!(c, 0x00 | 0x0a | 0x0d));
-    let padded =
-        matches!(value.first(), Some(0x20 | 0x09)) || matches!(value.last(), Some(0x20 | 0x09));
-    if bad_octet || padded {
-        return Err(format!(
-            "value of field {:?} has NUL, CR, LF or surrounding whitespace (RFC 9113 §8.2.1)",
-            String::from_utf8_lossy(name)
-        ));
-    }
-    Ok((
-        String::from_utf8_lossy(name).into_owned(),
-        String::from_utf8_lossy(value).into_owned(),
-    ))
-}
-
-/// The checks of §8.2.2 on a regular field.
-fn check_regular(name: &str, value: &str) -> Result<(), String> {
-    // RFC 9113 §8.2.2: An endpoint MUST NOT generate an HTTP/2 message containing
-    // connection-specific header fields. ... Any message containing connection-specific header
-    // fields MUST be treated as malformed.
-    if CONNECTION_SPECIFIC.contains(&name) {
-        return Err(format!(
-            "connection-specific field {name} (RFC 9113 §8.2.2)"
-        ));
-    }
-    // RFC 9113 §8.2.2: The only exception to this is the TE header field, which MAY be present in
-    // an HTTP/2 request; when it is, it MUST NOT contain any value other than "trailers".
-    if name == "te" && value != "trailers" {
-        return Err(format!(
-            "te field with value {value:?}, not \"trailers\" (RFC 9113 §8.2.2)"
-        ));
-    }
-    Ok(())
+/// A field that passed [`check_field`], as text: its name is ASCII; its value keeps any octet
+/// above 0x7f as U+FFFD.
+fn text(field: &Field) -> (String, String) {
+    (
+        String::from_utf8_lossy(&field.name).into_owned(),
+        String::from_utf8_lossy(&field.value).into_owned(),
+    )
 }
 
 fn parse_content_length(value: &str) -> Result<u64, String> {
@@ -271,6 +131,7 @@ fn parse_content_length(value: &str) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::CONNECTION_SPECIFIC;
 
     fn fields(pairs: &[(&str, &str)]) -> Vec<Field> {
         pairs

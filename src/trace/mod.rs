@@ -17,8 +17,11 @@ use crate::frame::{Frame, FrameHeader, FrameType};
 use crate::hpack::is_valid_field_name;
 
 pub mod capture;
+pub mod check;
 pub mod event;
+pub mod input;
 pub mod inspect;
+pub mod pair;
 pub mod text;
 
 pub use event::{Direction, Event, Observer, Observers};

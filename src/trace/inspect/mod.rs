@@ -4,17 +4,56 @@
 //! It follows the receiver's rules that need no knowledge of the other direction: the frame size
 //! limit (RFC 9113 §4.2), the rules of each frame type (§6), and the assembly of a header block
 //! from HEADERS or PUSH_PROMISE and CONTINUATION frames with nothing in between (§6.10).
+//!
+//! Each record can be shown as text or as one line of JSON (`show.rs`), with more detail on
+//! request ([`Detail`]): the octets of each frame-header field and HPACK representation beside
+//! what they mean, laid out as in RFC 7541 Appendix C, and the dynamic table after each block.
 
-use std::fmt::Write;
+use std::ops::Range;
 
-use super::{field, flag_list, header_line, payload_items, Value};
 use crate::error::{ConnectionError, ErrorCode, ProtocolError};
-use crate::frame::{continuation, split_frame, Frame, FrameHeader, PREFACE};
+use crate::frame::{continuation, split_frame, Frame, FrameHeader, HEADER_LEN, PREFACE};
 use crate::hpack::{DecodeError, Decoder, Event, Field, Indexing, Representation};
-use crate::json;
+
+mod show;
+
+pub use show::{
+    block_json, block_json_with, block_text, block_text_with, record_json, record_json_with,
+    record_text, record_text_with, table_text, Detail, Notes,
+};
 
 /// The last index of the static table (RFC 7541 Appendix A); above it, indices name dynamic entries.
 const STATIC_TABLE_LAST: usize = 61;
+
+/// Which endpoint sent the octets being inspected. Some rules depend on it: which stream numbers
+/// it may open (RFC 9113 §5.1.1), which pseudo-header fields its blocks carry (§8.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sender {
+    /// The client: its octets start with the client preface.
+    Client,
+    /// The server.
+    Server,
+}
+
+impl Sender {
+    /// The sender of `input`: octets that start with the client preface (RFC 9113 §3.4) come from
+    /// a client; any others, from a server.
+    pub fn of(input: &[u8]) -> Sender {
+        if input.starts_with(PREFACE) {
+            Sender::Client
+        } else {
+            Sender::Server
+        }
+    }
+
+    /// `c2s` or `s2c`: the direction, as capture files name it.
+    pub fn direction(self) -> &'static str {
+        match self {
+            Sender::Client => "c2s",
+            Sender::Server => "s2c",
+        }
+    }
+}
 
 /// One step of HPACK decoding, owned so that it outlives the decoder's borrow.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +62,8 @@ pub enum Step {
     SizeUpdate {
         /// The table's new maximum size.
         max_size: usize,
+        /// Where the update is in the block.
+        span: Range<usize>,
     },
     /// A field and how it was represented.
     Field {
@@ -30,6 +71,8 @@ pub enum Step {
         field: Field,
         /// Its representation (RFC 7541 §6).
         representation: Representation,
+        /// Where the representation is in the block.
+        span: Range<usize>,
     },
     /// An entry added to the dynamic table as index 62.
     Inserted {
@@ -45,28 +88,85 @@ pub enum Step {
     },
 }
 
-/// A decoded header block: the steps in order, and the field list or why decoding failed.
+impl Step {
+    /// Where the representation of this step is in the block; `None` for a table change, which
+    /// has no octets of its own.
+    pub fn span(&self) -> Option<&Range<usize>> {
+        match self {
+            Step::SizeUpdate { span, .. } | Step::Field { span, .. } => Some(span),
+            Step::Inserted { .. } | Step::Evicted { .. } => None,
+        }
+    }
+
+    fn span_mut(&mut self) -> Option<&mut Range<usize>> {
+        match self {
+            Step::SizeUpdate { span, .. } | Step::Field { span, .. } => Some(span),
+            Step::Inserted { .. } | Step::Evicted { .. } => None,
+        }
+    }
+}
+
+/// The dynamic table as a block left it (RFC 7541 §2.3.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// The entries, index 62 first.
+    pub entries: Vec<Field>,
+    /// Their size (§4.1).
+    pub size: usize,
+    /// The maximum size (§4.2).
+    pub max_size: usize,
+}
+
+/// A decoded header block: its octets, the steps in order, the field list or why decoding
+/// failed, and the dynamic table afterwards.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
+    /// The block, its fragments joined.
+    pub octets: Vec<u8>,
     /// What the decoder did, in order.
     pub steps: Vec<Step>,
     /// The header list, or the decoding error.
     pub result: Result<Vec<Field>, DecodeError>,
+    /// The dynamic table after the block.
+    pub table: Table,
 }
 
-/// Decodes one header block with `decoder`, recording each step.
+impl Block {
+    /// The octets of `step`'s representation; none for a table change.
+    pub fn octets_of(&self, step: &Step) -> &[u8] {
+        step.span()
+            .and_then(|span| self.octets.get(span.clone()))
+            .unwrap_or_default()
+    }
+
+    /// How many octets of the block were decoded: all of them, unless decoding failed.
+    pub fn decoded_len(&self) -> usize {
+        self.steps
+            .iter()
+            .filter_map(Step::span)
+            .next_back()
+            .map_or(0, |span| span.end)
+    }
+}
+
+/// Decodes one header block with `decoder`, recording each step and where its octets are.
 pub fn decode_block(decoder: &mut Decoder, block: &[u8]) -> Block {
+    let before = decoder.clone();
     let mut steps = Vec::new();
     let result = decoder.decode_with(block, &mut |event| {
         steps.push(match event {
-            Event::SizeUpdate { max_size, .. } => Step::SizeUpdate { max_size },
+            Event::SizeUpdate { offset, max_size } => Step::SizeUpdate {
+                max_size,
+                span: offset..offset,
+            },
             Event::Field {
+                offset,
                 representation,
                 field,
-                ..
             } => Step::Field {
                 field: field.clone(),
                 representation,
+                span: offset..offset,
             },
             Event::Inserted { field, table_size } => Step::Inserted {
                 field: field.clone(),
@@ -77,7 +177,48 @@ pub fn decode_block(decoder: &mut Decoder, block: &[u8]) -> Block {
             },
         })
     });
-    Block { steps, result }
+    // The decoder says where each representation starts; each ends where the next one starts,
+    // and the last at the end of the block, unless the block failed after it.
+    let mut end = match &result {
+        Ok(_) | Err(DecodeError::HeaderListTooLarge { .. }) => block.len(),
+        Err(_) => end_of_last(&before, block, steps.iter().filter_map(Step::span).count()),
+    };
+    for span in steps.iter_mut().rev().filter_map(Step::span_mut) {
+        span.end = end;
+        end = span.start;
+    }
+    Block {
+        octets: block.to_vec(),
+        steps,
+        result,
+        table: Table {
+            entries: decoder.table_entries().cloned().collect(),
+            size: decoder.table_size(),
+            max_size: decoder.table_max_size(),
+        },
+    }
+}
+
+/// Where the `count`-th representation of `block` ends, when decoding failed on the one after it.
+/// A prefix of the block yields that representation exactly when it holds all of it, so the
+/// shortest such prefix is found by bisection, decoding each time with the decoder as it was
+/// before the block.
+fn end_of_last(before: &Decoder, block: &[u8], count: usize) -> usize {
+    if count == 0 {
+        return 0;
+    }
+    let holds_all = |end: usize| {
+        let mut decoder = before.clone();
+        let mut seen = 0;
+        let _ = decoder.decode_with(&block[..end], &mut |event| {
+            if matches!(event, Event::Field { .. } | Event::SizeUpdate { .. }) {
+                seen += 1;
+            }
+        });
+        seen >= count
+    };
+    let ends: Vec<usize> = (1..=block.len()).collect();
+    ends.partition_point(|&end| !holds_all(end)) + 1
 }
 
 /// What the inspector found at one place of the input.
@@ -94,6 +235,8 @@ pub enum Record {
         offset: usize,
         /// Its 9-octet header.
         header: FrameHeader,
+        /// The header's octets, as they came.
+        header_octets: [u8; HEADER_LEN],
         /// The decoded frame.
         frame: Frame,
         /// The header block this frame completes (END_HEADERS), decoded.
@@ -106,6 +249,8 @@ pub enum Record {
         offset: usize,
         /// Its 9-octet header.
         header: FrameHeader,
+        /// The header's octets, as they came.
+        header_octets: [u8; HEADER_LEN],
         /// The error the receiver raises.
         error: ProtocolError,
     },
@@ -125,6 +270,18 @@ impl Record {
             Record::Preface { .. } => false,
             Record::Frame { block, .. } => block.as_ref().is_some_and(|b| b.result.is_err()),
             Record::Rejected { .. } | Record::Error { .. } => true,
+        }
+    }
+
+    /// Where the record's last octet is in the input (its first, for an error): where the
+    /// receiver has the whole frame.
+    pub fn last_octet(&self) -> usize {
+        match self {
+            Record::Preface { offset } => offset + PREFACE.len() - 1,
+            Record::Frame { offset, header, .. } | Record::Rejected { offset, header, .. } => {
+                offset + HEADER_LEN + header.length as usize - 1
+            }
+            Record::Error { offset, .. } => *offset,
         }
     }
 }
@@ -149,27 +306,35 @@ pub fn inspect_frames(input: &[u8], max_frame_size: u32, decoder: &mut Decoder) 
     let mut pending: Option<Pending> = None;
     while offset < input.len() {
         let rest = &input[offset..];
-        let (header, payload, used) = match split_frame(rest, max_frame_size) {
-            Ok(Some(split)) => split,
-            Ok(None) => {
-                records.push(Record::Error {
-                    offset,
-                    message: format!(
-                        "input ends inside a frame: {} octets left, a frame needs at least 9 and its header's length",
-                        rest.len()
-                    ),
-                });
-                break;
-            }
-            Err(error) => {
+        let (header, header_octets, payload, used) = match (
+            split_frame(rest, max_frame_size),
+            rest.first_chunk(),
+        ) {
+            (Ok(Some((header, payload, used))), Some(&octets)) => (header, octets, payload, used),
+            (Err(error), _) => {
                 records.push(Record::Error {
                     offset,
                     message: error.to_string(),
                 });
                 break;
             }
+            _ => {
+                records.push(Record::Error {
+                        offset,
+                        message: format!(
+                            "input ends inside a frame: {} octets left, a frame needs at least 9 and its header's length",
+                            rest.len()
+                        ),
+                    });
+                break;
+            }
         };
-        let record = inspect_one(offset, header, payload, &mut pending, decoder);
+        let record = inspect_one(
+            (offset, header, header_octets),
+            payload,
+            &mut pending,
+            decoder,
+        );
         let fatal = matches!(
             &record,
             Record::Rejected {
@@ -189,10 +354,10 @@ pub fn inspect_frames(input: &[u8], max_frame_size: u32, decoder: &mut Decoder) 
     records
 }
 
-/// One frame, as a record: rejected, or decoded with the header block it completes.
+/// One frame, given where it is, its header and the header's octets: rejected, or decoded with
+/// the header block it completes.
 fn inspect_one(
-    offset: usize,
-    header: FrameHeader,
+    (offset, header, header_octets): (usize, FrameHeader, [u8; HEADER_LEN]),
     payload: &[u8],
     pending: &mut Option<Pending>,
     decoder: &mut Decoder,
@@ -201,12 +366,14 @@ fn inspect_one(
         Ok((frame, block)) => Record::Frame {
             offset,
             header,
+            header_octets,
             frame,
             block,
         },
         Err(error) => Record::Rejected {
             offset,
             header,
+            header_octets,
             error,
         },
     }
@@ -281,17 +448,22 @@ pub fn describe_representation(representation: &Representation) -> String {
             name_huffman,
             value_huffman,
         } => {
-            let kind = match indexing {
-                Indexing::Incremental => "literal with incremental indexing",
-                Indexing::WithoutIndexing => "literal without indexing",
-                Indexing::NeverIndexed => "literal never indexed",
-            };
+            let kind = literal_kind(indexing);
             let name = match name_index {
                 Some(index) => format!("name {}", describe_index(index)),
                 None => format!("name {}", coding(name_huffman)),
             };
             format!("{kind}; {name}; value {}", coding(value_huffman))
         }
+    }
+}
+
+/// The name of a kind of literal field (RFC 7541 §6.2).
+fn literal_kind(indexing: Indexing) -> &'static str {
+    match indexing {
+        Indexing::Incremental => "literal with incremental indexing",
+        Indexing::WithoutIndexing => "literal without indexing",
+        Indexing::NeverIndexed => "literal never indexed",
     }
 }
 
@@ -311,205 +483,6 @@ fn coding(huffman: bool) -> &'static str {
         "Huffman"
     } else {
         "plain"
-    }
-}
-
-/// A decoded block as indented text lines: each field with its representation, each table change.
-pub fn block_text(block: &Block, indent: &str) -> String {
-    let mut out = String::new();
-    for step in &block.steps {
-        // Writing to a String cannot fail.
-        let _ = match step {
-            Step::SizeUpdate { max_size } => {
-                writeln!(out, "{indent}dynamic table size update: {max_size}")
-            }
-            Step::Field {
-                field: f,
-                representation,
-            } => writeln!(
-                out,
-                "{indent}{}    [{}]",
-                field(&f.name, &f.value),
-                describe_representation(representation)
-            ),
-            Step::Inserted {
-                field: f,
-                table_size,
-            } => writeln!(
-                out,
-                "{indent}  + dynamic table [62]: {} (table now {table_size} octets)",
-                field(&f.name, &f.value)
-            ),
-            Step::Evicted { field: f } => writeln!(
-                out,
-                "{indent}  - evicted from dynamic table: {}",
-                field(&f.name, &f.value)
-            ),
-        };
-    }
-    if let Err(error) = &block.result {
-        let _ = writeln!(out, "{indent}error: {error}");
-    }
-    out
-}
-
-/// A block as JSON, exactly `{"headers": [[name, value], …]}` or `{"error": "…"}`.
-pub fn block_json(block: &Block) -> String {
-    let mut out = String::from("{");
-    push_block_result(&mut out, block);
-    out.push('}');
-    out
-}
-
-/// Appends `"headers": [[name, value], …]` or `"error": "…"`: a block's result as JSON members.
-fn push_block_result(out: &mut String, block: &Block) {
-    match &block.result {
-        Ok(fields) => {
-            out.push_str("\"headers\": ");
-            json::push_field_list(out, fields.iter().map(|f| (&f.name[..], &f.value[..])));
-        }
-        Err(error) => {
-            out.push_str("\"error\": ");
-            json::push_str(out, error.to_string().as_bytes());
-        }
-    }
-}
-
-/// One part of a record. [`Record::parts`] takes a record apart once, in the order both forms
-/// show it; [`record_text`] and [`record_json`] each write the parts their way.
-enum Part<'a> {
-    /// The record is the client preface.
-    Preface,
-    /// A frame's 9-octet header.
-    Header(&'a FrameHeader),
-    /// The fields of a decoded frame's payload, in wire order.
-    Payload(Vec<(String, Value)>),
-    /// The header block that the frame completed, decoded.
-    Block(&'a Block),
-    /// Why the receiver rejects the frame.
-    Rejected(&'a ProtocolError),
-    /// Why the input cannot be followed past this point.
-    Error(&'a str),
-}
-
-impl Record {
-    /// Where the record starts in the input, and its parts in order.
-    fn parts(&self) -> (usize, Vec<Part<'_>>) {
-        match self {
-            Record::Preface { offset } => (*offset, vec![Part::Preface]),
-            Record::Frame {
-                offset,
-                header,
-                frame,
-                block,
-            } => {
-                let mut parts = vec![Part::Header(header), Part::Payload(payload_items(frame))];
-                parts.extend(block.as_ref().map(Part::Block));
-                (*offset, parts)
-            }
-            Record::Rejected {
-                offset,
-                header,
-                error,
-            } => (*offset, vec![Part::Header(header), Part::Rejected(error)]),
-            Record::Error { offset, message } => (*offset, vec![Part::Error(message)]),
-        }
-    }
-}
-
-/// A record as text: a line for the frame, then its payload fields and header block, indented.
-pub fn record_text(record: &Record) -> String {
-    let (offset, parts) = record.parts();
-    let mut out = format!("@{offset} ");
-    for part in parts {
-        // Writing to a String cannot fail.
-        let _ = match part {
-            Part::Preface => writeln!(out, "client preface (24 octets)"),
-            Part::Header(header) => writeln!(out, "{}", header_line(header)),
-            Part::Payload(items) => items
-                .iter()
-                .try_for_each(|(name, value)| writeln!(out, "    {name} = {value}")),
-            Part::Block(block) => write!(out, "    header block:\n{}", block_text(block, "      ")),
-            Part::Rejected(error) => writeln!(out, "    rejected: {error}"),
-            Part::Error(message) => writeln!(out, "error: {message}"),
-        };
-    }
-    out
-}
-
-/// A record as one line of JSON: an object with a member or a few per part.
-pub fn record_json(record: &Record) -> String {
-    let (offset, parts) = record.parts();
-    let mut out = format!("{{\"offset\": {offset}");
-    for part in parts {
-        match part {
-            Part::Preface => out.push_str(", \"preface\": true"),
-            Part::Header(header) => push_header_json(&mut out, header),
-            Part::Payload(items) => push_payload_json(&mut out, &items),
-            Part::Block(block) => {
-                out.push_str(", ");
-                push_block_result(&mut out, block);
-            }
-            Part::Rejected(error) => push_error_json(&mut out, &error.to_string()),
-            Part::Error(message) => push_error_json(&mut out, message),
-        }
-    }
-    out.push('}');
-    out
-}
-
-/// Appends a frame header's members: type, flags by name, stream and length.
-fn push_header_json(out: &mut String, header: &FrameHeader) {
-    out.push_str(", \"type\": ");
-    json::push_str(out, header.kind.to_string().as_bytes());
-    out.push_str(", \"flags\": [");
-    push_joined(out, flag_list(header.kind, header.flags), |out, name| {
-        json::push_str(out, name.as_bytes());
-    });
-    let _ = write!(
-        out,
-        "], \"stream\": {}, \"length\": {}",
-        header.stream_id, header.length
-    );
-}
-
-/// Appends `"payload": {…}`: numbers and booleans bare, names and octets as strings.
-fn push_payload_json(out: &mut String, items: &[(String, Value)]) {
-    out.push_str(", \"payload\": {");
-    push_joined(out, items, |out, (name, value)| {
-        json::push_str(out, name.as_bytes());
-        out.push_str(": ");
-        match value {
-            Value::Number(n) => {
-                let _ = write!(out, "{n}");
-            }
-            Value::Bool(b) => {
-                let _ = write!(out, "{b}");
-            }
-            Value::Name(text) => json::push_str(out, text.as_bytes()),
-            Value::Octets(octets) => json::push_str(out, octets),
-        }
-    });
-    out.push('}');
-}
-
-/// Appends `"error": "…"`.
-fn push_error_json(out: &mut String, message: &str) {
-    out.push_str(", \"error\": ");
-    json::push_str(out, message.as_bytes());
-}
-
-/// Appends each of `items` with `push`, separated by `, `: the members of a JSON object or array.
-fn push_joined<T>(
-    out: &mut String,
-    items: impl IntoIterator<Item = T>,
-    mut push: impl FnMut(&mut String, T),
-) {
-    for (i, item) in items.into_iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        push(out, item);
     }
 }
 
@@ -562,24 +535,6 @@ mod tests {
     }
 
     #[test]
-    fn fields_show_their_representation_and_table_insertions() {
-        // RFC 7541 C.4.1: GET http / www.example.com, the authority Huffman-coded and indexed.
-        let records = inspect("000011 01 05 00000001 828684418cf1e3c2e5f23a6ba0ab90f4ff");
-        let text = record_text(&records[0]);
-        assert!(text.contains(":method = \"GET\"    [indexed: index 2 (static)]"));
-        assert!(text.contains(
-            ":authority = \"www.example.com\"    [literal with incremental indexing; name index 1 (static); value Huffman]"
-        ));
-        assert!(text.contains(
-            "+ dynamic table [62]: :authority = \"www.example.com\" (table now 57 octets)"
-        ));
-        assert_eq!(
-            record_json(&records[0]),
-            r#"{"offset": 0, "type": "HEADERS", "flags": ["END_STREAM", "END_HEADERS"], "stream": 1, "length": 17, "payload": {"fragment_length": 17}, "headers": [[":method","GET"],[":scheme","http"],[":path","/"],[":authority","www.example.com"]]}"#
-        );
-    }
-
-    #[test]
     fn a_frame_between_headers_and_continuation_is_a_connection_error() {
         let records = inspect("000001 01 00 00000001 82  000008 06 00 00000000 0000000000000000");
         let Record::Rejected { offset, error, .. } = &records[1] else {
@@ -618,15 +573,39 @@ mod tests {
     }
 
     #[test]
-    fn block_json_is_exactly_headers_or_error() {
+    fn each_representation_spans_its_own_octets() {
         let mut decoder = Decoder::new();
-        assert_eq!(
-            block_json(&decode_block(&mut decoder, &bytes("82"))),
-            r#"{"headers": [[":method","GET"]]}"#
-        );
-        assert_eq!(
-            block_json(&decode_block(&mut decoder, &bytes("80"))),
-            r#"{"error": "index 0 at octet 0 (RFC 7541 §6.1)"}"#
-        );
+        // A size update, an indexed field, a literal with a literal name (`x-a: b`).
+        let block = decode_block(&mut decoder, &bytes("3fe11f 82 40 03 782d61 01 62"));
+        let spans: Vec<_> = block.steps.iter().filter_map(Step::span).cloned().collect();
+        assert_eq!(spans, [0..3, 3..4, 4..11]);
+        assert_eq!(block.decoded_len(), 11);
+    }
+
+    #[test]
+    fn the_sender_is_the_client_when_the_preface_opens_the_input() {
+        assert_eq!(Sender::of(PREFACE), Sender::Client);
+        assert_eq!(Sender::of(&bytes("000000 04 01 00000000")), Sender::Server);
+        assert_eq!(Sender::Client.direction(), "c2s");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn spans_follow_each_other_from_the_first_octet_for_any_block(
+            tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..48)
+        ) {
+            // A valid start (C.3.1), then anything.
+            let mut octets = bytes("828684410f7777772e6578616d706c652e636f6d");
+            octets.extend(tail);
+            let block = decode_block(&mut Decoder::new(), &octets);
+            let mut end = 0;
+            for span in block.steps.iter().filter_map(Step::span) {
+                proptest::prop_assert_eq!(span.start, end);
+                proptest::prop_assert!(span.end > span.start);
+                end = span.end;
+            }
+            proptest::prop_assert!(end <= octets.len());
+            proptest::prop_assert_eq!(end == octets.len(), block.result.is_ok());
+        }
     }
 }
