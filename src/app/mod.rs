@@ -11,10 +11,12 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::http::{Body, Exchange, Handler, Request, Response};
 
+mod cache;
 mod echo;
 mod files;
 pub mod mime;
@@ -28,6 +30,8 @@ const BUILTIN_PREFIX: &str = "/_h2lab/";
 pub struct App {
     /// Canonical (absolute, no symbolic links): the fence every file must stay within.
     root: PathBuf,
+    /// The files found recently, shared by every connection.
+    files: Arc<cache::FileCache>,
 }
 
 impl App {
@@ -39,7 +43,10 @@ impl App {
         if !root.is_dir() {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a folder"));
         }
-        Ok(App { root })
+        Ok(App {
+            root,
+            files: Arc::default(),
+        })
     }
 
     /// The folder served, canonical.
@@ -57,7 +64,11 @@ impl Handler for App {
         } else if path.starts_with(BUILTIN_PREFIX) {
             Box::new(Ready(text(404, "no such built-in path")))
         } else {
-            Box::new(files::StaticFile::new(self.root.clone(), request))
+            Box::new(files::StaticFile::new(
+                self.root.clone(),
+                Arc::clone(&self.files),
+                request,
+            ))
         };
         Box::new(Finishing { head, inner })
     }
