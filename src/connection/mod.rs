@@ -13,7 +13,10 @@
 //!
 //! The handler's exchange consumes each DATA frame synchronously, inside `receive`, so the credit
 //! that frame used is given back with WINDOW_UPDATE (stream and connection) as soon as half a
-//! window has been consumed.
+//! window has been consumed. A stream starts at our SETTINGS_INITIAL_WINDOW_SIZE, but we may give
+//! more than that: each window has a receive budget of ours that doubles whenever the client uses
+//! the whole window, up to 1 MiB (`flow::ReceiveWindow` states the rule). So an upload through an
+//! initial window of 16 octets, or of 0, gets going, and `-v` shows the WINDOW_UPDATEs pacing it.
 //!
 //! Choices and simplifications, each where the RFC leaves room:
 //! - A request header list over our SETTINGS_MAX_HEADER_LIST_SIZE is answered with 431 and no
@@ -23,8 +26,9 @@
 //!   never pushes.
 //! - A GOAWAY from the client stops new streams; the open ones are finished whatever its
 //!   Last-Stream-ID, which names streams the server initiated (none).
-//! - Our SETTINGS_INITIAL_WINDOW_SIZE applies to each stream from its first frame, before the
-//!   client has acknowledged it.
+//! - Our SETTINGS take effect when the client acknowledges them (§6.5.3): before its ACK, a new
+//!   stream starts with the initial window of 65,535, and the ACK shifts the open streams' windows
+//!   to ours (§6.9.2). `settings.rs` says what each setting does before the ACK.
 //! - The last 256 closed streams are remembered (`CLOSED_MEMORY`). Frames on one we reset are
 //!   processed for their effect on HPACK and the connection window, then ignored; HEADERS on one
 //!   the client ended is a connection error STREAM_CLOSED (§5.1, §5.1.1), DATA a stream error
@@ -61,7 +65,7 @@ use crate::http::{Exchange, Handler};
 
 use body::Outgoing;
 use describe::{field_line, frame_line, Direction};
-use flow::{Window, DEFAULT_WINDOW};
+use flow::{ReceiveWindow, Window, DEFAULT_WINDOW};
 use header_block::Assembler;
 use stream::{Event, State};
 
@@ -97,10 +101,8 @@ enum Closure {
 /// One stream that is not idle and not yet closed.
 struct Stream {
     state: State,
-    /// What the client may still send us on this stream.
-    recv_window: Window,
-    /// Octets received and consumed, not yet given back with WINDOW_UPDATE.
-    recv_credit: u32,
+    /// What the client may still send us on this stream, and our budget for it.
+    recv_window: ReceiveWindow,
     /// What we may still send on this stream.
     send_window: Window,
     /// The handler's side of the request, until the request ends.
@@ -125,8 +127,7 @@ impl Stream {
     fn new(recv_window: u32, send_window: u32) -> Stream {
         Stream {
             state: State::Idle,
-            recv_window: Window::new(recv_window),
-            recv_credit: 0,
+            recv_window: ReceiveWindow::new(recv_window),
             send_window: Window::new(send_window),
             exchange: None,
             content_length: None,
@@ -210,12 +211,8 @@ pub struct Connection {
     last_processed: u32,
     /// What we may still send on the connection.
     send_window: Window,
-    /// What the client may still send us on the connection.
-    recv_window: Window,
-    /// Connection-level octets consumed, not yet given back.
-    recv_credit: u32,
-    /// Our SETTINGS plus the connection WINDOW_UPDATE it may need: the size of `recv_window`.
-    recv_window_size: u32,
+    /// What the client may still send us on the connection, and our budget for it.
+    recv_window: ReceiveWindow,
     control: VecDeque<Queued>,
     /// Streams with response DATA to send, in round-robin order.
     ready: VecDeque<u32>,
@@ -232,7 +229,6 @@ impl Connection {
     pub fn new(id: u64, settings: LocalSettings, handler: Arc<dyn Handler>) -> Connection {
         let mut decoder = Decoder::new();
         decoder.set_max_header_list_size(settings.max_header_list_size as usize);
-        let recv_window_size = settings.initial_window_size.max(DEFAULT_WINDOW);
         let block_limit = (settings.max_header_list_size as usize)
             .saturating_mul(4)
             .saturating_add(settings.max_frame_size as usize);
@@ -251,9 +247,12 @@ impl Connection {
             highest_opened: 0,
             last_processed: 0,
             send_window: Window::new(DEFAULT_WINDOW),
-            recv_window: Window::new(recv_window_size),
-            recv_credit: 0,
-            recv_window_size,
+            // The connection window starts at 65,535 whatever SETTINGS say (§6.9.2); its budget
+            // matches a larger stream window, so that one upload can use its whole stream window.
+            recv_window: ReceiveWindow::with_budget(
+                DEFAULT_WINDOW,
+                settings.initial_window_size.max(DEFAULT_WINDOW),
+            ),
             control: VecDeque::new(),
             ready: VecDeque::new(),
             settings_acked: false,
@@ -265,12 +264,10 @@ impl Connection {
             ack: false,
             params: settings.params(),
         }));
-        // The connection window starts at 65,535 whatever SETTINGS say (§6.9.2); raise it to
-        // match a larger stream window, so that one upload can use its whole stream window.
-        if recv_window_size > DEFAULT_WINDOW {
+        if let Some(increment) = connection.recv_window.open_to_budget() {
             connection.queue(Frame::WindowUpdate(WindowUpdate {
                 stream_id: 0,
-                increment: recv_window_size - DEFAULT_WINDOW,
+                increment,
             }));
         }
         connection
