@@ -25,7 +25,8 @@
 //!   SETTINGS_MAX_CONCURRENT_STREAMS and SETTINGS_ENABLE_PUSH concern pushed streams, and h2lab
 //!   never pushes.
 //! - A GOAWAY from the client stops new streams; the open ones are finished whatever its
-//!   Last-Stream-ID, which names streams the server initiated (none).
+//!   Last-Stream-ID, which names streams the server initiated (none), and then our own GOAWAY
+//!   NO_ERROR goes out before the connection closes.
 //! - Our SETTINGS take effect when the client acknowledges them (§6.5.3): before its ACK, a new
 //!   stream starts with the initial window of 65,535, and the ACK shifts the open streams' windows
 //!   to ours (§6.9.2). `settings.rs` says what each setting does before the ACK.
@@ -286,6 +287,7 @@ impl Connection {
             return result;
         }
         self.give_back_credit();
+        self.answer_goaway_when_done();
         result
     }
 
@@ -323,7 +325,9 @@ impl Connection {
                 break;
             }
         }
-        // A body that failed to read queued RST_STREAM just now.
+        // A body that failed to read queued RST_STREAM just now; after the client's GOAWAY and
+        // its last response, our GOAWAY.
+        self.answer_goaway_when_done();
         self.write_control(out);
     }
 

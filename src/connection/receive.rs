@@ -121,8 +121,9 @@ impl Connection {
                 Ok(())
             }
             Frame::GoAway(_) => {
-                // The client ends the connection: no new streams, the open ones are finished.
-                // (Its Last-Stream-ID names streams *we* initiated; h2lab initiates none.)
+                // The client ends the connection: no new streams, the open ones are finished,
+                // then our own GOAWAY (`answer_goaway_when_done`). (Its Last-Stream-ID names
+                // streams *we* initiated; h2lab initiates none.)
                 self.goaway_received = true;
                 Ok(())
             }
@@ -541,6 +542,20 @@ impl Connection {
         }
         state.on(event, stream_id)?;
         Ok(())
+    }
+
+    /// After the client's GOAWAY, once its last stream is done: our own GOAWAY NO_ERROR with the
+    /// last stream we processed, and then the connection closes ([`Connection::is_closed`]).
+    /// RFC 9113 §6.8: "a receiver of a GOAWAY that has no more use for the connection SHOULD still
+    /// send a GOAWAY frame before terminating the connection."
+    pub(super) fn answer_goaway_when_done(&mut self) {
+        if self.goaway_received
+            && !self.goaway_sent
+            && self.phase == Phase::Running
+            && self.streams.is_empty()
+        {
+            self.queue_goaway(ErrorCode::NO_ERROR, "closing after the client's GOAWAY");
+        }
     }
 
     /// Where a protocol error met while handling a frame is acted on: a stream error resets its

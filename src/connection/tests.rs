@@ -612,6 +612,36 @@ fn goaway_received_refuses_new_streams_and_closes_after_open_ones() {
 }
 
 #[test]
+fn client_goaway_is_answered_with_ours_once_its_streams_are_done() {
+    let mut client = Client::ready_with(LocalSettings::default(), &[(0x4, 0x0)]);
+    client.send_get(1, "/big/10");
+    client.output();
+    client
+        .send(&frame(GOAWAY, 0, 0, &[0, 0, 0, 0, 0, 0, 0, 0]))
+        .unwrap();
+    assert!(client.output().is_empty());
+    client.send(&window_update(1, 0x10)).unwrap();
+    let out = client.output();
+    assert_eq!(data_lengths(&out), vec![(1, 10)]);
+    assert_goaway(out.last().unwrap(), 1, NO_ERROR);
+    assert!(client.conn.is_closed());
+}
+
+#[test]
+fn client_goaway_with_nothing_open_is_answered_at_once() {
+    let mut client = Client::ready();
+    client.send_get(1, "/");
+    client.output();
+    client
+        .send(&frame(GOAWAY, 0, 0, &[0, 0, 0, 0, 0, 0, 0, 0]))
+        .unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_goaway(&out[0], 1, NO_ERROR);
+    assert!(client.conn.is_closed());
+}
+
+#[test]
 fn graceful_go_away_names_the_last_stream_and_ignores_later_ones() {
     let mut client = Client::ready();
     client.send_get(1, "/");
