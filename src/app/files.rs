@@ -171,6 +171,7 @@ fn listing(root: &Path, dir: &Path, target: &Target) -> Response {
         status: 200,
         headers: vec![("content-type".to_string(), mime::HTML.to_string())],
         body: Body::Bytes(page.into_bytes()),
+        goaway_after: false,
     }
 }
 
@@ -243,6 +244,7 @@ fn unchanged(len: u64, mut headers: Vec<(String, String)>) -> Response {
         status: 304,
         headers,
         body: Body::Empty,
+        goaway_after: false,
     }
 }
 
@@ -256,6 +258,7 @@ fn whole(handle: File, len: u64, headers: Vec<(String, String)>) -> Response {
             source: Box::new(handle.take(len)),
             len,
         },
+        goaway_after: false,
     }
 }
 
@@ -282,6 +285,7 @@ fn part(
             source: Box::new(handle.take(part_len)),
             len: part_len,
         },
+        goaway_after: false,
     }
 }
 

@@ -2,6 +2,7 @@
 //!
 //! [`App`] is the [`Handler`] the server runs. It picks an exchange by path:
 //! - `/_h2lab/echo` (`echo.rs`): the request as the server decoded it, as JSON;
+//! - `/_h2lab/goaway` (`goaway.rs`): an answer, then the connection's GOAWAY;
 //! - any other `/_h2lab/` path: 404, so that no file in the root can hide a built-in;
 //! - everything else (`files.rs`): a file or folder listing from the root.
 //!
@@ -17,6 +18,7 @@ use crate::http::{Body, Exchange, Handler, Request, Response};
 
 mod echo;
 mod files;
+mod goaway;
 pub mod mime;
 mod path;
 
@@ -54,6 +56,8 @@ impl Handler for App {
         let path = request.path.split('?').next().unwrap_or_default();
         let inner: Box<dyn Exchange> = if path == echo::PATH {
             Box::new(echo::Echo::new(request))
+        } else if path == goaway::PATH {
+            Box::new(goaway::exchange())
         } else if path.starts_with(BUILTIN_PREFIX) {
             Box::new(Ready(text(404, "no such built-in path")))
         } else {
@@ -98,6 +102,7 @@ fn text(status: u16, message: &str) -> Response {
         status,
         headers: vec![("content-type".to_string(), mime::TEXT.to_string())],
         body: Body::Bytes(format!("{message}\n").into_bytes()),
+        goaway_after: false,
     }
 }
 

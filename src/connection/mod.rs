@@ -114,6 +114,8 @@ struct Stream {
     received: u64,
     /// The response body still to send.
     body: Option<Outgoing>,
+    /// The response asked for our GOAWAY once it has gone out (`Response::goaway_after`).
+    goaway_after: bool,
     /// For the access line.
     method: String,
     path: String,
@@ -134,6 +136,7 @@ impl Stream {
             content_length: None,
             received: 0,
             body: None,
+            goaway_after: false,
             method: "-".to_string(),
             path: "-".to_string(),
             status: 0,

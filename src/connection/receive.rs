@@ -365,6 +365,7 @@ impl Connection {
             status: 431,
             headers: Vec::new(),
             body: crate::http::Body::Empty,
+            goaway_after: false,
         }
         .complete(false, std::time::SystemTime::now());
         self.respond(stream_id, response)

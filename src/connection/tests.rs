@@ -111,6 +111,7 @@ impl Exchange for TestExchange {
             status,
             headers,
             body,
+            goaway_after: false,
         }
     }
 }
@@ -638,6 +639,20 @@ fn client_goaway_with_nothing_open_is_answered_at_once() {
     let out = client.output();
     assert_eq!(out.len(), 1);
     assert_goaway(&out[0], 1, NO_ERROR);
+    assert!(client.conn.is_closed());
+}
+
+#[test]
+fn a_response_that_asks_for_goaway_is_followed_by_it() {
+    let app = crate::app::App::new(std::env::temp_dir()).unwrap();
+    let mut client = Client::serving(Arc::new(app));
+    client.handshake();
+    client.send_get(1, "/_h2lab/goaway");
+    let out = client.output();
+    let kinds: Vec<u8> = out.iter().map(|f| f.kind).collect();
+    assert_eq!(kinds, vec![HEADERS, DATA, GOAWAY]);
+    assert_eq!(out[1].flags, END_STREAM);
+    assert_goaway(&out[2], 1, NO_ERROR);
     assert!(client.conn.is_closed());
 }
 
