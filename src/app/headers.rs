@@ -3,8 +3,9 @@
 //!
 //! Any method. The response carries fields `x-h2lab-fill-1`, `x-h2lab-fill-2`, … whose values add
 //! up to N octets (default 40,000, at most 1 MiB); HPACK's Huffman coding shrinks them to about
-//! two thirds on the wire, so the default makes a header block of some 26,000 octets, more than
-//! the 16,384 of the smallest SETTINGS_MAX_FRAME_SIZE. The body says how many octets were asked.
+//! three quarters on the wire, so the default makes a header block of some 30,000 octets, more
+//! than the 16,384 of the smallest SETTINGS_MAX_FRAME_SIZE. The body says how many octets were
+//! asked for.
 
 use super::{text, Ready};
 
