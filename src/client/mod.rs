@@ -30,16 +30,30 @@
 //!
 //! The client never panics on what the server sends: a frame it cannot decode, a header block that
 //! fails, an early close or silence each come back as a [`ClientError`].
+//!
+//! `h2lab-client` drives a [`Client`] from a script, one command a line. The files: `script.rs`
+//! the line language (and the `--help` text), `expect.rs` what an `expect` line matches, `run.rs`
+//! carrying a script out, `transcript.rs` how the frames are printed, `url.rs` the URL;
+//! `transport.rs` the socket, `error.rs` what can go wrong.
 
 mod error;
+mod expect;
+mod run;
+pub mod script;
+mod transcript;
 mod transport;
+mod url;
 
 use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 pub use error::ClientError;
+pub use expect::{Arrival, Expectation, FramePattern, Pattern};
+pub use run::{run_lines, run_script, Failure, Options};
+pub use transcript::Transcript;
 pub use transport::{Tls, Transport};
+pub use url::Target;
 
 use crate::connection::header_block::{Assembler, HeaderBlock};
 use crate::error::ErrorCode;
