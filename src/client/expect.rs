@@ -9,7 +9,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::script::{
+use super::words::{
     duration, error_code, field, frame_type, number, option_value, setting_id, split_assignment,
     Words,
 };
@@ -292,7 +292,7 @@ mod tests {
     use std::path::Path;
 
     fn expectation(line: &str) -> Expectation {
-        let words = super::super::script::tokens(line).unwrap();
+        let words = super::super::words::tokens(line).unwrap();
         let mut words = Words::new(&words, Path::new("."));
         Expectation::parse(&mut words).unwrap()
     }
@@ -405,10 +405,10 @@ mod tests {
 
     #[test]
     fn words_that_mean_nothing_for_the_type_are_refused() {
-        let words = super::super::script::tokens("data 1 ack").unwrap();
+        let words = super::super::words::tokens("data 1 ack").unwrap();
         let mut words = Words::new(&words, Path::new("."));
         assert!(Expectation::parse(&mut words).is_err());
-        let words = super::super::script::tokens("window_update 1 length=3").unwrap();
+        let words = super::super::words::tokens("window_update 1 length=3").unwrap();
         let mut words = Words::new(&words, Path::new("."));
         assert!(Expectation::parse(&mut words).is_err());
     }

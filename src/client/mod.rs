@@ -32,9 +32,10 @@
 //! fails, an early close or silence each come back as a [`ClientError`].
 //!
 //! `h2lab-client` drives a [`Client`] from a script, one command a line. The files: `script.rs`
-//! the line language (and the `--help` text), `expect.rs` what an `expect` line matches, `run.rs`
-//! carrying a script out, `transcript.rs` how the frames are printed, `url.rs` the URL;
-//! `transport.rs` the socket, `error.rs` what can go wrong.
+//! the line language (and the `--help` text), `words.rs` the words of a line and their values,
+//! `expect.rs` what an `expect` line matches, `run.rs` carrying a script out, `transcript.rs` how
+//! the frames are printed, `url.rs` the URL; `transport.rs` the socket, `error.rs` what can go
+//! wrong.
 
 mod error;
 mod expect;
@@ -43,6 +44,7 @@ pub mod script;
 mod transcript;
 mod transport;
 mod url;
+mod words;
 
 use std::io::{Read, Write};
 use std::net::SocketAddr;
