@@ -22,7 +22,7 @@ use super::expect::{Arrival, Expectation, FramePattern, Pattern};
 use super::script::{parse_line, Command, HeadersCommand, ScriptError, Setting, Wait};
 use super::transcript::Transcript;
 use super::url::Target;
-use super::{raw_frame, Client, ClientError, Tls};
+use super::{raw_frame, Client, ClientError, Tls, Transport};
 use crate::frame::{
     self, Continuation, Data, Frame, GoAway, Headers, Ping, Priority, RstStream, SettingId,
     Settings, WindowUpdate, PREFACE,
@@ -112,15 +112,20 @@ pub fn run_lines(
     runner.finish()
 }
 
-/// One run of a script: the connection, what arrived, and the automatic behaviour in force.
+/// One run of a script: the behaviour in force, and the connection.
 struct Runner {
     target: Target,
     tls: Tls,
-    client: Client,
     transcript: Transcript,
     manual: bool,
     window_updates: bool,
     timeout: Duration,
+    conn: Conn,
+}
+
+/// One connection, and what happened on it so far.
+struct Conn {
+    client: Client,
     /// The connection has been started (automatically, or by the script with `option manual`).
     started: bool,
     /// Every frame received on this connection, and whether an `expect` has taken it.
@@ -140,6 +145,34 @@ struct Runner {
     highest_stream: u32,
 }
 
+impl Conn {
+    /// Connects to the first address of `target` that answers.
+    fn open(target: &Target, tls: &Tls) -> Result<Conn, Failure> {
+        let addresses = target.addresses().map_err(Failure::Connection)?;
+        let mut last = None;
+        for addr in addresses {
+            match Client::connect_with(addr, target.transport, tls) {
+                Ok(mut client) => {
+                    client.acknowledge_settings(false);
+                    return Ok(Conn {
+                        client,
+                        started: false,
+                        arrivals: Vec::new(),
+                        open_block: None,
+                        ended: HashSet::new(),
+                        goaway: false,
+                        closed: false,
+                        unacknowledged: VecDeque::new(),
+                        highest_stream: 0,
+                    });
+                }
+                Err(error) => last = Some(format!("cannot connect to {addr}: {error}")),
+            }
+        }
+        Err(Failure::Connection(last.unwrap_or_default()))
+    }
+}
+
 impl Runner {
     fn connect(
         target: &Target,
@@ -150,31 +183,22 @@ impl Runner {
         let mut runner = Runner {
             target: target.clone(),
             tls: tls.clone(),
-            client: open(target, tls)?,
             transcript,
             manual: options.manual,
             window_updates: !options.manual,
             timeout: DEFAULT_TIMEOUT,
-            started: false,
-            arrivals: Vec::new(),
-            open_block: None,
-            ended: HashSet::new(),
-            goaway: false,
-            closed: false,
-            unacknowledged: VecDeque::new(),
-            highest_stream: 0,
+            conn: Conn::open(target, tls)?,
         };
         runner.transcript.show_hpack(options.hpack);
         runner.connected();
         Ok(runner)
     }
 
-    /// The note that a connection is up, and the client's part of it.
+    /// The note that a connection is up.
     fn connected(&mut self) {
-        self.client.acknowledge_settings(false);
         let how = match self.target.transport {
-            super::Transport::Tls => "TLS, ALPN h2",
-            super::Transport::Cleartext => "cleartext h2c, prior knowledge",
+            Transport::Tls => "TLS, ALPN h2",
+            Transport::Cleartext => "cleartext h2c, prior knowledge",
         };
         let note = format!(
             "-- connected to {}:{} ({how})",
@@ -186,7 +210,7 @@ impl Runner {
     /// The end of the script: a connection that was never started is started now, so that even
     /// an empty script shows the opening exchange.
     fn finish(mut self) -> Result<(), Failure> {
-        if !self.started {
+        if !self.conn.started {
             self.start(0)?;
         }
         self.transcript.flush();
@@ -204,7 +228,7 @@ impl Runner {
         if let Command::Option(setting) = command {
             return self.set(line, setting);
         }
-        if !self.started {
+        if !self.conn.started {
             self.start(line)?;
         }
         match command {
@@ -212,7 +236,7 @@ impl Runner {
             Command::Preface => self.send(PREFACE),
             Command::Settings { ack, params } => {
                 if !ack {
-                    self.unacknowledged.push_back((params.clone(), false));
+                    self.conn.unacknowledged.push_back((params.clone(), false));
                 }
                 self.send_frame(Frame::Settings(Settings { ack, params }))
             }
@@ -222,7 +246,7 @@ impl Runner {
                 end_headers,
                 fields,
             } => {
-                let fragment = self.client.encode_block(&to_fields(fields));
+                let fragment = self.conn.client.encode_block(&to_fields(fields));
                 self.send_frame(Frame::Continuation(Continuation {
                     stream_id: stream,
                     fragment,
@@ -244,7 +268,7 @@ impl Runner {
             }
             Command::Ping { ack, data } => self.send_frame(Frame::Ping(Ping { ack, data })),
             Command::RstStream { stream, code } => {
-                self.ended.insert(stream);
+                self.conn.ended.insert(stream);
                 self.send_frame(Frame::RstStream(RstStream {
                     stream_id: stream,
                     error_code: code,
@@ -283,7 +307,7 @@ impl Runner {
 
     fn set(&mut self, line: usize, setting: Setting) -> Result<(), Failure> {
         match setting {
-            Setting::Manual if self.started => {
+            Setting::Manual if self.conn.started => {
                 return Err(Failure::Script(ScriptError {
                     line,
                     message: "option manual must come before the first command that sends"
@@ -304,7 +328,7 @@ impl Runner {
     /// The usual start of a connection (RFC 9113 §3.4): our preface and an empty SETTINGS, then
     /// the server's SETTINGS, which the reading acknowledges. Nothing with `option manual`.
     fn start(&mut self, line: usize) -> Result<(), Failure> {
-        self.started = true;
+        self.conn.started = true;
         if self.manual {
             return Ok(());
         }
@@ -314,11 +338,11 @@ impl Runner {
             params: Vec::new(),
         })
         .encode(&mut octets);
-        self.unacknowledged.push_back((Vec::new(), true));
+        self.conn.unacknowledged.push_back((Vec::new(), true));
         self.send(&octets)?;
         let deadline = Instant::now() + self.timeout;
         let seen = self.wait_until(deadline, |runner| {
-            runner.arrivals.iter().any(
+            runner.conn.arrivals.iter().any(
                 |(arrival, _)| matches!(&arrival.frame, Frame::Settings(settings) if !settings.ack),
             )
         })?;
@@ -337,16 +361,8 @@ impl Runner {
 
     fn reconnect(&mut self) -> Result<(), Failure> {
         self.transcript.note("-- closing this connection");
-        self.client = open(&self.target, &self.tls)?;
+        self.conn = Conn::open(&self.target, &self.tls)?;
         self.transcript.new_connection();
-        self.started = false;
-        self.arrivals.clear();
-        self.open_block = None;
-        self.ended.clear();
-        self.goaway = false;
-        self.closed = false;
-        self.unacknowledged.clear();
-        self.highest_stream = 0;
         self.connected();
         Ok(())
     }
@@ -355,13 +371,13 @@ impl Runner {
     /// and CONTINUATION frames written at once.
     fn headers(&mut self, command: HeadersCommand) -> Result<(), Failure> {
         let stream = command.stream;
-        self.highest_stream = self.highest_stream.max(stream);
+        self.conn.highest_stream = self.conn.highest_stream.max(stream);
         let fields = if command.defaults {
             self.with_defaults(command.fields)
         } else {
             to_fields(command.fields)
         };
-        let block = self.client.encode_block(&fields);
+        let block = self.conn.client.encode_block(&fields);
         let max = self.max_payload();
         // The first fragment shares the HEADERS payload with the Pad Length, the priority
         // fields and the padding (RFC 9113 §6.2).
@@ -465,10 +481,10 @@ impl Runner {
         fields: Vec<(Vec<u8>, Vec<u8>)>,
         within: Option<Duration>,
     ) -> Result<(), Failure> {
-        let stream = if self.highest_stream == 0 {
+        let stream = if self.conn.highest_stream == 0 {
             0x1
         } else {
-            (self.highest_stream | 0x1) + 0x2
+            (self.conn.highest_stream | 0x1) + 0x2
         };
         let mut given = vec![(b":path".to_vec(), path)];
         given.extend(fields);
@@ -488,7 +504,7 @@ impl Runner {
     fn wait(&mut self, line: usize, wait: Wait) -> Result<(), Failure> {
         let (within, what): (Option<Duration>, String) = match wait {
             Wait::For(duration) => {
-                self.wait_until(Instant::now() + duration, |runner| runner.closed)?;
+                self.wait_until(Instant::now() + duration, |runner| runner.conn.closed)?;
                 return Ok(());
             }
             Wait::End { stream, within } => (within, format!("the end of stream {stream}")),
@@ -497,9 +513,9 @@ impl Runner {
         };
         let within = within.unwrap_or(self.timeout);
         let done = self.wait_until(Instant::now() + within, |runner| match wait {
-            Wait::End { stream, .. } => runner.ended.contains(&stream),
-            Wait::GoAway { .. } => runner.goaway,
-            _ => runner.closed,
+            Wait::End { stream, .. } => runner.conn.ended.contains(&stream),
+            Wait::GoAway { .. } => runner.conn.goaway,
+            _ => runner.conn.closed,
         })?;
         if done {
             return Ok(());
@@ -513,9 +529,9 @@ impl Runner {
     fn expect(&mut self, line: usize, expectation: &Expectation) -> Result<(), Failure> {
         let within = expectation.within.unwrap_or(self.timeout);
         let deadline = Instant::now() + within;
-        let from = self.arrivals.len();
+        let from = self.conn.arrivals.len();
         let found = match &expectation.pattern {
-            Pattern::Close => self.wait_until(deadline, |runner| runner.closed)?,
+            Pattern::Close => self.wait_until(deadline, |runner| runner.conn.closed)?,
             // `expect no`: only what arrives from now on counts.
             Pattern::Frame(pattern) if expectation.absent => {
                 self.wait_until(deadline, |runner| runner.find(pattern, from).is_some())?
@@ -527,7 +543,7 @@ impl Runner {
         if found != expectation.absent {
             if let Pattern::Frame(pattern) = &expectation.pattern {
                 if let Some(index) = self.find(pattern, 0) {
-                    self.arrivals[index].1 = true;
+                    self.conn.arrivals[index].1 = true;
                 }
             }
             let note = match expectation.absent {
@@ -553,7 +569,8 @@ impl Runner {
 
     /// The first arrival from `from` on that matches and no `expect` has taken yet.
     fn find(&self, pattern: &FramePattern, from: usize) -> Option<usize> {
-        self.arrivals
+        self.conn
+            .arrivals
             .iter()
             .enumerate()
             .skip(from)
@@ -564,12 +581,13 @@ impl Runner {
     /// What came instead of an awaited frame: the frames not taken by an `expect`, newest last.
     fn instead(&self) -> String {
         let untaken: Vec<String> = self
+            .conn
             .arrivals
             .iter()
             .filter(|(_, taken)| !taken)
             .map(|(arrival, _)| describe(arrival))
             .collect();
-        let closed = match self.closed {
+        let closed = match self.conn.closed {
             true => "; the server closed the connection",
             false => "",
         };
@@ -599,7 +617,7 @@ impl Runner {
             if done(self) {
                 return Ok(true);
             }
-            if self.closed || !self.read_one(deadline)? {
+            if self.conn.closed || !self.read_one(deadline)? {
                 return Ok(done(self));
             }
         }
@@ -608,11 +626,11 @@ impl Runner {
     /// Reads one frame before `deadline`: prints it, keeps it, answers it. False when none came
     /// in time or the connection closed.
     fn read_one(&mut self, deadline: Instant) -> Result<bool, Failure> {
-        if self.closed {
+        if self.conn.closed {
             return Ok(false);
         }
         let left = deadline.saturating_duration_since(Instant::now());
-        match self.client.read_frame(left) {
+        match self.conn.client.read_frame(left) {
             Ok(Some(received)) => {
                 self.arrive(Arrival {
                     header: received.header,
@@ -623,12 +641,13 @@ impl Runner {
             }
             Ok(None) => Ok(false),
             Err(ClientError::Closed { .. }) => {
-                self.closed = true;
+                self.conn.closed = true;
                 self.transcript.note("-- the server closed the connection");
                 Ok(false)
             }
             Err(error) => {
-                if let (ClientError::BadFrame(_), Some(line)) = (&error, self.client.seen().last())
+                if let (ClientError::BadFrame(_), Some(line)) =
+                    (&error, self.conn.client.seen().last())
                 {
                     let line = line.clone();
                     self.transcript.received_undecodable(&line);
@@ -641,18 +660,18 @@ impl Runner {
     /// A frame received: printed, kept for `expect`, and answered where the client answers.
     fn arrive(&mut self, mut arrival: Arrival) -> Result<(), Failure> {
         self.transcript.received(&arrival.header, &arrival.frame);
-        let index = self.arrivals.len();
+        let index = self.conn.arrivals.len();
         match &arrival.frame {
             Frame::Headers(_) | Frame::PushPromise(_) if arrival.fields.is_none() => {
-                self.open_block = Some(index);
+                self.conn.open_block = Some(index);
             }
             // A CONTINUATION that ends a block: its fields belong to the frame that opened it.
             Frame::Continuation(_) => {
-                if let (Some(fields), Some(open)) = (arrival.fields.take(), self.open_block) {
-                    if let Some((opener, _)) = self.arrivals.get_mut(open) {
+                if let (Some(fields), Some(open)) = (arrival.fields.take(), self.conn.open_block) {
+                    if let Some((opener, _)) = self.conn.arrivals.get_mut(open) {
                         opener.fields = Some(fields);
                     }
-                    self.open_block = None;
+                    self.conn.open_block = None;
                 }
             }
             _ => {}
@@ -660,15 +679,15 @@ impl Runner {
         let stream = arrival.header.stream_id;
         match &arrival.frame {
             Frame::Headers(headers) if headers.end_stream => {
-                self.ended.insert(stream);
+                self.conn.ended.insert(stream);
             }
             Frame::Data(data) if data.end_stream => {
-                self.ended.insert(stream);
+                self.conn.ended.insert(stream);
             }
             Frame::RstStream(_) => {
-                self.ended.insert(stream);
+                self.conn.ended.insert(stream);
             }
-            Frame::GoAway(_) => self.goaway = true,
+            Frame::GoAway(_) => self.conn.goaway = true,
             _ => {}
         }
         let mut taken = false;
@@ -676,14 +695,14 @@ impl Runner {
             if settings.ack {
                 // RFC 9113 §6.5.3: the ACK says the server applied our oldest SETTINGS. The ACK
                 // of the client's own opening SETTINGS is not one a script waits for.
-                if let Some((params, automatic)) = self.unacknowledged.pop_front() {
-                    self.client.apply_own_settings(&params);
+                if let Some((params, automatic)) = self.conn.unacknowledged.pop_front() {
+                    self.conn.client.apply_own_settings(&params);
                     taken = automatic;
                 }
             }
         }
         let reply = self.reply(&arrival.frame);
-        self.arrivals.push((arrival, taken));
+        self.conn.arrivals.push((arrival, taken));
         match reply {
             Some(octets) => self.send(&octets),
             None => Ok(()),
@@ -722,7 +741,7 @@ impl Runner {
                     increment,
                 })
                 .encode(&mut octets);
-                if !self.ended.contains(&data.stream_id) {
+                if !self.conn.ended.contains(&data.stream_id) {
                     Frame::WindowUpdate(WindowUpdate {
                         stream_id: data.stream_id,
                         increment,
@@ -744,12 +763,13 @@ impl Runner {
     /// Prints `octets` as the frames they are, then writes them.
     fn send(&mut self, octets: &[u8]) -> Result<(), Failure> {
         self.transcript.sent(octets);
-        if self.closed {
+        if self.conn.closed {
             return Err(Failure::Connection(
                 "cannot send: the server has closed the connection".to_string(),
             ));
         }
-        self.client
+        self.conn
+            .client
             .send_raw(octets)
             .map_err(|e| Failure::Connection(format!("cannot send: {e}")))
     }
@@ -757,24 +777,12 @@ impl Runner {
     /// The largest frame payload the server accepts (its SETTINGS_MAX_FRAME_SIZE, §4.2).
     fn max_payload(&self) -> usize {
         let size = self
+            .conn
             .client
             .server_setting(SettingId::MAX_FRAME_SIZE)
             .unwrap_or(frame::DEFAULT_MAX_FRAME_SIZE);
         usize::try_from(size).unwrap_or(usize::MAX)
     }
-}
-
-/// Connects to the first address of `target` that answers.
-fn open(target: &Target, tls: &Tls) -> Result<Client, Failure> {
-    let addresses = target.addresses().map_err(Failure::Connection)?;
-    let mut last = None;
-    for addr in addresses {
-        match Client::connect_with(addr, target.transport, tls) {
-            Ok(client) => return Ok(client),
-            Err(error) => last = Some(format!("cannot connect to {addr}: {error}")),
-        }
-    }
-    Err(Failure::Connection(last.unwrap_or_default()))
 }
 
 fn to_fields(pairs: Vec<(Vec<u8>, Vec<u8>)>) -> Vec<Field> {
