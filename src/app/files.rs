@@ -219,6 +219,7 @@ fn listing(root: &Path, dir: &Path, target: &Target) -> Response {
         status: 200,
         headers: vec![("content-type".to_string(), mime::HTML.to_string())],
         body: Body::Bytes(page.into_bytes()),
+        goaway_after: false,
     }
 }
 
@@ -287,6 +288,7 @@ fn file(found: &Found, name: &str, request: &Request) -> Option<Response> {
             status: 200,
             headers,
             body,
+            goaway_after: false,
         });
     }
     Some(part(body, len, headers, first, last.unwrap_or_default()))
@@ -320,6 +322,7 @@ fn unchanged(len: u64, mut headers: Vec<(String, String)>) -> Response {
         status: 304,
         headers,
         body: Body::Empty,
+        goaway_after: false,
     }
 }
 
@@ -339,6 +342,7 @@ fn part(
         status: 206,
         headers,
         body,
+        goaway_after: false,
     }
 }
 

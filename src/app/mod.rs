@@ -2,6 +2,8 @@
 //!
 //! [`App`] is the [`Handler`] the server runs. It picks an exchange by path:
 //! - `/_h2lab/echo` (`echo.rs`): the request as the server decoded it, as JSON;
+//! - `/_h2lab/headers?size=N` (`headers.rs`): a header section larger than one frame;
+//! - `/_h2lab/goaway` (`goaway.rs`): an answer, then the connection's GOAWAY;
 //! - any other `/_h2lab/` path: 404, so that no file in the root can hide a built-in;
 //! - everything else (`files.rs`): a file or folder listing from the root.
 //!
@@ -19,6 +21,8 @@ use crate::http::{Body, Exchange, Handler, Request, Response};
 mod cache;
 mod echo;
 mod files;
+mod goaway;
+mod headers;
 pub mod mime;
 mod path;
 
@@ -61,6 +65,10 @@ impl Handler for App {
         let path = request.path.split('?').next().unwrap_or_default();
         let inner: Box<dyn Exchange> = if path == echo::PATH {
             Box::new(echo::Echo::new(request))
+        } else if path == headers::PATH {
+            Box::new(headers::exchange(&request.path))
+        } else if path == goaway::PATH {
+            Box::new(goaway::exchange())
         } else if path.starts_with(BUILTIN_PREFIX) {
             Box::new(Ready(text(404, "no such built-in path")))
         } else {
@@ -109,6 +117,7 @@ fn text(status: u16, message: &str) -> Response {
         status,
         headers: vec![("content-type".to_string(), mime::TEXT.to_string())],
         body: Body::Bytes(format!("{message}\n").into_bytes()),
+        goaway_after: false,
     }
 }
 
