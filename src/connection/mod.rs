@@ -35,7 +35,7 @@
 //! arriving frame does; `send.rs` how responses become HEADERS and DATA; `stream.rs` the §5.1
 //! state machine; `flow.rs` a flow-control window; `settings.rs` both ends' SETTINGS;
 //! `header_block.rs` HEADERS + CONTINUATION assembly; `body.rs` a response body read in slices;
-//! `describe.rs` the `-v` log lines.
+//! `describe.rs` the `-v` log lines; `timers.rs` deadlines, the idle timer and graceful shutdown.
 
 mod body;
 mod describe;
@@ -45,8 +45,10 @@ mod receive;
 mod send;
 mod settings;
 mod stream;
+mod timers;
 
 pub use settings::{LocalSettings, PeerSettings};
+pub use timers::{Expired, Timeouts};
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -64,6 +66,7 @@ use describe::{field_line, frame_line, Direction};
 use flow::{Window, DEFAULT_WINDOW};
 use header_block::Assembler;
 use stream::{Event, State};
+use timers::Timers;
 
 /// How many closed streams the connection remembers, to tell "closed" from "never opened" (§5.1.1)
 /// and to tolerate frames on streams it reset (§5.1, closed).
@@ -224,6 +227,8 @@ pub struct Connection {
     goaway_received: bool,
     /// Reused buffer for one DATA frame's payload.
     chunk: Vec<u8>,
+    /// Deadlines, the idle timer and a graceful shutdown.
+    timers: Timers,
 }
 
 impl Connection {
@@ -260,6 +265,7 @@ impl Connection {
             goaway_sent: false,
             goaway_received: false,
             chunk: Vec::new(),
+            timers: Timers::default(),
         };
         connection.queue(Frame::Settings(Settings {
             ack: false,
@@ -326,6 +332,9 @@ impl Connection {
                 break;
             }
         }
+        if written > 0 {
+            self.timers.progress();
+        }
         // A body that failed to read queued RST_STREAM just now.
         self.write_control(out);
     }
@@ -349,10 +358,11 @@ impl Connection {
     /// unless a GOAWAY went out already. Streams up to that one are still finished, later ones
     /// are ignored, and the connection closes once they are done ([`Connection::is_closed`]).
     ///
-    /// The socket loop calls this when a timer fires: with NO_ERROR when the connection was idle
+    /// The timers call this when a deadline passes: with NO_ERROR when the connection was idle
     /// (§9.1), a graceful shutdown; with SETTINGS_TIMEOUT when our SETTINGS went unacknowledged
-    /// (§6.5.3), a connection error, though one that still lets the open streams finish. Errors
-    /// in the client's frames take another way: [`Connection::receive`] drops every stream.
+    /// (§6.5.3), a connection error, though one that still lets the open streams finish. The
+    /// server calls it to close a connection that must make room or that it refuses. Errors in
+    /// the client's frames take another way: [`Connection::receive`] drops every stream.
     pub fn go_away(&mut self, code: ErrorCode, reason: &str) {
         if self.goaway_sent {
             return;
@@ -371,11 +381,13 @@ impl Connection {
         !self.streams.is_empty()
     }
 
-    /// Whether the socket can be closed: GOAWAY sent or received, and nothing left to send.
+    /// Whether the socket can be closed: GOAWAY sent or received, and nothing left to send; or a
+    /// deadline passed and nothing more can be written at once.
     pub fn is_closed(&self) -> bool {
         let ending = self.goaway_sent || self.goaway_received || self.phase == Phase::Failed;
         let drained = self.phase == Phase::Failed || self.streams.is_empty();
-        ending && drained && self.control.is_empty()
+        (ending && drained && self.control.is_empty())
+            || (self.timers.expired() && !self.wants_write())
     }
 
     /// The client's SETTINGS as applied so far.
@@ -406,6 +418,7 @@ impl Connection {
             error_code: error.code,
         }));
         if let Some(stream) = self.streams.remove(&stream_id) {
+            self.timers.progress();
             // The table holds no idle streams, so RST_STREAM always leads to "closed".
             debug_assert_eq!(
                 stream.state.on(Event::SendRstStream, stream_id),

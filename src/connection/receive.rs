@@ -190,6 +190,9 @@ impl Connection {
             stream.recv_credit = stream.recv_credit.saturating_add(flow_len);
         }
         stream.received += data.data.len() as u64;
+        if !data.data.is_empty() {
+            self.timers.progress();
+        }
         stream.check_content_length(stream_id)?;
         if let Some(exchange) = stream.exchange.as_mut() {
             exchange.body(&data.data);
@@ -302,6 +305,7 @@ impl Connection {
             .into());
         }
         self.last_processed = stream_id;
+        self.timers.progress();
         let mut stream = Stream::new(
             self.local.initial_window_size,
             self.peer.initial_window_size,
@@ -400,6 +404,7 @@ impl Connection {
         stream.transition(Event::RecvRstStream, stream_id)?;
         // The exchange and the response body are dropped here, at once.
         self.streams.remove(&stream_id);
+        self.timers.progress();
         self.remember_closed(stream_id, Closure::ClosedByClient);
         debug!(
             "[conn {}] stream {stream_id} reset by the client: {}",
@@ -454,8 +459,10 @@ impl Connection {
     fn on_ping(&mut self, ping: Ping) {
         // RFC 9113 §6.7: Receivers of a PING frame that does not include an ACK flag MUST send a
         // PING frame with the ACK flag set in response, with an identical frame payload. (A PING
-        // with ACK answers one of ours: we send none.)
-        if !ping.ack {
+        // with ACK answers one of ours: a graceful shutdown sends one.)
+        if ping.ack {
+            self.on_ping_ack(ping.data);
+        } else {
             self.queue(Frame::Ping(Ping {
                 ack: true,
                 data: ping.data,

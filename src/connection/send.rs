@@ -163,6 +163,7 @@ impl Connection {
         );
         if stream.state == State::Closed {
             self.streams.remove(&stream_id);
+            self.timers.progress();
             self.remember_closed(stream_id, Closure::ClosedByClient);
             return;
         }
