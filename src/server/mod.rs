@@ -493,6 +493,9 @@ fn serve(
     started: Instant,
     shared: &Shared,
 ) -> io::Result<Ended> {
+    // Reads and writes block (BSD and macOS hand out accepted sockets non-blocking, as the
+    // listener is); the waits in between are `poll`'s.
+    wire.tcp().set_nonblocking(false)?;
     // Frames are written whole, a slice at a time: Nagle's delay only holds back PING ACKs.
     wire.tcp().set_nodelay(true)?;
     wire.tcp()
