@@ -37,9 +37,18 @@ Options:
       --max-frame-size N          SETTINGS_MAX_FRAME_SIZE, 16384..=16777215 [default: 16384]
       --header-table-size N       SETTINGS_HEADER_TABLE_SIZE, at most 65536 [default: 4096]
       --max-header-list-size N    SETTINGS_MAX_HEADER_LIST_SIZE, at most 1048576 [default: 65536]
-      --max-connections N         connections served at once; more are closed [default: 256]
-      --idle-timeout SECS         close a connection after SECS without open streams, or
-                                  without progress on them [default: 60]
+      --max-connections N         connections served at once [default: as many as the process
+                                  can hold: half of ulimit -n, or less if memory is short];
+                                  when full, connections that sent no request yet make room
+      --handshake-timeout SECS    the TLS handshake and the client preface must each be done
+                                  within SECS of connecting [default: 10]
+      --first-request-timeout SECS
+                                  the first request must come within SECS of connecting
+                                  [default: 30]
+      --idle-timeout SECS         close a connection after SECS without progress: no stream
+                                  opened or ended, no DATA moved [default: 60]
+      --drain-timeout SECS        on SIGINT or SIGTERM, how long open streams may take to
+                                  finish [default: 5]; a second signal stops at once
   -v, --verbose                   log every frame sent and received, the preface, each header
                                   field and every error with its RFC section, one line each:
                                   [conn 1] +0.036s recv HEADERS ... (same as RUST_LOG=h2lab=debug)
@@ -69,8 +78,12 @@ Trusting the development CA (certs/ca.pem, made by scripts/gen-certs.sh):
   Firefox/Chromium: Settings > Certificates > Authorities > Import certs/ca.pem
   The CA key (certs/ca.key) is public: trust it only on a development machine.
 
-Exit status: 0 after --help/--version; 2 for a bad flag or value (ROOT, --cert or --key that
-cannot be read included); 1 when the address cannot be listened on.
+Stopping: SIGINT (Ctrl-C) or SIGTERM stops accepting, sends every connection GOAWAY and lets
+open streams finish (--drain-timeout); a second signal stops at once.
+
+Exit status: 0 after --help/--version and after a graceful stop; 2 for a bad flag or value
+(ROOT, --cert or --key that cannot be read included); 1 when the address cannot be listened on;
+128 + the signal's number (130, 143) when a second signal stops it at once.
 Logging: RUST_LOG (env_logger syntax) overrides the default filter h2lab=info.
 ";
 
@@ -78,7 +91,8 @@ Logging: RUST_LOG (env_logger syntax) overrides the default filter h2lab=info.
 #[derive(Debug)]
 enum Command {
     Serve {
-        config: Config,
+        /// Boxed: it is much larger than the other variants.
+        config: Box<Config>,
         root: PathBuf,
         /// How many `-v`: 0, 1 (frames) or 2 and more (HPACK, states, windows).
         verbose: u8,
@@ -110,7 +124,7 @@ fn main() -> ExitCode {
             verbose,
         } => {
             init_logging(verbose);
-            serve(config, &root)
+            serve(*config, &root)
         }
     }
 }
@@ -140,7 +154,7 @@ fn init_logging(verbose: u8) {
     logger.init();
 }
 
-/// Serves the files under `root` until the process ends; prints the line
+/// Serves the files under `root` until SIGINT or SIGTERM; prints the line
 /// `h2lab: serving ROOT on https://ADDR/ (and h2c on the same port)` once it listens.
 fn serve(config: Config, root: &Path) -> ExitCode {
     if let Some(dir) = &config.capture {
@@ -163,6 +177,10 @@ fn serve(config: Config, root: &Path) -> ExitCode {
             return ExitCode::from(e.exit_status() as u8);
         }
     };
+    if let Err(e) = server.stop_on_signals() {
+        eprintln!("h2lab: cannot listen for SIGINT and SIGTERM: {e}");
+        return ExitCode::from(1);
+    }
     eprintln!(
         "h2lab: serving {} on https://{}/ (and h2c on the same port)",
         app.root().display(),
@@ -250,11 +268,14 @@ impl Draft {
             "--cert" => self.cert = Some(PathBuf::from(value("FILE")?)),
             "--key" => self.key = Some(PathBuf::from(value("FILE")?)),
             "--max-connections" => {
-                config.max_connections = parse_positive(flag, &value("N")?)? as usize;
+                config.max_connections = Some(parse_positive(flag, &value("N")?)? as usize);
             }
-            "--idle-timeout" => {
-                config.idle_timeout = Duration::from_secs(parse_positive(flag, &value("SECS")?)?);
+            "--handshake-timeout" => config.handshake_timeout = seconds(flag, &value("SECS")?)?,
+            "--first-request-timeout" => {
+                config.first_request_timeout = seconds(flag, &value("SECS")?)?;
             }
+            "--idle-timeout" => config.idle_timeout = seconds(flag, &value("SECS")?)?,
+            "--drain-timeout" => config.drain_timeout = seconds(flag, &value("SECS")?)?,
             "--header-table-size" => {
                 let size = setting(flag, SettingId::HEADER_TABLE_SIZE, &value("N")?)?;
                 settings.header_table_size = at_most(flag, size, MAX_HEADER_TABLE_SIZE)?;
@@ -289,7 +310,7 @@ impl Draft {
             (None, Some(_)) => return Err("--key needs --cert as well".to_string()),
         };
         Ok(Command::Serve {
-            config,
+            config: Box::new(config),
             root: self.root.unwrap_or_else(|| PathBuf::from(".")),
             verbose: self.verbose,
         })
@@ -342,6 +363,11 @@ fn at_most(flag: &str, value: u32, cap: u32) -> Result<u32, String> {
     Ok(value)
 }
 
+/// A duration in whole seconds, from 1 up.
+fn seconds(flag: &str, text: &str) -> Result<Duration, String> {
+    parse_positive(flag, text).map(Duration::from_secs)
+}
+
 /// The value of a SETTINGS flag: a 32-bit number within the range RFC 9113 §6.5.2 gives `id`.
 fn setting(flag: &str, id: SettingId, text: &str) -> Result<u32, String> {
     let value: u32 = text
@@ -371,7 +397,7 @@ mod tests {
 
     fn parsed(line: &str) -> (Config, PathBuf) {
         match parse_line(line) {
-            Ok(Command::Serve { config, root, .. }) => (config, root),
+            Ok(Command::Serve { config, root, .. }) => (*config, root),
             other => panic!("{line:?} gave {other:?}"),
         }
     }
@@ -386,8 +412,11 @@ mod tests {
         assert_eq!(config.listen, "127.0.0.1:8443".parse().unwrap());
         assert_eq!(root(""), PathBuf::from("."));
         assert!(config.cert_and_key.is_none());
-        assert_eq!(config.max_connections, 256);
+        assert_eq!(config.max_connections, None);
+        assert_eq!(config.handshake_timeout, Duration::from_secs(10));
+        assert_eq!(config.first_request_timeout, Duration::from_secs(30));
         assert_eq!(config.idle_timeout, Duration::from_secs(60));
+        assert_eq!(config.drain_timeout, Duration::from_secs(5));
         assert_eq!(config.settings, LocalSettings::default());
     }
 
@@ -396,7 +425,8 @@ mod tests {
         let (config, root) = parsed(
             "-l [::1]:0 --cert c.pem --key k.pem --max-concurrent-streams 7 \
              --initial-window-size 1048576 --max-frame-size 32768 --header-table-size 0 \
-             --max-header-list-size 1024 --max-connections 3 --idle-timeout 5 site",
+             --max-header-list-size 1024 --max-connections 3 --idle-timeout 5 \
+             --handshake-timeout 2 --first-request-timeout 4 --drain-timeout 7 site",
         );
         assert_eq!(config.listen, "[::1]:0".parse().unwrap());
         assert_eq!(
@@ -408,8 +438,11 @@ mod tests {
         assert_eq!(config.settings.max_frame_size, 0x8000);
         assert_eq!(config.settings.header_table_size, 0);
         assert_eq!(config.settings.max_header_list_size, 1024);
-        assert_eq!(config.max_connections, 3);
+        assert_eq!(config.max_connections, Some(3));
         assert_eq!(config.idle_timeout, Duration::from_secs(5));
+        assert_eq!(config.handshake_timeout, Duration::from_secs(2));
+        assert_eq!(config.first_request_timeout, Duration::from_secs(4));
+        assert_eq!(config.drain_timeout, Duration::from_secs(7));
         assert_eq!(root, PathBuf::from("site"));
     }
 

@@ -199,26 +199,6 @@ fn a_connection_without_streams_is_closed_after_the_idle_timeout() {
 }
 
 #[test]
-fn past_max_connections_a_new_connection_is_closed_at_once() {
-    let root = small_site();
-    let mut server = Server::start(&["--max-connections", "2", root.path().to_str().unwrap()]);
-    let _first = h2c_handshake(&server, true);
-    let _second = h2c_handshake(&server, true);
-    std::thread::sleep(Duration::from_millis(200));
-    let mut third = server.connect();
-    let started = Instant::now();
-    let mut rest = Vec::new();
-    let _ = third.read_to_end(&mut rest);
-    assert!(rest.is_empty());
-    assert!(started.elapsed() < Duration::from_secs(2));
-    assert!(server.wait_for_log(
-        "2 connections are open (--max-connections)",
-        Duration::from_secs(2)
-    ));
-    assert!(server.is_running());
-}
-
-#[test]
 fn a_slot_is_given_back_when_its_connection_ends() {
     if !have("curl") {
         return;

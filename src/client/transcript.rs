@@ -251,7 +251,7 @@ mod tests {
             text(&shared),
             "send client preface (24 octets)\n\
              send PING flags=- stream=0 length=7 (undecodable: connection error \
-             FRAME_SIZE_ERROR: PING frame of 7 octets, not 8)\n"
+             FRAME_SIZE_ERROR (RFC 9113 §6.7): PING frame of 7 octets, not 8)\n"
         );
     }
 

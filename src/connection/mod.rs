@@ -39,7 +39,9 @@
 //! The files: this one holds the connection's state and its public face; `receive.rs` what each
 //! arriving frame does; `send.rs` how responses become HEADERS and DATA; `stream.rs` the §5.1
 //! state machine; `flow.rs` a flow-control window; `settings.rs` both ends' SETTINGS;
-//! `header_block.rs` HEADERS + CONTINUATION assembly; `body.rs` a response body read in slices.
+//! `header_block.rs` HEADERS + CONTINUATION assembly; `body.rs` a response body read in slices;
+//! `timers.rs` deadlines, the idle timer and graceful shutdown; `closed.rs` what is remembered of
+//! closed streams; `limits.rs` what a client may make us do for nothing.
 //!
 //! Watching: the connection reports what happens (frames with their octets, HPACK steps, state
 //! changes, windows, errors) as [`trace::Event`]s to the observers given to
@@ -55,8 +57,10 @@ mod receive;
 mod send;
 mod settings;
 mod stream;
+mod timers;
 
 pub use settings::{LocalSettings, PeerSettings};
+pub use timers::{Expired, Timeouts};
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -75,6 +79,7 @@ use header_block::Assembler;
 use limits::Limits;
 use send::EncodedStep;
 use stream::{Event, State};
+use timers::Timers;
 
 /// Where the connection is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,6 +237,8 @@ pub struct Connection {
     chunk: Vec<u8>,
     /// Whoever watches this connection (the `-v` log, a capture); often no one.
     observers: Observers,
+    /// Deadlines, the idle timer and a graceful shutdown.
+    timers: Timers,
 }
 
 impl Connection {
@@ -271,6 +278,7 @@ impl Connection {
             goaway_received: false,
             chunk: Vec::new(),
             observers: Observers::default(),
+            timers: Timers::default(),
         };
         connection.queue(Frame::Settings(Settings {
             ack: false,
@@ -348,6 +356,9 @@ impl Connection {
                 break;
             }
         }
+        if written > 0 {
+            self.timers.progress();
+        }
         self.answer_goaway_once_drained();
         if self.observers.is_watching() {
             self.report_stalls();
@@ -375,10 +386,11 @@ impl Connection {
     /// unless a GOAWAY went out already. Streams up to that one are still finished, later ones
     /// are ignored, and the connection closes once they are done ([`Connection::is_closed`]).
     ///
-    /// The socket loop calls this when a timer fires: with NO_ERROR when the connection was idle
+    /// The timers call this when a deadline passes: with NO_ERROR when the connection was idle
     /// (§9.1), a graceful shutdown; with SETTINGS_TIMEOUT when our SETTINGS went unacknowledged
-    /// (§6.5.3), a connection error, though one that still lets the open streams finish. Errors
-    /// in the client's frames take another way: [`Connection::receive`] drops every stream.
+    /// (§6.5.3), a connection error, though one that still lets the open streams finish. The
+    /// server calls it to close a connection that must make room or that it refuses. Errors in
+    /// the client's frames take another way: [`Connection::receive`] drops every stream.
     pub fn go_away(&mut self, code: ErrorCode, reason: &str) {
         if self.goaway_sent {
             return;
@@ -397,11 +409,13 @@ impl Connection {
         !self.streams.is_empty()
     }
 
-    /// Whether the socket can be closed: our GOAWAY sent, and nothing left to send.
+    /// Whether the socket can be closed: our GOAWAY sent, and nothing left to send; or a deadline
+    /// passed and nothing more can be written at once.
     pub fn is_closed(&self) -> bool {
         let ending = self.goaway_sent || self.phase == Phase::Failed;
         let drained = self.phase == Phase::Failed || self.streams.is_empty();
-        ending && drained && self.control.is_empty()
+        (ending && drained && self.control.is_empty())
+            || (self.timers.expired() && !self.wants_write())
     }
 
     /// The client's SETTINGS as applied so far.
@@ -437,6 +451,7 @@ impl Connection {
             error_code: error.code,
         }));
         if let Some(stream) = self.streams.remove(&stream_id) {
+            self.timers.progress();
             // The table holds no idle streams, so RST_STREAM always leads to "closed".
             debug_assert_eq!(
                 stream.state.on(Event::SendRstStream, stream_id),

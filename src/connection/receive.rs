@@ -231,6 +231,9 @@ impl Connection {
             taken,
         );
         stream.received += data.data.len() as u64;
+        if !data.data.is_empty() {
+            self.timers.progress();
+        }
         stream.check_content_length(stream_id)?;
         if let Some(exchange) = stream.exchange.as_mut() {
             exchange.body(&data.data);
@@ -362,6 +365,7 @@ impl Connection {
             .into());
         }
         self.last_processed = stream_id;
+        self.timers.progress();
         let mut stream = Stream::new(
             self.local.initial_window_in_force(self.settings_acked),
             self.peer.initial_window_size,
@@ -465,6 +469,7 @@ impl Connection {
         stream.transition(Event::RecvRstStream, stream_id, &mut self.observers)?;
         // The exchange and the response body are dropped here, at once.
         self.streams.remove(&stream_id);
+        self.timers.progress();
         self.closed.remember(stream_id, Closure::ClosedByClient);
         self.observers.emit(&trace::Event::Error {
             stream_id: Some(stream_id),
@@ -577,8 +582,10 @@ impl Connection {
     fn on_ping(&mut self, ping: Ping) {
         // RFC 9113 §6.7: Receivers of a PING frame that does not include an ACK flag MUST send a
         // PING frame with the ACK flag set in response, with an identical frame payload. (A PING
-        // with ACK answers one of ours: we send none.)
-        if !ping.ack {
+        // with ACK answers one of ours: a graceful shutdown sends one.)
+        if ping.ack {
+            self.on_ping_ack(ping.data);
+        } else {
             self.queue(Frame::Ping(Ping {
                 ack: true,
                 data: ping.data,

@@ -205,6 +205,7 @@ impl Connection {
         }
         if closed {
             self.streams.remove(&stream_id);
+            self.timers.progress();
             self.closed.remember(stream_id, Closure::ClosedByClient);
             return;
         }

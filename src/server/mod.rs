@@ -1,47 +1,81 @@
-//! The server: listening, accepting, a thread per connection, TLS with ALPN and cleartext h2c — RFC 9113 §3
+//! The server: listening, admitting, a thread per connection, TLS with ALPN and cleartext h2c, a
+//! graceful stop — RFC 9113 §3, §6.8, §9.1
 //!
 //! ```text
-//! TcpListener ── accept ──▶ thread per connection (at most --max-connections)
-//!                              │ peek at the first octets (sniff)
-//!                              ├─ 0x16 (TLS ClientHello) ─▶ handshake, ALPN
-//!                              │       ├─ "h2" ──────────────▶ session loop ◀─┐
-//!                              │       └─ none ─▶ HTTP/1.1 505 with a hint    │
-//!                              ├─ "PRI * HTTP/2.0…" (prior knowledge) ────────┘
-//!                              └─ "GET / HTTP/1.1…" ─▶ HTTP/1.1 505 with a hint
+//! TcpListener (backlog 4,096) ── accept ──▶ admission: a place, or room made, or refused
+//!                                             │ a thread per connection
+//!                                             │ read the first octets (sniff)
+//!                                             ├─ 0x16 (TLS ClientHello) ─▶ handshake, ALPN
+//!                                             │       ├─ "h2" ──────────────▶ session loop ◀─┐
+//!                                             │       └─ none ─▶ HTTP/1.1 505 with a hint    │
+//!                                             ├─ "PRI * HTTP/2.0…" (prior knowledge) ────────┘
+//!                                             └─ "GET / HTTP/1.1…" ─▶ HTTP/1.1 505 with a hint
 //! ```
 //!
-//! [`Server::bind`] loads the TLS identity and binds the address; [`Server::serve`] then answers
-//! every request with the [`Handler`] it is given (the `h2lab` command gives it `app::App`).
+//! [`Server::bind`] loads the TLS identity, reckons how many connections the process can hold and
+//! binds the address; [`Server::serve`] then answers every request with the [`Handler`] it is
+//! given (the `h2lab` command gives it `app::App`), until its [`ShutdownSignal`] is triggered.
 //!
-//! A client that sends nothing for [`HANDSHAKE_TIMEOUT`] (no handshake, no preface) is dropped; one
-//! that never acknowledges our SETTINGS gets GOAWAY with SETTINGS_TIMEOUT (see [`session`]).
+//! A connection's life and its limits:
+//! - **Admission** ([`admission`]): at most [`Config::max_connections`] at once, by default as
+//!   many as the process can hold ([`capacity`]). When full, connections that have done nothing
+//!   useful yet make room for a new one; only a server full of working clients refuses one.
+//! - **The opening**: the first octets, the TLS handshake (or an HTTP/1.1 request head) must all
+//!   arrive within [`Config::handshake_timeout`] of the accept: a deadline, not a timeout per read
+//!   ([`wire`]).
+//! - **HTTP/2**: the connection's own timers ([`crate::connection::Timeouts`]): the client preface
+//!   within the handshake timeout of the accept, the first request within
+//!   [`Config::first_request_timeout`], then GOAWAY after [`Config::idle_timeout`] without progress.
+//! - **Shutdown** ([`shutdown`]): no new connections; every open one gets two GOAWAYs around a
+//!   PING round trip (§6.8) and up to [`Config::drain_timeout`] for its open streams.
 
+pub mod admission;
+pub mod capacity;
 pub mod http1;
 pub mod identity;
 pub mod session;
+pub mod shutdown;
 pub mod sniff;
+pub mod wire;
 
 use std::fmt;
-use std::io::{self, ErrorKind};
+use std::io::{self, ErrorKind, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use native_tls::TlsAcceptor;
+use native_tls::{HandshakeError, TlsAcceptor};
+use rustix::event::{poll, PollFd, PollFlags};
+use rustix::net::{AddressFamily, SocketFlags, SocketType};
 
-use crate::connection::{Connection, LocalSettings};
+use crate::connection::{Connection, LocalSettings, Timeouts};
+use crate::error::ErrorCode;
+use crate::frame::PREFACE;
 use crate::http::Handler;
 use crate::trace::capture::Capture;
 use crate::trace::text::TextLog;
+use admission::{Admission, Admit, Place, Stage, Ticket, REFUSING_AT_ONCE};
+use capacity::Capacity;
 use identity::{IdentityError, Pem};
 use session::Transport;
+pub use shutdown::ShutdownSignal;
 use sniff::Opening;
+use wire::Wire;
 
-/// How long a new connection may take to say anything (its first octets, the TLS handshake).
-pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// The listen backlog: connections the system completes and queues before we accept them. The
+/// standard library asks for 128, which a burst of a thousand connects overflows, and a lost SYN
+/// costs its client a retransmission a second later. Linux caps it at `net.core.somaxconn`
+/// (4,096 by default since Linux 5.4).
+const BACKLOG: i32 = 4096;
+
+/// The stack of each connection's thread. What a connection uses at its deepest (a TLS handshake
+/// in OpenSSL, HPACK decoding, a handler building a response) stays well under 64 KiB, in debug
+/// builds too; 256 KiB leaves four times that. The size reserves address space only: the pages
+/// a thread has touched (about 16 KiB for an idle TLS connection) are what it holds in memory.
+/// The standard library's 2 MiB would reserve 20 GiB for 10,000 connections.
+const STACK_SIZE: usize = 256 * 1024;
 
 /// How the server listens and what it allows a connection, as given on the command line.
 #[derive(Debug, Clone)]
@@ -52,23 +86,34 @@ pub struct Config {
     pub cert_and_key: Option<(PathBuf, PathBuf)>,
     /// The SETTINGS we advertise (RFC 9113 §6.5.2).
     pub settings: LocalSettings,
-    /// Connections served at once; one more is closed at once.
-    pub max_connections: usize,
-    /// A connection without an open stream (or without progress on its streams) for this long
-    /// gets GOAWAY(NO_ERROR) and is closed.
+    /// Connections served at once; `None`: as many as the process can hold ([`Capacity`]).
+    pub max_connections: Option<usize>,
+    /// The TLS handshake and the client preface must each be complete this long after the
+    /// accept (for HTTP/1.1: the request head).
+    pub handshake_timeout: Duration,
+    /// The first request must arrive this long after the accept.
+    pub first_request_timeout: Duration,
+    /// A connection without progress (a stream opened or ended, DATA moved) for this long gets
+    /// GOAWAY(NO_ERROR) and is closed.
     pub idle_timeout: Duration,
     /// `--capture DIR`: every connection's octets go to capture files in DIR.
     pub capture: Option<PathBuf>,
+    /// In a graceful shutdown, how long open streams may take to finish.
+    pub drain_timeout: Duration,
 }
 
 impl Default for Config {
     fn default() -> Config {
+        let timeouts = Timeouts::default();
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8443)),
             cert_and_key: None,
             settings: LocalSettings::default(),
-            max_connections: 256,
-            idle_timeout: Duration::from_secs(60),
+            max_connections: None,
+            handshake_timeout: timeouts.preface,
+            first_request_timeout: timeouts.first_request,
+            idle_timeout: timeouts.idle,
+            drain_timeout: Duration::from_secs(5),
             capture: None,
         }
     }
@@ -81,6 +126,8 @@ pub enum StartError {
     Identity(IdentityError),
     /// The address cannot be listened on.
     Listen(SocketAddr, io::Error),
+    /// The pipe that wakes every thread at shutdown cannot be made.
+    Pipe(io::Error),
 }
 
 impl StartError {
@@ -89,7 +136,7 @@ impl StartError {
     pub fn exit_status(&self) -> i32 {
         match self {
             StartError::Identity(_) => 2,
-            StartError::Listen(..) => 1,
+            StartError::Listen(..) | StartError::Pipe(_) => 1,
         }
     }
 }
@@ -99,6 +146,7 @@ impl fmt::Display for StartError {
         match self {
             StartError::Identity(e) => write!(f, "{e}"),
             StartError::Listen(addr, e) => write!(f, "--listen {addr}: {e}"),
+            StartError::Pipe(e) => write!(f, "cannot make the shutdown pipe: {e}"),
         }
     }
 }
@@ -109,9 +157,20 @@ impl std::error::Error for StartError {}
 struct Shared {
     acceptor: TlsAcceptor,
     handler: Arc<dyn Handler>,
-    settings: LocalSettings,
-    idle_timeout: Duration,
-    capture: Option<PathBuf>,
+    config: Config,
+    shutdown: ShutdownSignal,
+}
+
+impl Shared {
+    /// The deadlines of an HTTP/2 connection's own timers.
+    fn timeouts(&self) -> Timeouts {
+        Timeouts {
+            preface: self.config.handshake_timeout,
+            first_request: self.config.first_request_timeout,
+            idle: self.config.idle_timeout,
+            ..Timeouts::default()
+        }
+    }
 }
 
 /// A server with its TLS identity loaded and its address bound, ready to serve a [`Handler`].
@@ -120,10 +179,15 @@ pub struct Server {
     addr: SocketAddr,
     acceptor: TlsAcceptor,
     config: Config,
+    capacity: usize,
+    /// How the capacity was reckoned, for the log once serving.
+    capacity_note: String,
+    shutdown: ShutdownSignal,
 }
 
 impl Server {
-    /// Loads the certificate and key (warning when the certificate expires soon), then binds.
+    /// Loads the certificate and key (warning when the certificate expires soon), raises the
+    /// limit on open files and reckons how many connections the process can hold, then binds.
     pub fn bind(config: Config) -> Result<Server, StartError> {
         let pem = match &config.cert_and_key {
             Some((cert, key)) => Pem::read(cert, key),
@@ -134,16 +198,20 @@ impl Server {
         if let Some(warning) = pem.expiry_warning() {
             log::warn!("{warning}");
         }
-        let listener =
-            TcpListener::bind(config.listen).map_err(|e| StartError::Listen(config.listen, e))?;
+        let (capacity, capacity_note) = reckon_capacity(config.max_connections);
+        let listener = listen(config.listen).map_err(|e| StartError::Listen(config.listen, e))?;
         let addr = listener
             .local_addr()
             .map_err(|e| StartError::Listen(config.listen, e))?;
+        let shutdown = ShutdownSignal::new().map_err(StartError::Pipe)?;
         Ok(Server {
             listener,
             addr,
             acceptor,
             config,
+            capacity,
+            capacity_note,
+            shutdown,
         })
     }
 
@@ -152,61 +220,226 @@ impl Server {
         self.addr
     }
 
-    /// Serves `handler` on every connection, TLS and h2c alike, until the process ends.
+    /// How many connections it serves at once.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// What stops [`Server::serve`] gracefully when triggered.
+    pub fn shutdown_signal(&self) -> ShutdownSignal {
+        self.shutdown.clone()
+    }
+
+    /// Triggers the shutdown signal on the process's first SIGINT or SIGTERM; a second one ends
+    /// the process at once (see [`shutdown`]).
+    pub fn stop_on_signals(&self) -> io::Result<()> {
+        shutdown::stop_on_signals(self.shutdown.clone())
+    }
+
+    /// Serves `handler` on every connection, TLS and h2c alike, until the shutdown signal is
+    /// triggered; then stops accepting, lets the open connections finish (GOAWAY, up to
+    /// [`Config::drain_timeout`]) and returns.
     pub fn serve(self, handler: Arc<dyn Handler>) {
+        let Server {
+            listener,
+            acceptor,
+            config,
+            capacity,
+            capacity_note,
+            shutdown,
+            ..
+        } = self;
+        log::info!("{capacity_note}");
+        let drain = config.drain_timeout;
         let shared = Arc::new(Shared {
-            acceptor: self.acceptor,
+            acceptor,
             handler,
-            settings: self.config.settings,
-            idle_timeout: self.config.idle_timeout,
-            capture: self.config.capture.clone(),
+            config,
+            shutdown,
         });
-        accept_loop(&self.listener, &shared, self.config.max_connections);
+        let admission = Admission::new(capacity);
+        accept_loop(&listener, &shared, &admission);
+        // Closing the listener refuses new connections from now on, queued ones included.
+        drop(listener);
+        log::info!(
+            "no longer accepting connections; {} open get GOAWAY and up to {drain:?} to finish",
+            admission.open()
+        );
+        // Past the drain, a connection closes its socket and lingers for its peer to read the
+        // last frames; a thread stuck in a write to a peer that reads nothing is not waited for.
+        let deadline = Instant::now() + drain + session::LINGER + Duration::from_secs(1);
+        if admission.wait_until_empty(deadline) {
+            log::info!("stopped: every connection closed");
+        } else {
+            log::warn!(
+                "stopped: {} connections did not close in time and were cut",
+                admission.open()
+            );
+        }
     }
 }
 
-/// Accepts forever, one thread per connection, at most `max_connections` at once.
-fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, max_connections: usize) {
-    let open = Arc::new(AtomicUsize::new(0));
-    let next_id = AtomicU64::new(1);
-    for accepted in listener.incoming() {
-        let tcp = match accepted {
-            Ok(tcp) => tcp,
-            Err(e) => {
-                // Running out of file descriptors, for one, passes; wait a moment and go on.
-                log::warn!("accept: {e}");
+/// The capacity: `asked` (`--max-connections`), or what the process can hold; and a line for
+/// the log that says how it was reckoned, or warns when more is asked than the open-files limit
+/// allows.
+fn reckon_capacity(asked: Option<usize>) -> (usize, String) {
+    let capacity = Capacity::of_this_process();
+    let Some(asked) = asked else {
+        return (capacity.connections, capacity.to_string());
+    };
+    let note = match (capacity.by_descriptors(), capacity.open_files) {
+        (Some(allowed), Some(limit)) if asked > allowed => format!(
+            "--max-connections {asked} is more than ulimit -n {limit} allows ({allowed}, at two \
+             descriptors per connection): busy connections may find no descriptor"
+        ),
+        _ => format!("room for {asked} connections at once (--max-connections)"),
+    };
+    (asked, note)
+}
+
+/// A listening socket on `addr` with a backlog of [`BACKLOG`].
+fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
+    let family = match addr {
+        SocketAddr::V4(_) => AddressFamily::INET,
+        SocketAddr::V6(_) => AddressFamily::INET6,
+    };
+    let socket = rustix::net::socket_with(family, SocketType::STREAM, SocketFlags::CLOEXEC, None)?;
+    // As the standard library does: a restarted server can bind its port while connections of
+    // the previous one are in TIME_WAIT.
+    rustix::net::sockopt::set_socket_reuseaddr(&socket, true)?;
+    rustix::net::bind(&socket, &addr)?;
+    rustix::net::listen(&socket, BACKLOG)?;
+    let listener = TcpListener::from(socket);
+    // The accept loop waits in `poll` beside the shutdown pipe, then accepts until none is left.
+    listener.set_nonblocking(true)?;
+    Ok(listener)
+}
+
+/// Accepts until the shutdown signal, giving each connection a thread (or refusing it).
+fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, admission: &Arc<Admission>) {
+    let mut next_id = 1;
+    loop {
+        let mut fds = [
+            PollFd::new(listener, PollFlags::IN),
+            PollFd::from_borrowed_fd(shared.shutdown.fd(), PollFlags::IN),
+        ];
+        if let Err(e) = poll(&mut fds, None) {
+            if e != rustix::io::Errno::INTR {
+                log::warn!("waiting for connections: {e}");
                 thread::sleep(Duration::from_millis(50));
-                continue;
             }
-        };
-        let peer = tcp
-            .peer_addr()
-            .map_or_else(|_| "?".to_string(), |a| a.to_string());
-        let slot = Slot::take(&open);
-        if slot.count > max_connections {
-            log::warn!(
-                "connection from {peer} closed at once: {max_connections} connections are open \
-                 (--max-connections)"
-            );
             continue;
         }
-        let id = next_id.fetch_add(1, Ordering::Relaxed);
-        let shared = Arc::clone(shared);
-        let spawned = thread::Builder::new()
-            .name(format!("h2lab-conn-{id}"))
-            .spawn(move || {
-                let _slot = slot;
-                log::debug!("[conn {id}] accepted from {peer}");
-                match serve(id, tcp, &shared) {
-                    Ok(how) => log::debug!("[conn {id}] {how}"),
-                    // A browser closing a tab or curl giving up: the peer went away mid-write.
-                    Err(e) if is_hang_up(&e) => log::debug!("[conn {id}] the peer hung up: {e}"),
-                    Err(e) => log::info!("[conn {id}] {peer}: ended by an I/O error: {e}"),
-                }
-            });
-        if let Err(e) = spawned {
-            log::warn!("[conn {id}] no thread for it: {e}");
+        if shared.shutdown.is_triggered() {
+            return;
         }
+        // Every connection waiting, then wait again.
+        loop {
+            match listener.accept() {
+                Ok((tcp, peer)) => {
+                    start_connection(next_id, tcp, peer, shared, admission);
+                    next_id += 1;
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => {
+                    // Out of file descriptors, for one: the connection waits in the backlog
+                    // while others end; look again in a moment.
+                    log::warn!("accept: {e}");
+                    thread::sleep(Duration::from_millis(50));
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Admits connection `id` and starts its thread, or refuses it; every refusal is logged.
+fn start_connection(
+    id: u64,
+    tcp: TcpStream,
+    peer: SocketAddr,
+    shared: &Arc<Shared>,
+    admission: &Arc<Admission>,
+) {
+    let started = Instant::now();
+    let tcp = Arc::new(tcp);
+    let capacity = admission.capacity();
+    let ticket = match admission.admit(id, &tcp) {
+        Admit::Admitted(ticket) => ticket,
+        Admit::MadeRoom {
+            ticket,
+            victim,
+            stage,
+        } => {
+            let what = match stage {
+                Stage::Opening => "still in its opening",
+                _ => "no request yet",
+            };
+            log::info!(
+                "[conn {victim}] makes room for connection {id} ({what}; {capacity} connections \
+                 open, --max-connections)"
+            );
+            ticket
+        }
+        Admit::Refused(ticket) => {
+            log::warn!(
+                "[conn {id}] {peer}: refused, with GOAWAY REFUSED_STREAM: all {capacity} \
+                 connections serve clients (--max-connections)"
+            );
+            ticket
+        }
+        Admit::Dropped => {
+            log::warn!(
+                "[conn {id}] {peer}: refused and closed at once: all {capacity} connections \
+                 serve clients and {REFUSING_AT_ONCE} more are being refused (--max-connections)"
+            );
+            return;
+        }
+    };
+    let shared = Arc::clone(shared);
+    let spawned = thread::Builder::new()
+        .name(format!("h2lab-conn-{id}"))
+        .stack_size(STACK_SIZE)
+        .spawn(move || connection_thread(id, tcp, peer, started, ticket, &shared));
+    if let Err(e) = spawned {
+        log::warn!("[conn {id}] {peer}: no thread for it: {e}");
+    }
+}
+
+/// The thread of connection `id`: serves it to its end and says how it ended.
+fn connection_thread(
+    id: u64,
+    tcp: Arc<TcpStream>,
+    peer: SocketAddr,
+    started: Instant,
+    ticket: Ticket,
+    shared: &Shared,
+) {
+    log::debug!("[conn {id}] accepted from {peer}");
+    let cutoff = Cutoff {
+        place: Arc::clone(ticket.place()),
+        shutdown: shared.shutdown.clone(),
+        deadline: started + shared.config.handshake_timeout,
+        timeout: shared.config.handshake_timeout,
+    };
+    let wire = Wire::new(
+        tcp,
+        Arc::clone(ticket.place()),
+        shared.shutdown.clone(),
+        cutoff.deadline,
+    );
+    match serve(id, wire, &cutoff, ticket.is_refused(), started, shared) {
+        Ok(Ended::Plainly(how)) => log::debug!("[conn {id}] {how}"),
+        Ok(Ended::Notably(how)) => log::info!("[conn {id}] {peer}: {how}"),
+        // A browser closing a tab or curl giving up: the peer went away mid-write.
+        Err(e) if is_hang_up(&e) => log::debug!("[conn {id}] the peer hung up: {e}"),
+        // Writes wait at most the idle timeout (set in `serve`).
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => log::info!(
+            "[conn {id}] {peer}: read nothing we wrote for {:?}: closed",
+            shared.config.idle_timeout
+        ),
+        Err(e) => log::info!("[conn {id}] {peer}: ended by an I/O error: {e}"),
     }
 }
 
@@ -217,96 +450,172 @@ fn is_hang_up(e: &io::Error) -> bool {
     )
 }
 
-/// One place among the `--max-connections`, given back when dropped.
-struct Slot {
-    open: Arc<AtomicUsize>,
-    /// How many were open with this one.
-    count: usize,
+/// How a connection ended: worth a line at the default log level, or only with `-v`.
+enum Ended {
+    Plainly(String),
+    Notably(String),
 }
 
-impl Slot {
-    fn take(open: &Arc<AtomicUsize>) -> Slot {
-        let count = open.fetch_add(1, Ordering::AcqRel) + 1;
-        Slot {
-            open: Arc::clone(open),
-            count,
+/// What can cut a connection's opening short, kept beside the wire (which a TLS handshake that
+/// fails takes with it) to tell why the opening failed.
+struct Cutoff {
+    place: Arc<Place>,
+    shutdown: ShutdownSignal,
+    deadline: Instant,
+    timeout: Duration,
+}
+
+impl Cutoff {
+    /// Why the opening stopped before `what` was complete, if it was cut short. Making room and
+    /// the shutdown were logged where they were decided; a deadline is logged here.
+    fn reason(&self, what: &str) -> Option<Ended> {
+        if self.place.making_room() {
+            return Some(Ended::Plainly(format!(
+                "made room for a new connection before its {what}"
+            )));
         }
+        if self.shutdown.is_triggered() {
+            return Some(Ended::Plainly(format!(
+                "the server is shutting down: closed before its {what}"
+            )));
+        }
+        if Instant::now() < self.deadline {
+            return None;
+        }
+        Some(Ended::Notably(format!(
+            "no complete {what} within {:?} of connecting (--handshake-timeout): closed",
+            self.timeout
+        )))
     }
 }
 
-impl Drop for Slot {
-    fn drop(&mut self) {
-        self.open.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-/// Serves one accepted connection to its end; says how it ended.
-fn serve(id: u64, tcp: TcpStream, shared: &Shared) -> io::Result<String> {
+/// Serves one accepted connection to its end.
+fn serve(
+    id: u64,
+    mut wire: Wire,
+    cutoff: &Cutoff,
+    refused: bool,
+    started: Instant,
+    shared: &Shared,
+) -> io::Result<Ended> {
+    // Reads and writes block (BSD and macOS hand out accepted sockets non-blocking, as the
+    // listener is); the waits in between are `poll`'s.
+    wire.tcp().set_nonblocking(false)?;
     // Frames are written whole, a slice at a time: Nagle's delay only holds back PING ACKs.
-    tcp.set_nodelay(true)?;
-    tcp.set_read_timeout(Some(HANDSHAKE_TIMEOUT))?;
-    tcp.set_write_timeout(Some(shared.idle_timeout))?;
-    let local = tcp.local_addr()?;
-    match sniff(&tcp)? {
-        None => Ok(format!(
-            "sent nothing recognisable within {HANDSHAKE_TIMEOUT:?}: dropped"
+    wire.tcp().set_nodelay(true)?;
+    wire.tcp()
+        .set_write_timeout(Some(shared.config.idle_timeout))?;
+    let local = wire.tcp().local_addr()?;
+    let opening = match sniff(&mut wire) {
+        Ok(Some(opening)) => opening,
+        Ok(None) => {
+            return Ok(Ended::Notably(
+                "closed before it said anything recognisable".to_string(),
+            ))
+        }
+        Err(e) => {
+            return cutoff
+                .reason("opening (TLS, HTTP/2 preface or HTTP/1.1)")
+                .ok_or(e)
+        }
+    };
+    match opening {
+        Opening::Unknown => Ok(Ended::Notably(
+            "neither TLS, HTTP/2 nor HTTP/1.x: closed".to_string(),
         )),
-        Some(Opening::Unknown) => Ok("neither TLS, HTTP/2 nor HTTP/1.x: closed".to_string()),
-        Some(Opening::Http1) => {
-            let mut tcp = tcp;
-            http1::answer(&mut tcp, local, false)?;
-            session::close(&mut tcp);
-            Ok("HTTP/1.1 in cleartext: answered 505".to_string())
+        Opening::Http1 => {
+            if let Err(e) = http1::answer(&mut wire, local, false) {
+                return cutoff.reason("HTTP/1.1 request head").ok_or(e);
+            }
+            session::close(&mut wire);
+            Ok(Ended::Plainly(
+                "HTTP/1.1 in cleartext: answered 505".to_string(),
+            ))
         }
-        Some(Opening::H2c) => {
+        Opening::H2c => {
             log::debug!("[conn {id}] h2c (prior knowledge)");
-            let mut tcp = tcp;
-            h2(id, &mut tcp, shared)
+            wire.place().advance(Stage::Handshaken);
+            wire.end_deadline();
+            h2(id, &mut wire, refused, started, shared)
         }
-        Some(Opening::Tls) => {
-            let mut tls = match shared.acceptor.accept(tcp) {
+        Opening::Tls => {
+            let mut tls = match shared.acceptor.accept(wire) {
                 Ok(tls) => tls,
                 Err(e) => {
-                    let e = e.to_string();
-                    let untrusted = e.contains("unknown ca") || e.contains("bad certificate");
-                    let hint = if untrusted {
-                        " (the client does not trust the certificate; h2lab --help says how \
-                         to trust the development CA)"
-                    } else {
-                        ""
+                    if let Some(cut) = cutoff.reason("TLS handshake") {
+                        return Ok(cut);
+                    }
+                    let e = match e {
+                        HandshakeError::Failure(e) => e.to_string(),
+                        HandshakeError::WouldBlock(_) => "interrupted".to_string(),
                     };
-                    log::info!("[conn {id}] TLS handshake failed: {e}{hint}");
-                    return Ok("no TLS session".to_string());
+                    return Ok(Ended::Notably(tls_failure(&e)));
                 }
             };
+            tls.get_ref().place().advance(Stage::Handshaken);
             let alpn = tls.negotiated_alpn().ok().flatten();
             if alpn.as_deref() == Some(b"h2") {
                 log::debug!("[conn {id}] TLS, ALPN h2");
-                return h2(id, &mut tls, shared);
+                tls.get_mut().end_deadline();
+                return h2(id, &mut tls, refused, started, shared);
             }
-            http1::answer(&mut tls, local, true)?;
+            if let Err(e) = http1::answer(&mut tls, local, true) {
+                return cutoff.reason("HTTP/1.1 request head").ok_or(e);
+            }
             session::close(&mut tls);
-            Ok("HTTP/1.1 over TLS (no ALPN h2): answered 505".to_string())
+            Ok(Ended::Plainly(
+                "HTTP/1.1 over TLS (no ALPN h2): answered 505".to_string(),
+            ))
         }
     }
 }
 
-/// Runs HTTP/2 on an established transport, watched by the observers the command line asks for:
-/// the `-v` / `-vv` log when its level is on, capture files with `--capture`.
-fn h2<T: Transport>(id: u64, io: &mut T, shared: &Shared) -> io::Result<String> {
-    let mut conn = Connection::new(id, shared.settings, Arc::clone(&shared.handler));
+/// The log line for a TLS handshake that failed, with a hint when the client does not trust
+/// the certificate.
+fn tls_failure(error: &str) -> String {
+    let untrusted = error.contains("unknown ca") || error.contains("bad certificate");
+    let hint = if untrusted {
+        " (the client does not trust the certificate; h2lab --help says how to trust the \
+         development CA)"
+    } else {
+        ""
+    };
+    format!("TLS handshake failed: {error}{hint}")
+}
+
+/// Runs HTTP/2 on an established transport, watched by the observers the command line asks for
+/// (the `-v` / `-vv` log when its level is on, capture files with `--capture`); a `refused`
+/// connection is told GOAWAY REFUSED_STREAM at once.
+fn h2<T: Transport>(
+    id: u64,
+    io: &mut T,
+    refused: bool,
+    started: Instant,
+    shared: &Shared,
+) -> io::Result<Ended> {
+    let mut conn = Connection::new(id, shared.config.settings, Arc::clone(&shared.handler));
     if TextLog::wanted() {
         conn.observe(Box::new(TextLog::new(id)));
     }
-    if let Some(dir) = &shared.capture {
+    if let Some(dir) = &shared.config.capture {
         conn.observe(Box::new(Capture::new(dir, id)));
     }
-    let end = session::run(id, io, &mut conn, shared.idle_timeout);
+    conn.start_timers(started, shared.timeouts());
+    if refused {
+        // RFC 9113 §7: REFUSED_STREAM: "The endpoint refused the stream prior to performing any
+        // application processing". With the last stream id 0, the client knows that no request
+        // was processed and may try again.
+        conn.go_away(
+            ErrorCode::REFUSED_STREAM,
+            "the server is full; try again later",
+        );
+    }
+    let end = session::run(id, io, &mut conn, shared.config.drain_timeout);
     match &end {
         Ok(end) => conn.ended(&end.to_string()),
         Err(e) => conn.ended(&format!("ended by an I/O error: {e}")),
     }
-    Ok(end?.to_string())
+    Ok(Ended::Plainly(end?.to_string()))
 }
 
 /// Where `needle` first occurs in `haystack`.
@@ -316,30 +625,24 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .position(|window| window == needle)
 }
 
-/// Peeks at the first octets until they say which protocol this is; `None` when the client says
-/// nothing for [`HANDSHAKE_TIMEOUT`] or closes first.
-fn sniff(tcp: &TcpStream) -> io::Result<Option<Opening>> {
-    let deadline = Instant::now() + HANDSHAKE_TIMEOUT;
-    let mut first = [0u8; 24];
-    loop {
-        let n = match tcp.peek(&mut first) {
-            Ok(n) => n,
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                return Ok(None)
-            }
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
+/// Reads the first octets until they say which protocol this is, and puts them back to be read
+/// again; `None` when the client closes first. Reads wait no longer than the opening's deadline.
+fn sniff(wire: &mut Wire) -> io::Result<Option<Opening>> {
+    let mut first = Vec::with_capacity(PREFACE.len());
+    let mut buf = [0u8; PREFACE.len()];
+    while first.len() < PREFACE.len() {
+        let room = buf
+            .get_mut(..PREFACE.len() - first.len())
+            .unwrap_or_default();
+        let n = wire.read(room)?;
         if n == 0 {
             return Ok(None);
         }
-        if let Some(opening) = sniff::classify(first.get(..n).unwrap_or_default()) {
+        first.extend_from_slice(room.get(..n).unwrap_or_default());
+        if let Some(opening) = sniff::classify(&first) {
+            wire.replay(&first);
             return Ok(Some(opening));
         }
-        if Instant::now() >= deadline {
-            return Ok(None);
-        }
-        // What has arrived is not enough yet; peek returns at once while it waits, so pause.
-        thread::sleep(Duration::from_millis(10));
     }
+    Ok(Some(Opening::Unknown))
 }

@@ -1,8 +1,9 @@
-//! The blocking loop of one connection — RFC 9113 §5 (streams interleave), §6.5.3 (SETTINGS_TIMEOUT), §9.1
+//! The blocking loop of one connection — RFC 9113 §5 (streams interleave), §6.8 (GOAWAY), §9.1
 //!
 //! One thread owns one socket and one [`Connection`]. The loop reads what the socket has, hands it to
-//! `receive`, writes what `poll_output` gives, and repeats. The connection is I/O-free; this file is
-//! the only place that waits.
+//! `receive`, writes what `poll_output` gives, tells the connection the time, and repeats. The
+//! connection is I/O-free and keeps its own timers; this file is the only place that waits, and
+//! it waits no longer than the instant the connection names ([`Connection::poll_timeout`]).
 //!
 //! Staying responsive with one thread: a large response is written in slices of [`SLICE`] octets of
 //! DATA, and between two slices the loop looks for input *without blocking* (the socket is switched
@@ -11,55 +12,72 @@
 //! while a 64 MiB download is still going. For TLS, OpenSSL keeps a partly read record for the next
 //! read, so the same trick works on a `TlsStream`.
 //!
-//! Timers use the socket's read timeout: a blocking read waits at most until the next deadline.
+//! Memory: an idle connection holds no buffer of this loop. The read buffer is taken when input
+//! is waiting and given back after it was handed over; the write buffer is given back before the
+//! loop waits. With 10,000 idle connections, a 64 KiB buffer each would be 640 MiB.
 
 use std::io::{self, ErrorKind, Read, Write};
-use std::net::{Shutdown, TcpStream};
+use std::net::Shutdown;
 use std::time::{Duration, Instant};
 
 use native_tls::TlsStream;
 
+use super::admission::Stage;
+use super::wire::{Wake, Wire};
 use crate::connection::Connection;
 use crate::error::ErrorCode;
 
 /// DATA octets written between two looks for input.
 pub const SLICE: usize = 64 * 1024;
 
-/// How long our SETTINGS may go unacknowledged.
-pub const SETTINGS_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most one read takes: a TLS record's plaintext is at most 2^14 octets (RFC 8446 §5.1), so a
+/// read from TLS never returns more; cleartext reads use the same size.
+const READ_SIZE: usize = 16 * 1024;
 
 /// How long the loop lingers, after closing its side, to let the peer read our last frames.
-const LINGER: Duration = Duration::from_secs(1);
+pub const LINGER: Duration = Duration::from_secs(1);
 
 /// A byte stream the loop runs on: TCP itself, or TLS over TCP.
 pub trait Transport: Read + Write {
-    /// The TCP socket underneath, for timeouts and the non-blocking switch.
-    fn tcp(&self) -> &TcpStream;
+    /// The socket underneath, for waiting and the non-blocking switch.
+    fn wire(&self) -> &Wire;
+
+    /// Octets already read off the socket and waiting to be read from here: `poll` on the socket
+    /// would not see them (TLS: a record OpenSSL decrypted and did not hand out whole yet).
+    fn buffered(&self) -> usize;
 
     /// Ends our side of the conversation (for TLS: a close_notify alert first).
     fn close(&mut self);
 }
 
-impl Transport for TcpStream {
-    fn tcp(&self) -> &TcpStream {
+impl Transport for Wire {
+    fn wire(&self) -> &Wire {
         self
+    }
+
+    fn buffered(&self) -> usize {
+        self.replayed()
     }
 
     fn close(&mut self) {
         // Closing fails only when the peer is gone already; there is nothing left to tell it.
-        let _ = self.shutdown(Shutdown::Write);
+        let _ = self.tcp().shutdown(Shutdown::Write);
     }
 }
 
-impl Transport for TlsStream<TcpStream> {
-    fn tcp(&self) -> &TcpStream {
+impl Transport for TlsStream<Wire> {
+    fn wire(&self) -> &Wire {
         self.get_ref()
+    }
+
+    fn buffered(&self) -> usize {
+        self.buffered_read_size().unwrap_or(0)
     }
 
     fn close(&mut self) {
         // As above: a peer that has gone cannot be told more.
         let _ = self.shutdown();
-        let _ = self.get_ref().shutdown(Shutdown::Write);
+        let _ = self.get_ref().tcp().shutdown(Shutdown::Write);
     }
 }
 
@@ -70,6 +88,8 @@ pub enum End {
     Closed,
     /// The peer closed its side.
     PeerClosed,
+    /// The connection left to make room for a new one, with GOAWAY.
+    MadeRoom,
 }
 
 impl std::fmt::Display for End {
@@ -77,77 +97,101 @@ impl std::fmt::Display for End {
         f.write_str(match self {
             End::Closed => "closed after GOAWAY",
             End::PeerClosed => "closed by the peer",
+            End::MadeRoom => "closed with GOAWAY to make room for a new connection",
         })
     }
 }
 
-/// Runs connection `id` on `io` until it closes. An I/O error ends this connection only.
+/// Runs connection `id` on `io` until it closes; a graceful shutdown gives its streams `drain`
+/// to finish. An I/O error ends this connection only.
 pub fn run<T: Transport>(
     id: u64,
     io: &mut T,
     conn: &mut Connection,
-    idle_timeout: Duration,
+    drain: Duration,
 ) -> io::Result<End> {
-    let mut input = vec![0u8; 64 * 1024];
-    let mut output = Vec::with_capacity(SLICE + 32 * 1024);
-    let mut timers = Timers::new(id, idle_timeout);
+    let mut output = Vec::new();
+    let mut serving = false;
     let end = loop {
-        timers.check(conn);
+        if let Some(expired) = conn.handle_timeout(Instant::now()) {
+            log::info!("[conn {id}] {expired}: GOAWAY");
+        }
+        if io.wire().shutting_down() && !conn.is_shutting_down() {
+            log::debug!("[conn {id}] shutting down: GOAWAY, PING");
+            conn.begin_shutdown(Instant::now(), drain);
+        }
+        if !serving && conn.has_had_a_request() {
+            serving = true;
+            io.wire().place().advance(Stage::Serving);
+        }
         if conn.wants_write() {
-            output.clear();
-            let busy = conn.has_open_streams();
             conn.poll_output(&mut output, SLICE);
-            if !output.is_empty() {
-                io.write_all(&output)?;
-                io.flush()?;
-                timers.moved(busy || conn.has_open_streams());
-                if conn.wants_write() {
-                    // Between two slices: whatever the peer has sent, without waiting for it.
-                    match read_now(io, &mut input)? {
-                        Some(0) => break End::PeerClosed,
-                        Some(n) => receive(conn, input.get(..n).unwrap_or_default(), &mut timers),
-                        None => {}
-                    }
-                    continue;
+            io.write_all(&output)?;
+            io.flush()?;
+            output.clear();
+            if conn.wants_write() {
+                // Between two slices: whatever the peer has sent, without waiting for it.
+                if read_now(id, io, conn)? == Some(0) {
+                    break End::PeerClosed;
                 }
             }
+            continue;
         }
-        if conn.is_closed() || (timers.fired && !conn.wants_write()) {
+        if conn.is_closed() {
             break End::Closed;
         }
-        io.tcp()
-            .set_read_timeout(Some(timers.until_next(conn.awaiting_settings_ack())))?;
-        match io.read(&mut input) {
-            Ok(0) => break End::PeerClosed,
-            Ok(n) => receive(conn, input.get(..n).unwrap_or_default(), &mut timers),
-            Err(e) if is_timeout(&e) || e.kind() == ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+        output = Vec::new();
+        let wake = if io.buffered() > 0 {
+            Wake::Input
+        } else {
+            io.wire()
+                .wait(conn.poll_timeout(), !conn.is_shutting_down())?
+        };
+        match wake {
+            Wake::Input => {
+                if read_now(id, io, conn)? == Some(0) {
+                    break End::PeerClosed;
+                }
+            }
+            // The top of the loop acts on both.
+            Wake::Time | Wake::Shutdown => {}
+            Wake::MakeRoom => {
+                // RFC 9113 §9.1: servers "are permitted to terminate idle connections if
+                // necessary": one that has not sent a request is idle.
+                conn.go_away(
+                    ErrorCode::NO_ERROR,
+                    "closed to make room for a new connection",
+                );
+                conn.poll_output(&mut output, 0);
+                io.write_all(&output)?;
+                io.flush()?;
+                break End::MadeRoom;
+            }
         }
     };
-    if end == End::Closed {
+    if end != End::PeerClosed {
         close(io);
     }
     Ok(end)
 }
 
-fn receive(conn: &mut Connection, input: &[u8], timers: &mut Timers) {
-    if let Err(e) = conn.receive(input) {
+/// One read that does not wait, handed to the connection: `Some(0)` when the peer closed,
+/// `None` when nothing was waiting.
+fn read_now<T: Transport>(id: u64, io: &mut T, conn: &mut Connection) -> io::Result<Option<usize>> {
+    let mut input = vec![0u8; READ_SIZE];
+    io.wire().tcp().set_nonblocking(true)?;
+    let result = io.read(&mut input);
+    io.wire().tcp().set_nonblocking(false)?;
+    let n = match result {
+        Ok(n) => n,
+        Err(e) if is_timeout(&e) || e.kind() == ErrorKind::Interrupted => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if let Err(e) = conn.receive(input.get(..n).unwrap_or_default()) {
         // The connection has queued its GOAWAY; the loop writes it and ends.
-        log::info!("[conn {}] {e}", timers.id);
+        log::info!("[conn {id}] {e}");
     }
-    timers.moved(conn.has_open_streams());
-}
-
-/// One read that does not wait: `None` when nothing is waiting.
-fn read_now<T: Transport>(io: &mut T, input: &mut [u8]) -> io::Result<Option<usize>> {
-    io.tcp().set_nonblocking(true)?;
-    let result = io.read(input);
-    io.tcp().set_nonblocking(false)?;
-    match result {
-        Ok(n) => Ok(Some(n)),
-        Err(e) if is_timeout(&e) || e.kind() == ErrorKind::Interrupted => Ok(None),
-        Err(e) => Err(e),
-    }
+    Ok(Some(n))
 }
 
 /// A read timeout shows as `WouldBlock` on Unix and `TimedOut` on Windows.
@@ -160,8 +204,8 @@ fn is_timeout(e: &io::Error) -> bool {
 pub fn close<T: Transport>(io: &mut T) {
     io.close();
     let deadline = Instant::now() + LINGER;
-    let mut tcp = io.tcp();
-    let mut sink = [0u8; 16 * 1024];
+    let mut tcp = io.wire().tcp();
+    let mut sink = [0u8; 4 * 1024];
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
         if left.is_zero() || tcp.set_read_timeout(Some(left)).is_err() {
             return;
@@ -170,78 +214,5 @@ pub fn close<T: Transport>(io: &mut T) {
             Ok(0) | Err(_) => return,
             Ok(_) => {}
         }
-    }
-}
-
-/// The two deadlines of a connection.
-struct Timers {
-    /// The connection's id, for the log.
-    id: u64,
-    started: Instant,
-    idle_timeout: Duration,
-    /// Since when nothing has happened on an open stream.
-    idle_since: Instant,
-    /// A timer has sent GOAWAY: close once everything due is written.
-    fired: bool,
-}
-
-impl Timers {
-    fn new(id: u64, idle_timeout: Duration) -> Timers {
-        let now = Instant::now();
-        Timers {
-            id,
-            started: now,
-            idle_timeout,
-            idle_since: now,
-            fired: false,
-        }
-    }
-
-    /// Octets went one way or the other; `busy` says whether a stream was open meanwhile.
-    fn moved(&mut self, busy: bool) {
-        if busy {
-            self.idle_since = Instant::now();
-        }
-    }
-
-    fn check(&mut self, conn: &mut Connection) {
-        if self.fired {
-            return;
-        }
-        let now = Instant::now();
-        // RFC 9113 §6.5.3: "If the sender of a SETTINGS frame does not receive an acknowledgment
-        // within a reasonable amount of time, it MAY issue a connection error of type
-        // SETTINGS_TIMEOUT."
-        if conn.awaiting_settings_ack() && now.duration_since(self.started) >= SETTINGS_TIMEOUT {
-            log::info!(
-                "[conn {}] our SETTINGS went unacknowledged for {SETTINGS_TIMEOUT:?}",
-                self.id
-            );
-            conn.go_away(ErrorCode::SETTINGS_TIMEOUT, "SETTINGS not acknowledged");
-            self.fired = true;
-            return;
-        }
-        // RFC 9113 §9.1: "Servers are encouraged to maintain open connections for as long as
-        // possible but are permitted to terminate idle connections if necessary."
-        if now.duration_since(self.idle_since) >= self.idle_timeout {
-            log::debug!("[conn {}] idle for {:?}", self.id, self.idle_timeout);
-            conn.go_away(ErrorCode::NO_ERROR, "idle");
-            self.fired = true;
-        }
-    }
-
-    /// How long a blocking read may wait before a timer is due (at least a millisecond).
-    fn until_next(&self, awaiting_settings_ack: bool) -> Duration {
-        if self.fired {
-            return LINGER;
-        }
-        let now = Instant::now();
-        let idle = (self.idle_since + self.idle_timeout).saturating_duration_since(now);
-        let next = if awaiting_settings_ack {
-            idle.min((self.started + SETTINGS_TIMEOUT).saturating_duration_since(now))
-        } else {
-            idle
-        };
-        next.max(Duration::from_millis(1))
     }
 }

@@ -134,6 +134,27 @@ impl Server {
         matches!(self.child.try_wait(), Ok(None))
     }
 
+    /// Sends the process `signal` (`TERM`, `INT`) with kill(1).
+    pub fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([format!("-{signal}"), self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -{signal} failed");
+    }
+
+    /// Waits up to `timeout` for the process to end; its exit status, if it ended.
+    pub fn wait_for_exit(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
     pub fn connect(&self) -> TcpStream {
         let tcp = TcpStream::connect(self.addr).unwrap();
         tcp.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
