@@ -124,6 +124,35 @@ fn s3_4_corrupted_preface_is_connection_protocol_error() {
     });
 }
 
+/// RFC 9113 §3.4: in cleartext, a corrupted preface (`PRI * HTTP/2.0` and then something else)
+/// or octets that open neither TLS, HTTP/2 nor an HTTP/1.x request line are a connection error
+/// PROTOCOL_ERROR with the GOAWAY omitted: the connection closes without a single octet, and
+/// without the HTTP/1.1 answer, which is for real HTTP/1.1 request lines.
+#[test]
+fn s3_4_an_invalid_cleartext_opening_is_closed_without_a_word() {
+    let server = Server::start(&[]);
+    for (transport, addr) in server.targets() {
+        if transport != Transport::Cleartext {
+            continue;
+        }
+        let openings: [&[u8]; 3] = [
+            b"PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n",
+            b"GET / HTTP/2.0\r\n\r\n",
+            &[0x00, 0x00, 0x12, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00],
+        ];
+        for opening in openings {
+            let mut client = Client::connect(addr, transport).unwrap();
+            must(&mut client, |c| c.send_raw(opening), "to send the opening");
+            let (bytes, closed) = must(
+                &mut client,
+                |c| c.read_raw_until_close(WAIT),
+                "the end of the connection",
+            );
+            assert!(closed && bytes.is_empty(), "{opening:?}: got {bytes:?}");
+        }
+    }
+}
+
 /// RFC 9113 §3.4: "That is, the connection preface ... MUST be followed by a SETTINGS frame";
 /// a preface followed by PING is invalid: connection error PROTOCOL_ERROR, GOAWAY optional.
 #[test]

@@ -52,7 +52,6 @@ use rustix::net::{AddressFamily, SocketFlags, SocketType};
 
 use crate::connection::{Connection, LocalSettings, Timeouts};
 use crate::error::ErrorCode;
-use crate::frame::PREFACE;
 use crate::http::Handler;
 use crate::trace::capture::Capture;
 use crate::trace::text::TextLog;
@@ -521,7 +520,9 @@ fn serve(
     };
     match opening {
         Opening::Unknown => Ok(Ended::Notably(
-            "neither TLS, HTTP/2 nor HTTP/1.x: closed".to_string(),
+            "neither TLS, the HTTP/2 preface nor an HTTP/1.x request line: connection error \
+             PROTOCOL_ERROR (RFC 9113 §3.4), closed without GOAWAY"
+                .to_string(),
         )),
         Opening::Http1 => {
             if let Err(e) = http1::answer(&mut wire, local, false) {
@@ -628,11 +629,11 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// Reads the first octets until they say which protocol this is, and puts them back to be read
 /// again; `None` when the client closes first. Reads wait no longer than the opening's deadline.
 fn sniff(wire: &mut Wire) -> io::Result<Option<Opening>> {
-    let mut first = Vec::with_capacity(PREFACE.len());
-    let mut buf = [0u8; PREFACE.len()];
-    while first.len() < PREFACE.len() {
+    let mut first = Vec::with_capacity(sniff::LOOK_AHEAD);
+    let mut buf = [0u8; sniff::LOOK_AHEAD];
+    while first.len() < sniff::LOOK_AHEAD {
         let room = buf
-            .get_mut(..PREFACE.len() - first.len())
+            .get_mut(..sniff::LOOK_AHEAD - first.len())
             .unwrap_or_default();
         let n = wire.read(room)?;
         if n == 0 {
