@@ -60,14 +60,15 @@ checked_in=corpus/$target
 scratch=${FUZZ_SCRATCH:-/tmp/h2lab-fuzz}/$target
 mkdir -p "$checked_in" "$scratch/corpus" "$scratch/artifacts"
 
+# -set_cover_merge keeps a smallest set of inputs that covers every feature of the union.
 if [ $mode = merge ]; then
   merged=$(mktemp -d)
-  "$binary" -merge=1 "$merged" "$checked_in" "$scratch/corpus" 2>"$scratch/merge.log" ||
+  "$binary" -set_cover_merge=1 "$merged" "$checked_in" "$scratch/corpus" 2>"$scratch/merge.log" ||
     { tail -n 20 "$scratch/merge.log" >&2; exit 1; }
   rm -f "$checked_in"/*
   cp "$merged"/* "$checked_in"/
   rm -r "$merged"
-  echo "$target: $(ls "$checked_in" | wc -l) inputs, $(du -sk "$checked_in" | cut -f1) KiB in scripts/fuzz/$checked_in"
+  echo "$target: $(ls "$checked_in" | wc -l) inputs, $(cat "$checked_in"/* | wc -c) octets in scripts/fuzz/$checked_in"
   exit 0
 fi
 

@@ -126,7 +126,7 @@ impl Connection {
     }
 
     /// A frame that broke a rule of §4–§6 on its own. Connection errors end the connection;
-    /// stream errors reset the stream, with two exceptions written below.
+    /// stream errors reset the stream, with the exceptions written below.
     fn on_malformed_frame(
         &mut self,
         header: &FrameHeader,
@@ -148,6 +148,16 @@ impl Connection {
         if header.kind != FrameType::PRIORITY && self.is_idle(error.stream_id) {
             return Err(ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
+                format!("{} (on idle stream {})", error.reason, error.stream_id),
+            ));
+        }
+        // RFC 9113 §6.4: RST_STREAM frames MUST NOT be sent for a stream in the "idle" state.
+        // So a malformed PRIORITY on an idle stream cannot get the stream error §6.3 and §5.3.1
+        // name; it gets a connection error of the same code (§5.4.1: "an endpoint MAY choose to
+        // treat a stream error as a connection error").
+        if self.is_idle(error.stream_id) {
+            return Err(ConnectionError::new(
+                error.code,
                 format!("{} (on idle stream {})", error.reason, error.stream_id),
             ));
         }
