@@ -448,8 +448,7 @@ impl Session {
     fn poll(&mut self, budget: usize) -> bool {
         let mut out = Vec::new();
         self.connection.poll_output(&mut out, budget);
-        let peer_max = self.connection.peer_settings().max_frame_size;
-        self.check.output(&out, peer_max, &self.client);
+        self.check.output(&out, &self.client);
         !out.is_empty()
     }
 }
@@ -465,6 +464,8 @@ struct ClientModel {
     preface_left: usize,
     /// SETTINGS_INITIAL_WINDOW_SIZE as the client last set it.
     initial_window: i64,
+    /// SETTINGS_MAX_FRAME_SIZE as each of the client's SETTINGS frames left it, in order.
+    max_frame_sizes: Vec<u32>,
     /// 65,535 plus every WINDOW_UPDATE increment on stream 0.
     connection_window: i64,
     /// WINDOW_UPDATE increments per stream.
@@ -480,6 +481,7 @@ impl ClientModel {
             pending: Some(Vec::new()),
             preface_left: PREFACE.len(),
             initial_window: 0xffff,
+            max_frame_sizes: Vec::new(),
             connection_window: 0xffff,
             increments: BTreeMap::new(),
             highest_opened: 0x0,
@@ -525,12 +527,16 @@ impl ClientModel {
                 *self.increments.entry(update.stream_id).or_default() +=
                     i64::from(update.increment);
             }
-            Frame::Settings(settings) => {
+            Frame::Settings(settings) if !settings.ack => {
+                let mut max_frame_size = self.max_frame_sizes.last().copied().unwrap_or(0x4000);
                 for &(id, value) in &settings.params {
-                    if id.0 == 0x4 {
-                        self.initial_window = i64::from(value);
+                    match id.0 {
+                        0x4 => self.initial_window = i64::from(value),
+                        0x5 => max_frame_size = value,
+                        _ => {}
                     }
                 }
+                self.max_frame_sizes.push(max_frame_size);
             }
             _ => {}
         }
@@ -543,6 +549,8 @@ struct OutputCheck {
     /// Output octets not yet a whole frame.
     pending: Vec<u8>,
     frames: usize,
+    /// SETTINGS ACK frames sent: how many of the client's SETTINGS are acknowledged.
+    settings_acks: usize,
     goaway: bool,
     /// What the server sent on each stream.
     streams: BTreeMap<u32, SentOnStream>,
@@ -557,7 +565,7 @@ struct SentOnStream {
 }
 
 impl OutputCheck {
-    fn output(&mut self, octets: &[u8], peer_max_frame_size: u32, client: &ClientModel) {
+    fn output(&mut self, octets: &[u8], client: &ClientModel) {
         self.pending.extend_from_slice(octets);
         let mut offset = 0;
         while let Some((header, payload, used)) =
@@ -566,7 +574,7 @@ impl OutputCheck {
             offset += used;
             // RFC 9113 §4.2: An endpoint MUST NOT send a frame with a length that exceeds the
             // size defined in SETTINGS_MAX_FRAME_SIZE of the peer.
-            assert!(header.length <= peer_max_frame_size, "{header:?}");
+            assert!(header.length <= self.max_frame_size(client), "{header:?}");
             let frame = Frame::decode(&header, payload)
                 .unwrap_or_else(|error| panic!("the server sent a malformed frame: {error:?}"));
             self.frame(&frame, client);
@@ -609,6 +617,14 @@ impl OutputCheck {
         }
         match frame {
             Frame::GoAway(_) => self.goaway = true,
+            Frame::Settings(settings) if settings.ack => {
+                // RFC 9113 §6.5.3: an ACK answers a SETTINGS frame received.
+                self.settings_acks += 1;
+                assert!(
+                    self.settings_acks <= client.max_frame_sizes.len(),
+                    "ACK of nothing"
+                );
+            }
             Frame::RstStream(rst) => {
                 // RFC 9113 §6.4: RST_STREAM frames MUST NOT be sent for a stream in the "idle"
                 // state. (Client streams are odd; those above its newest HEADERS are idle.)
@@ -658,6 +674,16 @@ impl OutputCheck {
             Frame::PushPromise(_) => panic!("the server sent PUSH_PROMISE"),
             _ => {}
         }
+    }
+
+    /// The largest frame the client accepts at this point of the output. RFC 9113 §6.5.3: a
+    /// SETTINGS frame binds its receiver once applied, but its sender cannot rely on it before
+    /// the ACK: until then it accepts frames of the size in force before it, or of a size it
+    /// has since announced.
+    fn max_frame_size(&self, client: &ClientModel) -> u32 {
+        let (acked, pending) = client.max_frame_sizes.split_at(self.settings_acks);
+        let in_force = acked.last().copied().unwrap_or(0x4000);
+        pending.iter().copied().fold(in_force, u32::max)
     }
 
     fn stream(&mut self, stream_id: u32) -> &mut SentOnStream {
