@@ -94,11 +94,12 @@ pub fn hpack_decoder(data: &[u8]) {
         let len = usize::from(input.u8());
         let block = input.take(len);
         let Ok(fields) = decoder.decode(block) else {
-            // RFC 7541 §2.2: a block that fails to decode leaves the decoder's state undefined;
-            // HTTP/2 ends the connection (RFC 9113 §4.3), so there is nothing more to check.
+            // RFC 9113 §4.3: A decoding error in a field block MUST be treated as a connection
+            // error: the decoder is used no more, so there is nothing more to check.
             return;
         };
-        // RFC 7541 §4.2: the dynamic table never holds more than its maximum size.
+        // RFC 7541 §4.3: entries are evicted until the size of the dynamic table is less than
+        // or equal to the maximum size.
         assert!(decoder.table_size() <= decoder.table_max_size());
         // What we decoded, our encoder must carry to another decoder unchanged.
         let mut encoded = Vec::new();
@@ -203,6 +204,10 @@ struct Builder {
 
 impl Builder {
     /// Reads one operation and appends its frame(s); true when the octets so far are to be sent.
+    /// An operation is an octet that chooses (modulo 14), a flags octet, then what it needs:
+    /// 0 and 1 a request (HEADERS, and CONTINUATION when END_HEADERS is clear), 2 DATA,
+    /// 3 WINDOW_UPDATE, 4 SETTINGS, 5 RST_STREAM, 6 PING, 7 PRIORITY, 8 CONTINUATION, 9 GOAWAY,
+    /// 10 any type with any payload, 11 a request with one octet changed, 12 trailers, 13 send.
     fn operation(&mut self, input: &mut Cursor) -> bool {
         let op = input.u8();
         let flags = input.u8();
