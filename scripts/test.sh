@@ -5,3 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-test-deps.sh
 cargo test --release
+# Then a short bounded run of each fuzz target from its checked-in corpus (scripts/fuzz.sh), new
+# inputs and crashes kept in a scratch folder of this run.
+FUZZ_SCRATCH=$(mktemp -d)
+export FUZZ_SCRATCH
+for target in $(bash scripts/fuzz.sh list); do
+  bash scripts/fuzz.sh "$target" 15
+done
+rm -rf "$FUZZ_SCRATCH"

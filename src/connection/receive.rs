@@ -164,7 +164,7 @@ impl Connection {
     }
 
     /// The error to act on for a frame that broke a rule of §4–§6 on its own: the frame layer's,
-    /// with two exceptions written below that make a stream error a connection error.
+    /// with the exceptions written below that make a stream error a connection error.
     fn malformed_frame(&self, header: &FrameHeader, error: ProtocolError) -> ProtocolError {
         let ProtocolError::Stream(error) = error else {
             return error;
@@ -182,6 +182,18 @@ impl Connection {
             return ConnectionError::new(
                 ErrorCode::PROTOCOL_ERROR,
                 "§5.1",
+                format!("{} (on idle stream {})", error.reason, error.stream_id),
+            )
+            .into();
+        }
+        // RFC 9113 §6.4: RST_STREAM frames MUST NOT be sent for a stream in the "idle" state.
+        // So a malformed PRIORITY on an idle stream cannot get the stream error §6.3 and §5.3.1
+        // name; it gets a connection error of the same code (§5.4.1: "an endpoint MAY choose to
+        // treat a stream error as a connection error").
+        if self.closed.is_idle(error.stream_id) {
+            return ConnectionError::new(
+                error.code,
+                error.section,
                 format!("{} (on idle stream {})", error.reason, error.stream_id),
             )
             .into();

@@ -1,0 +1,7 @@
+//! libFuzzer's entry point for the `frame_reader` target of `targets.rs`.
+#![no_main]
+
+#[path = "../targets.rs"]
+mod targets;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| targets::run("frame_reader", data));

@@ -1,0 +1,7 @@
+//! libFuzzer's entry point for the `hpack_decoder` target of `targets.rs`.
+#![no_main]
+
+#[path = "../targets.rs"]
+mod targets;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| targets::run("hpack_decoder", data));
