@@ -131,27 +131,14 @@ impl Connection {
             return DataStep::Blocked;
         }
         if let Err(reason) = body.next_chunk(limit, &mut self.chunk) {
-            // RFC 9113 §7: INTERNAL_ERROR "The endpoint encountered an unexpected internal error."
-            self.reset(StreamError::new(
-                stream_id,
-                ErrorCode::INTERNAL_ERROR,
-                "§7",
-                reason,
-            ));
+            self.reset_internal(stream_id, reason);
             return DataStep::Done;
         }
         let end_stream = body.remaining() == 0;
         let state_change = match stream.send(Event::SendData, end_stream, stream_id) {
             Ok(change) => change,
             Err(error) => {
-                let reason = error.to_string();
-                // RFC 9113 §7: INTERNAL_ERROR "The endpoint encountered an unexpected internal error."
-                self.reset(StreamError::new(
-                    stream_id,
-                    ErrorCode::INTERNAL_ERROR,
-                    "§7",
-                    reason,
-                ));
+                self.reset_internal(stream_id, error.to_string());
                 return DataStep::Done;
             }
         };
@@ -175,6 +162,17 @@ impl Connection {
             len,
             more: !end_stream,
         }
+    }
+
+    /// A response that cannot go on (its body failed, or the stream refuses the frame): RFC 9113
+    /// §7, INTERNAL_ERROR "The endpoint encountered an unexpected internal error."
+    fn reset_internal(&mut self, stream_id: u32, reason: String) {
+        self.reset(StreamError::new(
+            stream_id,
+            ErrorCode::INTERNAL_ERROR,
+            "§7",
+            reason,
+        ));
     }
 
     /// The response has ended (END_STREAM queued): the access line, then the stream closes, or,
