@@ -171,6 +171,8 @@ fn listing(root: &Path, dir: &Path, target: &Target) -> Response {
         status: 200,
         headers: vec![("content-type".to_string(), mime::HTML.to_string())],
         body: Body::Bytes(page.into_bytes()),
+        fault: None,
+        push: Vec::new(),
     }
 }
 
@@ -243,6 +245,8 @@ fn unchanged(len: u64, mut headers: Vec<(String, String)>) -> Response {
         status: 304,
         headers,
         body: Body::Empty,
+        fault: None,
+        push: Vec::new(),
     }
 }
 
@@ -256,6 +260,8 @@ fn whole(handle: File, len: u64, headers: Vec<(String, String)>) -> Response {
             source: Box::new(handle.take(len)),
             len,
         },
+        fault: None,
+        push: Vec::new(),
     }
 }
 
@@ -282,6 +288,8 @@ fn part(
             source: Box::new(handle.take(part_len)),
             len: part_len,
         },
+        fault: None,
+        push: Vec::new(),
     }
 }
 

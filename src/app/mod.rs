@@ -98,6 +98,8 @@ fn text(status: u16, message: &str) -> Response {
         status,
         headers: vec![("content-type".to_string(), mime::TEXT.to_string())],
         body: Body::Bytes(format!("{message}\n").into_bytes()),
+        fault: None,
+        push: Vec::new(),
     }
 }
 

@@ -439,6 +439,8 @@ impl Connection {
             status: 431,
             headers: Vec::new(),
             body: crate::http::Body::Empty,
+            fault: None,
+            push: Vec::new(),
         }
         .complete(false, std::time::SystemTime::now());
         self.respond(stream_id, response)

@@ -112,6 +112,8 @@ impl Exchange for TestExchange {
             status,
             headers,
             body,
+            fault: None,
+            push: Vec::new(),
         }
     }
 }
