@@ -19,11 +19,10 @@
 //! - A request header list over our SETTINGS_MAX_HEADER_LIST_SIZE is answered with 431 and no
 //!   body (followed by RST_STREAM NO_ERROR if the request had not ended, §8.1), not a bare reset.
 //! - The client's SETTINGS_MAX_HEADER_LIST_SIZE is advisory (§6.5.2) and only recorded;
-//!   SETTINGS_MAX_CONCURRENT_STREAMS and SETTINGS_ENABLE_PUSH concern pushed streams, and h2lab
-//!   never pushes.
+//!   SETTINGS_MAX_CONCURRENT_STREAMS and SETTINGS_ENABLE_PUSH bound pushes (`push.rs`).
 //! - A GOAWAY from the client does not stop its new streams (§6.8 binds only the receiver); its
 //!   streams are finished whatever its Last-Stream-ID, which names streams the server initiated
-//!   (none), and then our own GOAWAY closes the connection.
+//!   (pushes, of which none is promised after it), and then our own GOAWAY closes the connection.
 //! - Our SETTINGS_INITIAL_WINDOW_SIZE applies to each stream from its first frame, before the
 //!   client has acknowledged it.
 //! - Closed streams are told apart for any number of streams (`closed.rs`): frames on one we
@@ -37,6 +36,9 @@
 //! state machine; `flow.rs` a flow-control window; `settings.rs` both ends' SETTINGS;
 //! `header_block.rs` HEADERS + CONTINUATION assembly; `body.rs` a response body read in slices.
 //!
+//! For lessons: `push.rs` pushes the responses a handler names (§8.4), and `send.rs` makes, when a
+//! response asks for one, the mistake of its [`Fault`] (DESIGN.md, "Faults on purpose").
+//!
 //! Watching: the connection reports what happens (frames with their octets, HPACK steps, state
 //! changes, windows, errors) as [`trace::Event`]s to the observers given to
 //! [`Connection::observe`]; it formats no text. Events that cost work to build are built only
@@ -47,6 +49,7 @@ mod closed;
 mod flow;
 pub mod header_block;
 mod limits;
+mod push;
 mod receive;
 mod send;
 mod settings;
@@ -61,7 +64,7 @@ use std::time::Instant;
 use crate::error::{ConnectionError, ErrorCode, ProtocolError, StreamError};
 use crate::frame::{Frame, FrameHeader, GoAway, RstStream, Settings, WindowUpdate, HEADER_LEN};
 use crate::hpack::{Decoder, Encoder};
-use crate::http::{Exchange, Handler};
+use crate::http::{Exchange, Fault, Handler};
 use crate::trace::{self, Direction, Observer, Observers};
 
 use body::Outgoing;
@@ -104,6 +107,10 @@ struct Stream {
     received: u64,
     /// The response body still to send.
     body: Option<Outgoing>,
+    /// The mistake the response is sent with, on purpose (`send.rs` applies it).
+    fault: Option<Fault>,
+    /// The stream id the response's frames carry: the stream's own, but for [`Fault::NewStream`].
+    wire_id: u32,
     /// For the access line.
     method: String,
     path: String,
@@ -113,9 +120,9 @@ struct Stream {
 }
 
 impl Stream {
-    /// A stream record for a new request, still idle: the windows start at the initial window
-    /// sizes of both ends (§6.9.2).
-    fn new(recv_window: u32, send_window: u32) -> Stream {
+    /// A stream record for a new request or a push, still idle: the windows start at the initial
+    /// window sizes of both ends (§6.9.2).
+    fn new(stream_id: u32, recv_window: u32, send_window: u32) -> Stream {
         Stream {
             state: State::Idle,
             recv_window: Window::new(recv_window),
@@ -126,6 +133,8 @@ impl Stream {
             content_length: None,
             received: 0,
             body: None,
+            fault: None,
+            wire_id: stream_id,
             method: "-".to_string(),
             path: "-".to_string(),
             status: 0,
@@ -326,7 +335,7 @@ impl Connection {
         loop {
             let mut progress = false;
             for _ in 0..self.ready.len() {
-                if written >= budget || self.send_window.sendable() == 0 {
+                if written >= budget {
                     break;
                 }
                 let Some(stream_id) = self.ready.pop_front() else {
@@ -361,13 +370,13 @@ impl Connection {
         if !self.control.is_empty() {
             return true;
         }
-        if self.phase == Phase::Failed || self.send_window.sendable() == 0 {
+        if self.phase == Phase::Failed {
             return false;
         }
         self.ready.iter().any(|id| {
             self.streams
                 .get(id)
-                .is_some_and(|s| s.body.is_some() && s.send_window.sendable() > 0)
+                .is_some_and(|s| s.may_send(&self.send_window))
         })
     }
 
@@ -437,7 +446,7 @@ impl Connection {
                 Ok(State::Closed)
             );
             if stream.state != State::Closed {
-                queued.state_change = Some((stream.state, State::Closed));
+                queued.state_change = Some((stream_id, (stream.state, State::Closed)));
             }
         }
         self.control.push_back(queued);
@@ -510,7 +519,7 @@ impl Connection {
             let Some(body) = &stream.body else {
                 continue;
             };
-            if window > 0 || stream.waiting {
+            if window > 0 || stream.waiting || stream.ignores_windows() {
                 continue;
             }
             stream.waiting = true;
@@ -550,11 +559,11 @@ fn report_window(
 
 /// A control frame waiting to be written, with what the observers learn once it is: the HPACK
 /// steps of its header block (recorded only when someone watches) and the stream state change
-/// that sending it makes.
+/// that sending it makes, with its stream (a PUSH_PROMISE changes the stream it promises).
 struct Queued {
     frame: Frame,
     steps: Vec<EncodedStep>,
-    state_change: Option<(State, State)>,
+    state_change: Option<(u32, (State, State))>,
 }
 
 impl Queued {
