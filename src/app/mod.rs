@@ -2,6 +2,8 @@
 //!
 //! [`App`] is the [`Handler`] the server runs. It picks an exchange by path:
 //! - `/_h2lab/echo` (`echo.rs`): the request as the server decoded it, as JSON;
+//! - `/_h2lab/mistakes/` (`mistakes.rs`): responses sent with a mistake on purpose, and their list;
+//! - `/_h2lab/push` (`push.rs`): a page whose stylesheet is pushed with it;
 //! - any other `/_h2lab/` path: 404, so that no file in the root can hide a built-in;
 //! - everything else (`files.rs`): a file or folder listing from the root.
 //!
@@ -18,7 +20,9 @@ use crate::http::{Body, Exchange, Handler, Request, Response};
 mod echo;
 mod files;
 pub mod mime;
+mod mistakes;
 mod path;
+mod push;
 
 /// Where the built-in paths live; no file under the root is served from here.
 const BUILTIN_PREFIX: &str = "/_h2lab/";
@@ -54,6 +58,10 @@ impl Handler for App {
         let path = request.path.split('?').next().unwrap_or_default();
         let inner: Box<dyn Exchange> = if path == echo::PATH {
             Box::new(echo::Echo::new(request))
+        } else if path.starts_with(mistakes::PREFIX.trim_end_matches('/')) {
+            Box::new(Ready(mistakes::respond(path)))
+        } else if let Some(response) = push::respond(path, &request) {
+            Box::new(Ready(response))
         } else if path.starts_with(BUILTIN_PREFIX) {
             Box::new(Ready(text(404, "no such built-in path")))
         } else {
