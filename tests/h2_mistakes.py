@@ -68,7 +68,9 @@ def main():
         try:
             events = conn.receive_data(data)
         except h2.exceptions.H2Error as error:
-            result.update(outcome="refused", error=f"{type(error).__name__}: {error}")
+            name, message = type(error).__name__, str(error)
+            said = message if message.startswith(name) else f"{name}: {message}"
+            result.update(outcome="refused", error=said)
             break
         for event in events:
             if isinstance(event, h2.events.PushedStreamReceived):
