@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs what the test suite drives besides cargo: the nghttp2 clients (nghttp, h2load), curl,
-# openssl, and Python's `h2` and `hpack` packages. Does nothing for what is already there.
+# Installs what the test suite drives besides cargo: the nghttp2 clients (nghttp, h2load), the
+# nghttp2 server nghttpd (the lessons run against it too), curl, openssl, and Python's `h2` and
+# `hpack` packages. Does nothing for what is already there.
 set -euo pipefail
 
 missing=()
-for tool in curl:curl nghttp:nghttp2-client h2load:nghttp2-client openssl:openssl pkg-config:pkg-config; do
-  command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
+for tool in curl:curl nghttp:nghttp2-client h2load:nghttp2-client nghttpd:nghttp2-server openssl:openssl pkg-config:pkg-config; do
+  # nghttpd is a daemon: Debian puts it in /usr/sbin, which a user's PATH may lack.
+  PATH="$PATH:/usr/sbin" command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
 done
 dpkg -s libssl-dev >/dev/null 2>&1 || missing+=(libssl-dev)
 if [ ${#missing[@]} -gt 0 ]; then

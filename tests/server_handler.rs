@@ -29,6 +29,7 @@ impl Exchange for Path {
             body: Body::Bytes(self.0.into_bytes()),
             fault: None,
             push: Vec::new(),
+            goaway_after: false,
         }
     }
 }

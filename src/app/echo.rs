@@ -67,6 +67,7 @@ impl Exchange for Echo {
             body: Body::Bytes(out.into_bytes()),
             fault: None,
             push: Vec::new(),
+            goaway_after: false,
         }
     }
 }

@@ -7,15 +7,19 @@
 //!    canonical root (else 404: a link that leads out is treated as if it were not there);
 //! 4. only a regular file is opened (a FIFO or a device would block or never end).
 //!
-//! The body is the open file itself, read as the connection sends it.
+//! The body is the open file itself, read as the connection sends it; a small file's content comes
+//! from memory. What was found is remembered for a second (`cache.rs`), so that a file asked for
+//! again costs no file-system call (a large one: an `open` and an `fstat`).
 
-use std::fs::{self, File, Metadata};
+use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use httpdate::HttpDate;
 
+use super::cache::{FileCache, Found, SMALL_FILE};
 use super::path::{self, Target};
 use super::{mime, text};
 use crate::http::{http_date, Body, Exchange, Request, Response};
@@ -23,13 +27,18 @@ use crate::http::{http_date, Body, Exchange, Request, Response};
 /// A static-file exchange: the answer is worked out when the request has ended.
 pub struct StaticFile {
     root: PathBuf,
+    cache: Arc<FileCache>,
     request: Request,
 }
 
 impl StaticFile {
-    /// Begins serving `request` from `root` (canonical).
-    pub fn new(root: PathBuf, request: Request) -> StaticFile {
-        StaticFile { root, request }
+    /// Begins serving `request` from `root` (canonical), with the files found recently.
+    pub fn new(root: PathBuf, cache: Arc<FileCache>, request: Request) -> StaticFile {
+        StaticFile {
+            root,
+            cache,
+            request,
+        }
     }
 }
 
@@ -38,12 +47,12 @@ impl Exchange for StaticFile {
     fn body(&mut self, _chunk: &[u8]) {}
 
     fn finish(self: Box<Self>, _trailers: &[(String, String)]) -> Response {
-        serve(&self.root, &self.request)
+        serve(&self.root, &self.cache, &self.request)
     }
 }
 
 /// The response to `request` for a file under `root`.
-fn serve(root: &Path, request: &Request) -> Response {
+fn serve(root: &Path, cache: &FileCache, request: &Request) -> Response {
     if request.method != "GET" && request.method != "HEAD" {
         // RFC 9110 §15.5.6: "The origin server MUST generate an Allow header field in a 405
         // response containing a list of the target resource's currently supported methods."
@@ -57,21 +66,57 @@ fn serve(root: &Path, request: &Request) -> Response {
         Ok(target) => target,
         Err(error) => return text(400, error.reason()),
     };
-    let Some(found) = resolve(root, root, &target.segments) else {
+    // The type follows the name asked for, not the name a symbolic link leads to.
+    let name = target.segments.last().map(|s| String::from_utf8_lossy(s));
+    let name = name.as_deref().unwrap_or_default();
+    let key = request.path.split('?').next().unwrap_or_default();
+    let now = Instant::now();
+    if let Some(found) = cache.get(key, now) {
+        if let Some(response) = file(&found, name, request) {
+            return response;
+        }
+    }
+    let Some(path) = resolve(root, root, &target.segments) else {
         return not_found();
     };
-    let Ok(metadata) = fs::metadata(&found) else {
+    let Ok(metadata) = fs::metadata(&path) else {
         return not_found();
     };
     if metadata.is_dir() {
-        return folder(root, &found, &target, request);
+        return folder(root, &path, &target, request);
     }
     if !metadata.is_file() || target.trailing_slash {
         return not_found();
     }
-    // The type follows the name asked for, not the name a symbolic link leads to.
-    let name = target.segments.last().map(|s| String::from_utf8_lossy(s));
-    file(&found, name.as_deref().unwrap_or_default(), request)
+    let Some(found) = find(path) else {
+        return not_found();
+    };
+    let found = Arc::new(found);
+    cache.put(key, Arc::clone(&found), now);
+    file(&found, name, request).unwrap_or_else(not_found)
+}
+
+/// A regular file at `path`, with its content when it is small. Length and time are the open
+/// file's own, so they describe the content read.
+fn find(path: PathBuf) -> Option<Found> {
+    let mut handle = File::open(&path).ok()?;
+    let metadata = handle.metadata().ok()?;
+    let mut content = None;
+    if metadata.len() <= SMALL_FILE {
+        let mut octets = Vec::with_capacity(metadata.len() as usize);
+        // A file that grew meanwhile past the limit is served from the file after all.
+        (&mut handle)
+            .take(SMALL_FILE + 1)
+            .read_to_end(&mut octets)
+            .ok()?;
+        content = (octets.len() as u64 <= SMALL_FILE).then_some(octets);
+    }
+    Some(Found {
+        len: content.as_ref().map_or(metadata.len(), |c| c.len() as u64),
+        modified: metadata.modified().unwrap_or(UNIX_EPOCH),
+        path,
+        content,
+    })
 }
 
 /// The canonical path of `segments` under `base`, if it exists and lies inside `root`.
@@ -124,7 +169,10 @@ fn folder(root: &Path, dir: &Path, target: &Target, request: &Request) -> Respon
     }
     let index = resolve(root, dir, &[b"index.html".to_vec()]);
     if let Some(index) = index.filter(|p| p.is_file()) {
-        return file(&index, "index.html", request);
+        let found = find(index);
+        return found
+            .and_then(|found| file(&found, "index.html", request))
+            .unwrap_or_else(not_found);
     }
     listing(root, dir, target)
 }
@@ -173,6 +221,7 @@ fn listing(root: &Path, dir: &Path, target: &Target) -> Response {
         body: Body::Bytes(page.into_bytes()),
         fault: None,
         push: Vec::new(),
+        goaway_after: false,
     }
 }
 
@@ -206,15 +255,10 @@ fn escape_html(text: &str) -> String {
 }
 
 /// A regular file, honouring the request's conditional and range fields; `name` gives the type.
-fn file(found: &Path, name: &str, request: &Request) -> Response {
-    let Ok(handle) = File::open(found) else {
-        return not_found();
-    };
-    let Ok(metadata) = handle.metadata() else {
-        return not_found();
-    };
-    let validators = Validators::of(&metadata);
-    let len = metadata.len();
+/// `None` when a large file can no longer be opened as it was found (it changed or went away).
+fn file(found: &Found, name: &str, request: &Request) -> Option<Response> {
+    let validators = Validators::new(found.len, found.modified);
+    let len = found.len;
     let headers = vec![
         (
             "content-type".to_string(),
@@ -225,13 +269,50 @@ fn file(found: &Path, name: &str, request: &Request) -> Response {
         ("accept-ranges".to_string(), "bytes".to_string()),
     ];
     if not_modified(request, &validators) {
-        return unchanged(len, headers);
+        return Some(unchanged(len, headers));
     }
-    match range(request, &validators, len) {
-        RangeAnswer::Whole => whole(handle, len, headers),
-        RangeAnswer::Part { first, last } => part(handle, len, headers, first, last),
-        RangeAnswer::Unsatisfiable => unsatisfiable(len),
+    // `last` is `None` for the whole of an empty file.
+    let (first, last, whole) = match range(request, &validators, len) {
+        RangeAnswer::Whole => (0, len.checked_sub(1), true),
+        RangeAnswer::Part { first, last } => (first, Some(last), false),
+        RangeAnswer::Unsatisfiable => return Some(unsatisfiable(len)),
+    };
+    let body = match (&found.content, last) {
+        (_, None) => Body::Empty,
+        (Some(content), Some(last)) => {
+            let part = content.get(first as usize..=last as usize)?;
+            Body::Bytes(part.to_vec())
+        }
+        (None, Some(last)) => opened(found, first, last)?,
+    };
+    if whole {
+        return Some(Response {
+            status: 200,
+            headers,
+            body,
+            fault: None,
+            push: Vec::new(),
+            goaway_after: false,
+        });
     }
+    Some(part(body, len, headers, first, last.unwrap_or_default()))
+}
+
+/// The octets `first..=last` of a large file, read as they are sent; `None` when the file is no
+/// longer the one found (another length or time).
+fn opened(found: &Found, first: u64, last: u64) -> Option<Body> {
+    let mut handle = File::open(&found.path).ok()?;
+    let metadata = handle.metadata().ok()?;
+    if metadata.len() != found.len || metadata.modified().ok()? != found.modified {
+        return None;
+    }
+    handle.seek(SeekFrom::Start(first)).ok()?;
+    let len = last - first + 1;
+    Some(Body::Reader {
+        // `take` holds the body to the length announced, should the file grow meanwhile.
+        source: Box::new(handle.take(len)),
+        len,
+    })
 }
 
 /// 304: the client's copy is current; the fields of a 200 without its content type.
@@ -247,36 +328,18 @@ fn unchanged(len: u64, mut headers: Vec<(String, String)>) -> Response {
         body: Body::Empty,
         fault: None,
         push: Vec::new(),
+        goaway_after: false,
     }
 }
 
-/// 200 with the whole file as the body.
-fn whole(handle: File, len: u64, headers: Vec<(String, String)>) -> Response {
-    Response {
-        status: 200,
-        headers,
-        body: Body::Reader {
-            // `take` holds the body to the length announced, should the file grow meanwhile.
-            source: Box::new(handle.take(len)),
-            len,
-        },
-        fault: None,
-        push: Vec::new(),
-    }
-}
-
-/// 206 with octets `first..=last` of a file of `len` octets.
+/// 206 with `body`, octets `first..=last` of a file of `len` octets.
 fn part(
-    mut handle: File,
+    body: Body,
     len: u64,
     mut headers: Vec<(String, String)>,
     first: u64,
     last: u64,
 ) -> Response {
-    if handle.seek(SeekFrom::Start(first)).is_err() {
-        return not_found();
-    }
-    let part_len = last - first + 1;
     headers.push((
         "content-range".to_string(),
         format!("bytes {first}-{last}/{len}"),
@@ -284,12 +347,10 @@ fn part(
     Response {
         status: 206,
         headers,
-        body: Body::Reader {
-            source: Box::new(handle.take(part_len)),
-            len: part_len,
-        },
+        body,
         fault: None,
         push: Vec::new(),
+        goaway_after: false,
     }
 }
 
@@ -319,12 +380,11 @@ struct Validators {
 }
 
 impl Validators {
-    fn of(metadata: &Metadata) -> Validators {
-        let modified = metadata.modified().unwrap_or(UNIX_EPOCH);
+    fn new(len: u64, modified: SystemTime) -> Validators {
         let mtime = modified.duration_since(UNIX_EPOCH).unwrap_or_default();
         Validators {
             modified: http_date(modified),
-            etag: format!("\"{:x}-{:x}\"", metadata.len(), mtime.as_nanos()),
+            etag: format!("\"{:x}-{:x}\"", len, mtime.as_nanos()),
         }
     }
 }
@@ -503,15 +563,62 @@ mod tests {
     }
 
     #[test]
-    fn file_body_is_a_reader_not_bytes() {
+    fn a_large_file_is_read_as_it_is_sent_and_a_small_one_comes_from_memory() {
         let dir = TempDir::new();
-        dir.write("a.bin", &[0xab; 100]);
+        let large = SMALL_FILE as usize + 1;
+        dir.write("large.bin", &vec![0xab; large]);
+        dir.write("small.bin", &[0xcd; 100]);
         let root = App::new(dir.path().to_path_buf()).unwrap().root;
-        let response = serve(
-            &root,
-            &super::super::testutil::request("GET", "/a.bin", &[]),
-        );
-        assert!(matches!(response.body, Body::Reader { len: 100, .. }));
+        let cache = FileCache::default();
+        let get = |path| {
+            serve(
+                &root,
+                &cache,
+                &super::super::testutil::request("GET", path, &[]),
+            )
+        };
+        assert!(matches!(get("/large.bin").body, Body::Reader { len, .. } if len == large as u64));
+        assert!(matches!(get("/small.bin").body, Body::Bytes(b) if b == [0xcd; 100]));
+    }
+
+    #[test]
+    fn a_file_found_again_within_a_second_needs_no_file_system_call() {
+        let dir = TempDir::new();
+        dir.write("a.txt", b"first");
+        let root = App::new(dir.path().to_path_buf()).unwrap().root;
+        let cache = FileCache::default();
+        let get = || {
+            serve(
+                &root,
+                &cache,
+                &super::super::testutil::request("GET", "/a.txt", &[]),
+            )
+        };
+        assert!(matches!(get().body, Body::Bytes(b) if b == b"first"));
+        // Gone from the disk, still served from memory for at most a second.
+        std::fs::remove_file(dir.path().join("a.txt")).unwrap();
+        assert!(matches!(get().body, Body::Bytes(b) if b == b"first"));
+        std::thread::sleep(super::super::cache::FRESH);
+        assert_eq!(get().status, 404);
+    }
+
+    #[test]
+    fn a_large_file_changed_since_it_was_found_is_found_again() {
+        let dir = TempDir::new();
+        let large = SMALL_FILE as usize + 10;
+        dir.write("large.bin", &vec![0xab; large]);
+        let root = App::new(dir.path().to_path_buf()).unwrap().root;
+        let cache = FileCache::default();
+        let get = || {
+            serve(
+                &root,
+                &cache,
+                &super::super::testutil::request("GET", "/large.bin", &[]),
+            )
+        };
+        assert!(matches!(get().body, Body::Reader { len, .. } if len == large as u64));
+        dir.write("large.bin", &vec![0xab; large + 5]);
+        assert!(matches!(get().body, Body::Reader { len, .. } if len == large as u64 + 5));
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub fn respond(path: &str) -> Response {
         body: Body::Bytes(text.into_bytes()),
         fault: Some(fault),
         push: Vec::new(),
+        goaway_after: false,
     }
 }
 
@@ -64,6 +65,7 @@ fn index() -> Response {
         body: Body::Bytes(page.into_bytes()),
         fault: None,
         push: Vec::new(),
+        goaway_after: false,
     }
 }
 
@@ -80,6 +82,7 @@ fn unknown(name: &str) -> Response {
         body: Body::Bytes(text.into_bytes()),
         fault: None,
         push: Vec::new(),
+        goaway_after: false,
     }
 }
 

@@ -4,6 +4,8 @@
 //! - `/_h2lab/echo` (`echo.rs`): the request as the server decoded it, as JSON;
 //! - `/_h2lab/mistakes/` (`mistakes.rs`): responses sent with a mistake on purpose, and their list;
 //! - `/_h2lab/push` (`push.rs`): a page whose stylesheet is pushed with it;
+//! - `/_h2lab/headers?size=N` (`headers.rs`): a header section larger than one frame;
+//! - `/_h2lab/goaway` (`goaway.rs`): an answer, then the connection's GOAWAY;
 //! - any other `/_h2lab/` path: 404, so that no file in the root can hide a built-in;
 //! - everything else (`files.rs`): a file or folder listing from the root.
 //!
@@ -13,12 +15,16 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::http::{Body, Exchange, Handler, Request, Response};
 
+mod cache;
 mod echo;
 mod files;
+mod goaway;
+mod headers;
 pub mod mime;
 mod mistakes;
 mod path;
@@ -32,6 +38,8 @@ const BUILTIN_PREFIX: &str = "/_h2lab/";
 pub struct App {
     /// Canonical (absolute, no symbolic links): the fence every file must stay within.
     root: PathBuf,
+    /// The files found recently, shared by every connection.
+    files: Arc<cache::FileCache>,
 }
 
 impl App {
@@ -43,7 +51,10 @@ impl App {
         if !root.is_dir() {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a folder"));
         }
-        Ok(App { root })
+        Ok(App {
+            root,
+            files: Arc::default(),
+        })
     }
 
     /// The folder served, canonical.
@@ -62,10 +73,18 @@ impl Handler for App {
             Box::new(Ready(mistakes::respond(path)))
         } else if let Some(response) = push::respond(path, &request) {
             Box::new(Ready(response))
+        } else if path == headers::PATH {
+            Box::new(headers::exchange(&request.path))
+        } else if path == goaway::PATH {
+            Box::new(goaway::exchange())
         } else if path.starts_with(BUILTIN_PREFIX) {
             Box::new(Ready(text(404, "no such built-in path")))
         } else {
-            Box::new(files::StaticFile::new(self.root.clone(), request))
+            Box::new(files::StaticFile::new(
+                self.root.clone(),
+                Arc::clone(&self.files),
+                request,
+            ))
         };
         Box::new(Finishing { head, inner })
     }
@@ -108,6 +127,7 @@ fn text(status: u16, message: &str) -> Response {
         body: Body::Bytes(format!("{message}\n").into_bytes()),
         fault: None,
         push: Vec::new(),
+        goaway_after: false,
     }
 }
 

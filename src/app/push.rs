@@ -51,6 +51,7 @@ pub fn respond(path: &str, request: &Request) -> Option<Response> {
         body: Body::Bytes(body.as_bytes().to_vec()),
         fault: None,
         push,
+        goaway_after: false,
     })
 }
 

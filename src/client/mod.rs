@@ -30,16 +30,32 @@
 //!
 //! The client never panics on what the server sends: a frame it cannot decode, a header block that
 //! fails, an early close or silence each come back as a [`ClientError`].
+//!
+//! `h2lab-client` drives a [`Client`] from a script, one command a line. The files: `script.rs`
+//! the line language (and the `--help` text), `words.rs` the words of a line and their values,
+//! `expect.rs` what an `expect` line matches, `run.rs` carrying a script out, `transcript.rs` how
+//! the frames are printed, `url.rs` the URL; `transport.rs` the socket, `error.rs` what can go
+//! wrong.
 
 mod error;
+mod expect;
+mod run;
+pub mod script;
+mod transcript;
 mod transport;
+mod url;
+mod words;
 
 use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 pub use error::ClientError;
-pub use transport::Transport;
+pub use expect::{Arrival, Expectation, FramePattern, Pattern};
+pub use run::{run_lines, run_script, Failure, Options};
+pub use transcript::Transcript;
+pub use transport::{Tls, Transport};
+pub use url::Target;
 
 use crate::connection::header_block::{Assembler, HeaderBlock};
 use crate::error::ErrorCode;
@@ -60,6 +76,8 @@ const READ_CHUNK: usize = 16_384;
 /// One frame received, and the header block it completed, decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Received {
+    /// The frame's 9-octet header as read, flags and reserved bit included.
+    pub header: FrameHeader,
     /// The frame as decoded.
     pub frame: Frame,
     /// When this frame ends a header block (a HEADERS, PUSH_PROMISE or CONTINUATION with
@@ -127,6 +145,8 @@ pub struct Client {
     receive_max_frame_size: u32,
     /// The identifier [`Client::next_stream_id`] hands out next.
     next_stream_id: u32,
+    /// Whether the client acknowledges the server's SETTINGS by itself as it reads them.
+    acknowledges_settings: bool,
     /// One line per frame received, oldest first.
     seen: Vec<String>,
 }
@@ -135,10 +155,20 @@ impl Client {
     /// Connects to `addr` over `transport`. Nothing is sent yet: call [`Client::handshake`] or,
     /// to test the preface itself, [`Client::send_preface`].
     ///
-    /// Over TLS, any certificate and host name is accepted (`danger_accept_invalid_certs`): this
+    /// Over TLS, any certificate and host name is accepted ([`Tls::any_certificate`]): this
     /// client tests servers that run with a self-signed development certificate.
     pub fn connect(addr: SocketAddr, transport: Transport) -> Result<Client, ClientError> {
-        let io = Io::connect(addr, transport)?;
+        Client::connect_with(addr, transport, &Tls::any_certificate())
+    }
+
+    /// Connects to `addr` over `transport`, checking the server's certificate as `tls` says
+    /// when the transport is TLS.
+    pub fn connect_with(
+        addr: SocketAddr,
+        transport: Transport,
+        tls: &Tls,
+    ) -> Result<Client, ClientError> {
+        let io = Io::connect(addr, transport, tls)?;
         Ok(Client {
             io,
             transport,
@@ -153,8 +183,15 @@ impl Client {
             send_max_frame_size: frame::DEFAULT_MAX_FRAME_SIZE,
             receive_max_frame_size: frame::DEFAULT_MAX_FRAME_SIZE,
             next_stream_id: 0x1,
+            acknowledges_settings: true,
             seen: Vec::new(),
         })
+    }
+
+    /// Whether the client acknowledges each SETTINGS frame of the server by itself, as it reads
+    /// it (on from the start). Off, the caller sends the ACK, or leaves it out on purpose.
+    pub fn acknowledge_settings(&mut self, on: bool) {
+        self.acknowledges_settings = on;
     }
 
     /// The transport this client was connected over.
@@ -211,9 +248,11 @@ impl Client {
         Ok(())
     }
 
-    /// Applies our acknowledged SETTINGS to what we receive: the dynamic table limit of our
-    /// decoder (RFC 7541 §4.2) and the largest frame we accept (RFC 9113 §4.2).
-    fn apply_own_settings(&mut self, settings: &[(SettingId, u32)]) {
+    /// Applies our SETTINGS, once the server has acknowledged them, to what we receive: the
+    /// dynamic table limit of our decoder (RFC 7541 §4.2) and the largest frame we accept (RFC
+    /// 9113 §4.2). [`Client::handshake_with`] calls it; a caller that sends SETTINGS of its own
+    /// calls it when their ACK arrives.
+    pub fn apply_own_settings(&mut self, settings: &[(SettingId, u32)]) {
         for &(id, value) in settings {
             match id {
                 SettingId::HEADER_TABLE_SIZE => self
@@ -444,8 +483,9 @@ impl Client {
 
     /// Reads the next frame, waiting at most `timeout`; `Ok(None)` when none arrived in time.
     ///
-    /// A SETTINGS frame from the server is acknowledged at once (RFC 9113 §6.5.3) and its
-    /// SETTINGS_HEADER_TABLE_SIZE and SETTINGS_MAX_FRAME_SIZE are applied to what we send. Header
+    /// A SETTINGS frame from the server is acknowledged at once (RFC 9113 §6.5.3; unless
+    /// [`Client::acknowledge_settings`] turned that off) and its SETTINGS_HEADER_TABLE_SIZE and
+    /// SETTINGS_MAX_FRAME_SIZE are applied to what we send. Header
     /// blocks are decoded as they complete. The end of the connection is
     /// [`ClientError::Closed`].
     pub fn read_frame(&mut self, timeout: Duration) -> Result<Option<Received>, ClientError> {
@@ -654,6 +694,7 @@ impl Client {
             None => (None, false),
         };
         Ok(Some(Received {
+            header,
             frame,
             fields,
             end_stream,
@@ -691,13 +732,16 @@ impl Client {
         if let Frame::Settings(settings) = frame {
             if !settings.ack {
                 self.apply_server_settings(&settings.params);
-                // RFC 9113 §6.5.3: "Upon receiving and applying a SETTINGS frame, the receiver
-                // MUST immediately emit a SETTINGS frame with the ACK flag set". A write that
-                // fails because the server already closed is left for the next read to report.
-                let _ = self.send_frame(&Frame::Settings(Settings {
-                    ack: true,
-                    params: Vec::new(),
-                }));
+                if self.acknowledges_settings {
+                    // RFC 9113 §6.5.3: "Upon receiving and applying a SETTINGS frame, the
+                    // receiver MUST immediately emit a SETTINGS frame with the ACK flag set". A
+                    // write that fails because the server already closed is left for the next
+                    // read to report.
+                    let _ = self.send_frame(&Frame::Settings(Settings {
+                        ack: true,
+                        params: Vec::new(),
+                    }));
+                }
             }
         }
         Ok(block)

@@ -5,7 +5,7 @@ use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
-use native_tls::{HandshakeError, TlsConnector, TlsStream};
+use native_tls::{Certificate, HandshakeError, TlsConnector, TlsStream};
 
 use super::ClientError;
 
@@ -32,6 +32,32 @@ impl Transport {
     }
 }
 
+/// How the client checks the server over TLS: the name it asks for, and whether and against
+/// which authorities it verifies the certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tls {
+    /// The host name sent in SNI and, when verifying, looked for in the certificate (a DNS name
+    /// or an IP address).
+    pub server_name: String,
+    /// Whether the certificate must chain to a trusted authority and name `server_name`.
+    pub verify: bool,
+    /// A PEM certificate of the one authority to trust instead of the system's (`--cacert`).
+    pub authority: Option<Vec<u8>>,
+}
+
+impl Tls {
+    /// Any certificate for any name, SNI `localhost`: for testing a server that runs with a
+    /// self-signed development certificate, where the protocol is checked, not the peer's
+    /// identity. Never use it where the peer's identity matters.
+    pub fn any_certificate() -> Tls {
+        Tls {
+            server_name: "localhost".to_string(),
+            verify: false,
+            authority: None,
+        }
+    }
+}
+
 /// How long connecting and the TLS handshake may take, and the longest a single write may block.
 const SOCKET_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -44,13 +70,13 @@ pub(super) enum Io {
 }
 
 impl Io {
-    /// Connects to `addr` and, for TLS, completes the handshake and checks that ALPN chose `h2`.
-    ///
-    /// The TLS connector accepts any certificate and any host name
-    /// (`danger_accept_invalid_certs`, `danger_accept_invalid_hostnames`): this client exists to
-    /// test a server that runs with a self-signed development certificate, and checks the
-    /// protocol, not the identity of the peer. Never use it where the peer's identity matters.
-    pub(super) fn connect(addr: SocketAddr, transport: Transport) -> Result<Io, ClientError> {
+    /// Connects to `addr` and, for TLS, completes the handshake as `tls` says and checks that
+    /// ALPN chose `h2`.
+    pub(super) fn connect(
+        addr: SocketAddr,
+        transport: Transport,
+        tls: &Tls,
+    ) -> Result<Io, ClientError> {
         let tcp = TcpStream::connect_timeout(&addr, SOCKET_TIMEOUT)?;
         tcp.set_nodelay(true)?;
         tcp.set_read_timeout(Some(SOCKET_TIMEOUT))?;
@@ -58,16 +84,29 @@ impl Io {
         if transport == Transport::Cleartext {
             return Ok(Io::Plain(tcp));
         }
-        let connector = TlsConnector::builder()
+        let mut builder = TlsConnector::builder();
+        builder
             .request_alpns(&["h2"])
-            .danger_accept_invalid_certs(true)
-            .danger_accept_invalid_hostnames(true)
+            .danger_accept_invalid_certs(!tls.verify)
+            .danger_accept_invalid_hostnames(!tls.verify);
+        if let Some(pem) = &tls.authority {
+            let authority = Certificate::from_pem(pem)
+                .map_err(|e| ClientError::Tls(format!("cannot read the CA certificate: {e}")))?;
+            builder
+                .disable_built_in_roots(true)
+                .add_root_certificate(authority);
+        }
+        let connector = builder
             .build()
             .map_err(|e| ClientError::Tls(format!("cannot build the TLS connector: {e}")))?;
-        let tls = connector.connect("localhost", tcp).map_err(|e| match e {
-            HandshakeError::Failure(e) => ClientError::Tls(format!("handshake failed: {e}")),
-            HandshakeError::WouldBlock(_) => ClientError::Tls("handshake timed out".to_string()),
-        })?;
+        let tls = connector
+            .connect(&tls.server_name, tcp)
+            .map_err(|e| match e {
+                HandshakeError::Failure(e) => ClientError::Tls(format!("handshake failed: {e}")),
+                HandshakeError::WouldBlock(_) => {
+                    ClientError::Tls("handshake timed out".to_string())
+                }
+            })?;
         // RFC 9113 §3.2: "The "h2" string identifies the protocol where HTTP/2 uses TLS".
         let alpn = tls
             .negotiated_alpn()

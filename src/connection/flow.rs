@@ -5,6 +5,9 @@
 //! WINDOW_UPDATE grows it. A change of SETTINGS_INITIAL_WINDOW_SIZE shifts every stream window by
 //! the difference, which may leave a window below zero (§6.9.2): so the arithmetic is done in `i64`
 //! and the only hard limit is the top, 2^31-1.
+//!
+//! The windows we grant the client are [`ReceiveWindow`]s: a window plus the budget we keep it
+//! topped up to. The rule for giving credit back is written once, on that type.
 
 use crate::frame::MAX_WINDOW_SIZE;
 
@@ -80,15 +83,96 @@ impl Window {
         Ok(())
     }
 
-    /// We sent WINDOW_UPDATE for `len` octets the peer had used: give them back. The credit never
-    /// exceeds what was taken, so the window stays within its initial size.
-    pub fn restore(&mut self, len: u32) {
-        self.0 = (self.0 + i64::from(len)).min(i64::from(MAX_WINDOW_SIZE));
-    }
-
     /// DATA sent: take `len` octets out of the peer's window; the caller stays within `sendable`.
     pub fn send(&mut self, len: usize) {
         self.0 -= i64::try_from(len).unwrap_or(i64::from(MAX_WINDOW_SIZE));
+    }
+}
+
+/// The largest budget a window grows to by use; a larger SETTINGS_INITIAL_WINDOW_SIZE is kept as
+/// it is. 1 MiB in flight per stream keeps an upload on a fast network moving while the handler
+/// consumes each DATA frame as it arrives.
+pub const MAX_GROWN_BUDGET: u32 = 0x10_0000;
+
+/// A window we grant the peer (the connection's, or one stream's), and our receive budget for it:
+/// how much we are prepared to have in flight. The budget starts at the initial window and is
+/// ours to choose from then on (RFC 9113 §6.9.1 leaves the size of WINDOW_UPDATE to the
+/// receiver).
+///
+/// The rule, applied after each batch of received frames, every one of which the handler has
+/// consumed:
+/// - once the window has fallen to half the budget or below, a WINDOW_UPDATE brings it back up to
+///   the budget (the octets consumed, and no more, while the budget stays put);
+/// - a window the peer has used up entirely (zero or below) shows that the budget, not the peer,
+///   sets the pace: the budget doubles first, up to [`MAX_GROWN_BUDGET`] (a budget of 0 grows to
+///   1 octet). So an upload through an initial window of 16 octets sees credit of 32, 64, 128, …
+///   and finishes in a few dozen round trips, where giving back only what was used would take one
+///   round trip per 16 octets; and an initial window of 0 still lets a body through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReceiveWindow {
+    /// What the peer may still send.
+    window: Window,
+    /// What we top the window up to.
+    budget: u32,
+}
+
+impl ReceiveWindow {
+    /// A window of `initial` octets, with a budget of as much.
+    pub fn new(initial: u32) -> ReceiveWindow {
+        ReceiveWindow::with_budget(initial, initial)
+    }
+
+    /// A window of `initial` octets whose budget is `budget`: the connection's window starts at
+    /// 65,535 whatever our SETTINGS say (§6.9.2), and [`ReceiveWindow::open_to_budget`] raises it.
+    pub fn with_budget(initial: u32, budget: u32) -> ReceiveWindow {
+        ReceiveWindow {
+            window: Window::new(initial),
+            budget,
+        }
+    }
+
+    /// The window itself, as the peer may still use it.
+    pub fn window(&self) -> &Window {
+        &self.window
+    }
+
+    /// DATA received: take `len` octets (padding included) out of the window.
+    pub fn receive(&mut self, len: u32) -> Result<(), String> {
+        self.window.receive(len)
+    }
+
+    /// Our SETTINGS_INITIAL_WINDOW_SIZE now binds the peer, `delta` away from the value it
+    /// replaces (§6.9.2): the window and the budget both move by it, the budget never below 0.
+    pub fn shift(&mut self, delta: i64) -> Result<(), String> {
+        self.window.shift(delta)?;
+        let budget = (i64::from(self.budget) + delta).clamp(0, i64::from(MAX_WINDOW_SIZE));
+        self.budget = u32::try_from(budget).unwrap_or(MAX_WINDOW_SIZE);
+        Ok(())
+    }
+
+    /// The WINDOW_UPDATE increment that brings the window up to its budget, if one is due by the
+    /// rule of the type's documentation; the window counts it as sent. `may_grow` is false while a
+    /// budget must stay what the peer believes the window to be (before it acknowledges our
+    /// SETTINGS, when a later shift must not overflow 2^31-1).
+    pub fn credit_due(&mut self, may_grow: bool) -> Option<u32> {
+        if may_grow && self.window.0 <= 0 {
+            let ceiling = self.budget.max(MAX_GROWN_BUDGET);
+            self.budget = self.budget.saturating_mul(2).clamp(1, ceiling);
+        }
+        if self.window.0 > i64::from(self.budget / 2) {
+            return None;
+        }
+        self.open_to_budget()
+    }
+
+    /// The increment that brings the window up to its budget, now, if it is below it.
+    pub fn open_to_budget(&mut self) -> Option<u32> {
+        let increment = u32::try_from(i64::from(self.budget) - self.window.0).ok()?;
+        if increment == 0 {
+            return None;
+        }
+        self.window.0 += i64::from(increment);
+        Some(increment)
     }
 }
 
@@ -135,5 +219,69 @@ mod tests {
         assert_eq!(window.receive(0x10), Ok(()));
         assert!(window.receive(0x1).is_err());
         assert_eq!(window.sendable(), 0);
+    }
+
+    #[test]
+    fn credit_is_given_back_once_half_the_budget_is_used() {
+        let mut window = ReceiveWindow::new(DEFAULT_WINDOW);
+        window.receive(0x4000).unwrap();
+        assert_eq!(window.credit_due(true), None);
+        window.receive(0x4000).unwrap();
+        assert_eq!(window.credit_due(true), Some(0x8000));
+        assert_eq!(window.credit_due(true), None);
+    }
+
+    #[test]
+    fn a_window_used_up_doubles_its_budget() {
+        let mut window = ReceiveWindow::new(0x10);
+        window.receive(0x10).unwrap();
+        assert_eq!(window.credit_due(true), Some(0x20));
+        window.receive(0x20).unwrap();
+        assert_eq!(window.credit_due(true), Some(0x40));
+        window.receive(0x20).unwrap();
+        assert_eq!(window.credit_due(true), Some(0x20));
+    }
+
+    #[test]
+    fn a_budget_of_zero_grows_to_one_octet() {
+        let mut window = ReceiveWindow::new(0x0);
+        assert_eq!(window.credit_due(true), Some(0x1));
+        window.receive(0x1).unwrap();
+        assert_eq!(window.credit_due(true), Some(0x2));
+    }
+
+    #[test]
+    fn growth_stops_at_the_ceiling_or_at_a_larger_initial_window() {
+        let mut window = ReceiveWindow::new(MAX_GROWN_BUDGET);
+        window.receive(MAX_GROWN_BUDGET).unwrap();
+        assert_eq!(window.credit_due(true), Some(MAX_GROWN_BUDGET));
+        let large = 0x40_0000;
+        let mut window = ReceiveWindow::new(large);
+        window.receive(large).unwrap();
+        assert_eq!(window.credit_due(true), Some(large));
+    }
+
+    #[test]
+    fn without_growth_a_used_up_window_is_refilled_to_its_budget() {
+        let mut window = ReceiveWindow::new(0x10);
+        window.receive(0x10).unwrap();
+        assert_eq!(window.credit_due(false), Some(0x10));
+    }
+
+    #[test]
+    fn a_shift_below_what_was_received_leaves_the_window_negative_until_credit() {
+        // RFC 9113 §6.9.2's example: 60 KB sent before the SETTINGS of 16 KB took effect.
+        let mut window = ReceiveWindow::new(DEFAULT_WINDOW);
+        window.receive(60_000).unwrap();
+        window.shift(0x4000 - i64::from(DEFAULT_WINDOW)).unwrap();
+        assert!(window.receive(1).is_err());
+        assert_eq!(window.credit_due(false), Some(60_000));
+    }
+
+    #[test]
+    fn the_connection_window_opens_to_a_larger_budget_at_once() {
+        let mut window = ReceiveWindow::with_budget(DEFAULT_WINDOW, 0x10_0000);
+        assert_eq!(window.open_to_budget(), Some(0x10_0000 - DEFAULT_WINDOW));
+        assert_eq!(window.open_to_budget(), None);
     }
 }

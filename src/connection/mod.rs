@@ -13,7 +13,10 @@
 //!
 //! The handler's exchange consumes each DATA frame synchronously, inside `receive`, so the credit
 //! that frame used is given back with WINDOW_UPDATE (stream and connection) as soon as half a
-//! window has been consumed.
+//! window has been consumed. A stream starts at our SETTINGS_INITIAL_WINDOW_SIZE, but we may give
+//! more than that: each window has a receive budget of ours that doubles whenever the client uses
+//! the whole window, up to 1 MiB (`flow::ReceiveWindow` states the rule). So an upload through an
+//! initial window of 16 octets, or of 0, gets going, and `-v` shows the WINDOW_UPDATEs pacing it.
 //!
 //! Choices and simplifications, each where the RFC leaves room:
 //! - A request header list over our SETTINGS_MAX_HEADER_LIST_SIZE is answered with 431 and no
@@ -22,9 +25,11 @@
 //!   SETTINGS_MAX_CONCURRENT_STREAMS and SETTINGS_ENABLE_PUSH bound pushes (`push.rs`).
 //! - A GOAWAY from the client does not stop its new streams (§6.8 binds only the receiver); its
 //!   streams are finished whatever its Last-Stream-ID, which names streams the server initiated
-//!   (pushes, of which none is promised after it), and then our own GOAWAY closes the connection.
-//! - Our SETTINGS_INITIAL_WINDOW_SIZE applies to each stream from its first frame, before the
-//!   client has acknowledged it.
+//!   (pushes, of which none is promised after it), and then our own GOAWAY NO_ERROR goes out
+//!   before the connection closes.
+//! - Our SETTINGS take effect when the client acknowledges them (§6.5.3): before its ACK, a new
+//!   stream starts with the initial window of 65,535, and the ACK shifts the open streams' windows
+//!   to ours (§6.9.2). `settings.rs` says what each setting does before the ACK.
 //! - Closed streams are told apart for any number of streams (`closed.rs`): frames on one we
 //!   reset a moment ago are processed for their effect on HPACK and the connection window, then
 //!   ignored; HEADERS on one the client used and ended is a connection error STREAM_CLOSED (§5.1,
@@ -69,7 +74,7 @@ use crate::trace::{self, Direction, Observer, Observers};
 
 use body::Outgoing;
 use closed::{ClosedStreams, Closure};
-use flow::{Window, DEFAULT_WINDOW};
+use flow::{ReceiveWindow, Window, DEFAULT_WINDOW};
 use header_block::Assembler;
 use limits::Limits;
 use send::EncodedStep;
@@ -91,10 +96,8 @@ enum Phase {
 /// One stream that is not idle and not yet closed.
 struct Stream {
     state: State,
-    /// What the client may still send us on this stream.
-    recv_window: Window,
-    /// Octets received and consumed, not yet given back with WINDOW_UPDATE.
-    recv_credit: u32,
+    /// What the client may still send us on this stream, and our budget for it.
+    recv_window: ReceiveWindow,
     /// What we may still send on this stream.
     send_window: Window,
     /// The observers were told that the stream waits for window, and it has not sent since.
@@ -111,6 +114,8 @@ struct Stream {
     fault: Option<Fault>,
     /// The stream id the response's frames carry: the stream's own, but for [`Fault::NewStream`].
     wire_id: u32,
+    /// The response asked for our GOAWAY once it has gone out (`Response::goaway_after`).
+    goaway_after: bool,
     /// For the access line.
     method: String,
     path: String,
@@ -125,8 +130,7 @@ impl Stream {
     fn new(stream_id: u32, recv_window: u32, send_window: u32) -> Stream {
         Stream {
             state: State::Idle,
-            recv_window: Window::new(recv_window),
-            recv_credit: 0,
+            recv_window: ReceiveWindow::new(recv_window),
             send_window: Window::new(send_window),
             waiting: false,
             exchange: None,
@@ -135,6 +139,7 @@ impl Stream {
             body: None,
             fault: None,
             wire_id: stream_id,
+            goaway_after: false,
             method: "-".to_string(),
             path: "-".to_string(),
             status: 0,
@@ -225,12 +230,8 @@ pub struct Connection {
     last_processed: u32,
     /// What we may still send on the connection.
     send_window: Window,
-    /// What the client may still send us on the connection.
-    recv_window: Window,
-    /// Connection-level octets consumed, not yet given back.
-    recv_credit: u32,
-    /// Our SETTINGS plus the connection WINDOW_UPDATE it may need: the size of `recv_window`.
-    recv_window_size: u32,
+    /// What the client may still send us on the connection, and our budget for it.
+    recv_window: ReceiveWindow,
     control: VecDeque<Queued>,
     /// Streams with response DATA to send, in round-robin order.
     ready: VecDeque<u32>,
@@ -249,7 +250,6 @@ impl Connection {
     pub fn new(id: u64, settings: LocalSettings, handler: Arc<dyn Handler>) -> Connection {
         let mut decoder = Decoder::new();
         decoder.set_max_header_list_size(settings.max_header_list_size as usize);
-        let recv_window_size = settings.initial_window_size.max(DEFAULT_WINDOW);
         let block_limit = (settings.max_header_list_size as usize)
             .saturating_mul(4)
             .saturating_add(settings.max_frame_size as usize);
@@ -268,9 +268,12 @@ impl Connection {
             limits: Limits::default(),
             last_processed: 0,
             send_window: Window::new(DEFAULT_WINDOW),
-            recv_window: Window::new(recv_window_size),
-            recv_credit: 0,
-            recv_window_size,
+            // The connection window starts at 65,535 whatever SETTINGS say (§6.9.2); its budget
+            // matches a larger stream window, so that one upload can use its whole stream window.
+            recv_window: ReceiveWindow::with_budget(
+                DEFAULT_WINDOW,
+                settings.initial_window_size.max(DEFAULT_WINDOW),
+            ),
             control: VecDeque::new(),
             ready: VecDeque::new(),
             settings_acked: false,
@@ -283,12 +286,10 @@ impl Connection {
             ack: false,
             params: settings.params(),
         }));
-        // The connection window starts at 65,535 whatever SETTINGS say (§6.9.2); raise it to
-        // match a larger stream window, so that one upload can use its whole stream window.
-        if recv_window_size > DEFAULT_WINDOW {
+        if let Some(increment) = connection.recv_window.open_to_budget() {
             connection.queue(Frame::WindowUpdate(WindowUpdate {
                 stream_id: 0,
-                increment: recv_window_size - DEFAULT_WINDOW,
+                increment,
             }));
         }
         connection
@@ -418,10 +419,16 @@ impl Connection {
         &self.peer
     }
 
-    /// After the client's GOAWAY, once its last stream is done: our own GOAWAY, so that every
-    /// connection we end after its preface ends with one (§6.8).
+    /// After the client's GOAWAY, once its last stream is done: our own GOAWAY NO_ERROR with the
+    /// last stream we processed, and then the connection closes ([`Connection::is_closed`]).
+    /// RFC 9113 §6.8: "a receiver of a GOAWAY that has no more use for the connection SHOULD still
+    /// send a GOAWAY frame before terminating the connection."
     fn answer_goaway_once_drained(&mut self) {
-        if self.goaway_received && !self.goaway_sent && self.streams.is_empty() {
+        if self.goaway_received
+            && !self.goaway_sent
+            && self.phase == Phase::Running
+            && self.streams.is_empty()
+        {
             self.go_away(ErrorCode::NO_ERROR, "the client sent GOAWAY");
         }
     }

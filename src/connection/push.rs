@@ -40,7 +40,7 @@ impl Connection {
             };
             let mut stream = Stream::new(
                 promised_id,
-                self.local.initial_window_size,
+                self.local.initial_window_in_force(self.settings_acked),
                 self.peer.initial_window_size,
             );
             let Ok(state_change) = stream.send(Event::SendPushPromise, false, promised_id) else {

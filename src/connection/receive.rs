@@ -203,15 +203,10 @@ impl Connection {
             )
         })?;
         let taken = -i64::from(flow_len);
-        report_window(
-            &mut self.observers,
-            Direction::Recv,
-            0,
-            &self.recv_window,
-            taken,
-        );
-        // Whatever happens to the frame below, it is consumed now: its credit goes back.
-        self.recv_credit = self.recv_credit.saturating_add(flow_len);
+        let window = self.recv_window.window();
+        report_window(&mut self.observers, Direction::Recv, 0, window, taken);
+        // Whatever happens to the frame below, it is consumed now: `give_back_credit` returns its
+        // credit on the connection.
 
         let Some(stream) = self.streams.get_mut(&stream_id) else {
             return self.on_frame_for_absent_stream(stream_id, Event::RecvData);
@@ -227,7 +222,7 @@ impl Connection {
                 format!("{reason} of stream {stream_id}"),
             )
         })?;
-        let window = &stream.recv_window;
+        let window = stream.recv_window.window();
         report_window(
             &mut self.observers,
             Direction::Recv,
@@ -235,9 +230,6 @@ impl Connection {
             window,
             taken,
         );
-        if !data.end_stream {
-            stream.recv_credit = stream.recv_credit.saturating_add(flow_len);
-        }
         stream.received += data.data.len() as u64;
         stream.check_content_length(stream_id)?;
         if let Some(exchange) = stream.exchange.as_mut() {
@@ -377,7 +369,7 @@ impl Connection {
         self.last_processed = stream_id;
         let mut stream = Stream::new(
             stream_id,
-            self.local.initial_window_size,
+            self.local.initial_window_in_force(self.settings_acked),
             self.peer.initial_window_size,
         );
         stream.transition(Event::RecvHeaders, stream_id, &mut self.observers)?;
@@ -447,6 +439,7 @@ impl Connection {
             body: crate::http::Body::Empty,
             fault: None,
             push: Vec::new(),
+            goaway_after: false,
         }
         .complete(false, std::time::SystemTime::now());
         self.respond(stream_id, response)
@@ -512,13 +505,9 @@ impl Connection {
 
     fn on_settings(&mut self, settings: Settings) -> Result<(), ConnectionError> {
         if settings.ack {
-            // RFC 9113 §6.5.3: the ACK says the client applied our SETTINGS, so from now on its
-            // encoder may use the whole header table we offered. An ACK we did not ask for is
-            // ignored.
+            // An ACK we did not ask for is ignored.
             if !self.settings_acked {
-                self.settings_acked = true;
-                self.decoder
-                    .set_max_table_size(self.local.header_table_size as usize);
+                self.on_settings_acknowledged()?;
             }
             return Ok(());
         }
@@ -559,6 +548,37 @@ impl Connection {
             ack: true,
             params: Vec::new(),
         }));
+        Ok(())
+    }
+
+    /// RFC 9113 §6.5.3: "Upon receiving a SETTINGS frame with the ACK flag set, the sender of the
+    /// altered settings can rely on the values from the oldest unacknowledged SETTINGS frame having
+    /// been applied." From here on the client's encoder may use the whole header table we offered
+    /// (§4.3.1), and our initial window binds its streams: new ones start with it, open ones move
+    /// to it.
+    fn on_settings_acknowledged(&mut self) -> Result<(), ConnectionError> {
+        self.settings_acked = true;
+        self.decoder
+            .set_max_table_size(self.local.header_table_size as usize);
+        let delta = self.local.window_shift_on_ack();
+        if delta == 0 {
+            return Ok(());
+        }
+        // RFC 9113 §6.9.2: When the value of SETTINGS_INITIAL_WINDOW_SIZE changes, a receiver MUST
+        // adjust the size of all stream flow-control windows that it maintains by the difference
+        // between the new value and the old value. ... An endpoint MUST treat a change to
+        // SETTINGS_INITIAL_WINDOW_SIZE that causes any flow-control window to exceed the maximum
+        // size as a connection error of type FLOW_CONTROL_ERROR. (Our windows stay within their
+        // 65,535 until the ACK, so this cannot happen; the check keeps the arithmetic honest.)
+        for (&stream_id, stream) in self.streams.iter_mut() {
+            stream.recv_window.shift(delta).map_err(|reason| {
+                ConnectionError::new(
+                    ErrorCode::FLOW_CONTROL_ERROR,
+                    "§6.9.2",
+                    format!("{reason} on stream {stream_id}"),
+                )
+            })?;
+        }
         Ok(())
     }
 
@@ -656,30 +676,28 @@ impl Connection {
         }
     }
 
-    /// Sends WINDOW_UPDATE for the octets consumed once half a window's worth has gathered, on
-    /// the connection and on each stream that may still send.
+    /// Sends WINDOW_UPDATE for the octets consumed, on the connection and on each stream that may
+    /// still send, by the rule of [`ReceiveWindow`](super::flow::ReceiveWindow): once half a
+    /// budget is used, with the budget doubled when the window was used up. A stream's budget only
+    /// grows once our SETTINGS are acknowledged, so that the shift of §6.9.2 at the ACK starts from
+    /// the window the client knows.
     pub(super) fn give_back_credit(&mut self) {
-        if self.recv_credit > 0 && self.recv_credit >= self.recv_window_size / 2 {
-            let increment = std::mem::take(&mut self.recv_credit);
-            self.recv_window.restore(increment);
-            let (window, change) = (&self.recv_window, i64::from(increment));
+        if let Some(increment) = self.recv_window.credit_due(true) {
+            let (window, change) = (self.recv_window.window(), i64::from(increment));
             report_window(&mut self.observers, Direction::Recv, 0, window, change);
             self.queue(Frame::WindowUpdate(WindowUpdate {
                 stream_id: 0,
                 increment,
             }));
         }
-        let threshold = self.local.initial_window_size / 2;
         for (&stream_id, stream) in self.streams.iter_mut() {
-            if !stream.state.client_may_send()
-                || stream.recv_credit == 0
-                || stream.recv_credit < threshold
-            {
+            if !stream.state.client_may_send() {
                 continue;
             }
-            let increment = std::mem::take(&mut stream.recv_credit);
-            stream.recv_window.restore(increment);
-            let (window, change) = (&stream.recv_window, i64::from(increment));
+            let Some(increment) = stream.recv_window.credit_due(self.settings_acked) else {
+                continue;
+            };
+            let (window, change) = (stream.recv_window.window(), i64::from(increment));
             report_window(
                 &mut self.observers,
                 Direction::Recv,

@@ -41,6 +41,7 @@ impl Connection {
             return Ok(());
         };
         stream.status = response.status;
+        stream.goaway_after = response.goaway_after;
         stream.fault = response.fault;
         if let Some(len) =
             content_len_for_fault(stream, &self.send_window, self.peer.max_frame_size)
@@ -278,8 +279,8 @@ impl Connection {
     /// if the client is still sending, it is asked to stop (§8.1: "A server can send a complete
     /// response prior to the client sending an entire request ... the server MAY request that
     /// the client abort transmission of a request without error by sending a RST_STREAM with an
-    /// error code of NO_ERROR").
-    pub(super) fn response_sent(&mut self, stream_id: u32) {
+    /// error code of NO_ERROR"). A response that asked for it is followed by our GOAWAY.
+    fn response_sent(&mut self, stream_id: u32) {
         let Some(stream) = self.streams.get(&stream_id) else {
             return;
         };
@@ -293,7 +294,14 @@ impl Connection {
             stream.started.elapsed().as_millis()
         );
         self.limits.on_response_completed();
-        if stream.state == State::Closed {
+        let closed = stream.state == State::Closed;
+        if stream.goaway_after {
+            // RFC 9113 §6.8: GOAWAY "allows an endpoint to gracefully stop accepting new streams
+            // while still finishing processing of previously established streams". Its
+            // Last-Stream-ID is this stream, unless the client has opened later ones already.
+            self.go_away(ErrorCode::NO_ERROR, "the response asked for GOAWAY");
+        }
+        if closed {
             self.streams.remove(&stream_id);
             self.closed.remember(stream_id, Closure::ClosedByClient);
             return;

@@ -3,6 +3,23 @@
 //! Each end announces its own parameters in a SETTINGS frame; they bind the *other* end. Ours
 //! ([`LocalSettings`]) bound what the client may send us; the client's ([`PeerSettings`]) bound what
 //! we send. A parameter absent from every SETTINGS frame keeps its initial value (§6.5.2).
+//!
+//! Ours bind the client only once it has acknowledged them (§6.5.3): until then it may act on the
+//! initial values, and frames it sends before its ACK are judged by what it could know. Setting by
+//! setting, for the one SETTINGS frame h2lab sends (first, §3.4):
+//! - SETTINGS_INITIAL_WINDOW_SIZE: a stream opened before the ACK starts with the initial 65,535
+//!   (§6.9.2: "Prior to receiving a SETTINGS frame that sets a value for
+//!   SETTINGS_INITIAL_WINDOW_SIZE, an endpoint can only use the default initial window size");
+//!   the ACK shifts every open stream's window by the difference ([`LocalSettings::window_shift_on_ack`]),
+//!   and streams opened after it start with ours ([`LocalSettings::initial_window_in_force`]).
+//! - SETTINGS_HEADER_TABLE_SIZE: our decoder keeps the initial 4,096 until the ACK (§4.3.1).
+//! - SETTINGS_MAX_FRAME_SIZE: frames up to ours are taken from the start. Ours is never below the
+//!   initial 16,384 (§6.5.2), so accepting it early refuses nothing the client could send.
+//! - SETTINGS_MAX_CONCURRENT_STREAMS: applied from the start, since a stream over it is refused
+//!   with REFUSED_STREAM, which tells the client the request was not processed and may be retried
+//!   (§8.7); without it a client could open any number of streams before its ACK.
+//! - SETTINGS_MAX_HEADER_LIST_SIZE: advisory (§6.5.2); a longer list is answered with 431 at any
+//!   time, which fails one request, not the connection.
 
 use crate::frame::{SettingId, DEFAULT_MAX_FRAME_SIZE};
 use crate::hpack::DEFAULT_TABLE_SIZE;
@@ -37,6 +54,22 @@ impl Default for LocalSettings {
 }
 
 impl LocalSettings {
+    /// The SETTINGS_INITIAL_WINDOW_SIZE a new client stream starts with: ours once the client has
+    /// acknowledged it, the initial 65,535 before (RFC 9113 §6.5.3, §6.9.2).
+    pub fn initial_window_in_force(&self, acknowledged: bool) -> u32 {
+        if acknowledged {
+            self.initial_window_size
+        } else {
+            DEFAULT_WINDOW
+        }
+    }
+
+    /// How far the client's ACK moves the window of every stream it opened before (§6.9.2: "by
+    /// the difference between the new value and the old value"): ours minus the initial 65,535.
+    pub fn window_shift_on_ack(&self) -> i64 {
+        i64::from(self.initial_window_size) - i64::from(DEFAULT_WINDOW)
+    }
+
     /// The parameters of our SETTINGS frame, every one of them, in identifier order.
     pub fn params(&self) -> Vec<(SettingId, u32)> {
         vec![
@@ -127,6 +160,17 @@ mod tests {
         for (id, value) in LocalSettings::default().params() {
             assert_eq!(id.check(value), Ok(()), "{id:?}");
         }
+    }
+
+    #[test]
+    fn our_initial_window_binds_new_streams_only_once_acknowledged() {
+        let ours = LocalSettings {
+            initial_window_size: 0x10,
+            ..LocalSettings::default()
+        };
+        assert_eq!(ours.initial_window_in_force(false), 0xffff);
+        assert_eq!(ours.initial_window_in_force(true), 0x10);
+        assert_eq!(ours.window_shift_on_ack(), 0x10 - 0xffff);
     }
 
     #[test]

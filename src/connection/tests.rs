@@ -114,6 +114,7 @@ impl Exchange for TestExchange {
             body,
             fault: None,
             push: Vec::new(),
+            goaway_after: false,
         }
     }
 }
@@ -618,6 +619,50 @@ fn goaway_received_still_serves_new_streams_then_closes_with_our_goaway() {
     let out = client.output();
     assert_eq!(data_lengths(&out), vec![(1, 10), (3, 3)]);
     assert_goaway(out.last().unwrap(), 3, NO_ERROR);
+    assert!(client.conn.is_closed());
+}
+
+#[test]
+fn client_goaway_is_answered_with_ours_once_its_streams_are_done() {
+    let mut client = Client::ready_with(LocalSettings::default(), &[(0x4, 0x0)]);
+    client.send_get(1, "/big/10");
+    client.output();
+    client
+        .send(&frame(GOAWAY, 0, 0, &[0, 0, 0, 0, 0, 0, 0, 0]))
+        .unwrap();
+    assert!(client.output().is_empty());
+    client.send(&window_update(1, 0x10)).unwrap();
+    let out = client.output();
+    assert_eq!(data_lengths(&out), vec![(1, 10)]);
+    assert_goaway(out.last().unwrap(), 1, NO_ERROR);
+    assert!(client.conn.is_closed());
+}
+
+#[test]
+fn client_goaway_with_nothing_open_is_answered_at_once() {
+    let mut client = Client::ready();
+    client.send_get(1, "/");
+    client.output();
+    client
+        .send(&frame(GOAWAY, 0, 0, &[0, 0, 0, 0, 0, 0, 0, 0]))
+        .unwrap();
+    let out = client.output();
+    assert_eq!(out.len(), 1);
+    assert_goaway(&out[0], 1, NO_ERROR);
+    assert!(client.conn.is_closed());
+}
+
+#[test]
+fn a_response_that_asks_for_goaway_is_followed_by_it() {
+    let app = crate::app::App::new(std::env::temp_dir()).unwrap();
+    let mut client = Client::serving(Arc::new(app));
+    client.handshake();
+    client.send_get(1, "/_h2lab/goaway");
+    let out = client.output();
+    let kinds: Vec<u8> = out.iter().map(|f| f.kind).collect();
+    assert_eq!(kinds, vec![HEADERS, DATA, GOAWAY]);
+    assert_eq!(out[1].flags, END_STREAM);
+    assert_goaway(&out[2], 1, NO_ERROR);
     assert!(client.conn.is_closed());
 }
 
@@ -1136,6 +1181,124 @@ fn window_updates_are_sent_once_half_a_window_is_consumed() {
         (out[1].shape(), out[1].code_at(0)),
         ((WINDOW_UPDATE, 0, 1), 0x8000)
     );
+}
+
+/// Our SETTINGS, then, without waiting for anything, a POST on stream 1 and `body` octets of it:
+/// a client's first flight. Returns the WINDOW_UPDATEs written, as (stream, increment).
+fn first_flight(client: &mut Client, body: usize) -> Vec<(u32, u32)> {
+    let mut octets = PREFACE.to_vec();
+    octets.extend(settings(&[]));
+    octets.extend(client.request_with(1, "POST", "/", &[], false));
+    for _ in 0..body / 0x4000 {
+        octets.extend(data(1, 0, 0x4000));
+    }
+    octets.extend(data(1, 0, body % 0x4000));
+    client.send(&octets).unwrap();
+    window_updates(&client.output())
+}
+
+fn window_updates(frames: &[Out]) -> Vec<(u32, u32)> {
+    frames
+        .iter()
+        .filter(|f| f.kind == WINDOW_UPDATE)
+        .map(|f| (f.stream, f.code_at(0)))
+        .collect()
+}
+
+fn small_window(initial_window_size: u32) -> LocalSettings {
+    LocalSettings {
+        initial_window_size,
+        ..LocalSettings::default()
+    }
+}
+
+#[test]
+fn before_its_ack_a_client_may_fill_the_initial_window_of_65535() {
+    // RFC 9113 §6.9.3: the receiver "MUST be prepared to receive data that exceeds this window
+    // size, since the sender might send data that exceeds the lower limit prior to processing the
+    // SETTINGS frame."
+    let mut client = Client::with(small_window(0x10));
+    client.output();
+    let updates = first_flight(&mut client, 0xffff);
+    // Both windows were used up: the connection's budget doubles at once; the stream's only
+    // once our SETTINGS are acknowledged, so that its window stays the one the client knows.
+    assert_eq!(updates, vec![(0, 0x1_fffe), (1, 0xffff)]);
+    client.send(&data(1, END_STREAM, 0x0)).unwrap();
+    assert_eq!(client.output().last().unwrap().payload, b"65535 0");
+}
+
+#[test]
+fn the_ack_moves_open_streams_to_our_window_and_new_ones_start_with_it() {
+    let mut client = Client::with(small_window(0x10));
+    client.output();
+    let mut octets = PREFACE.to_vec();
+    octets.extend(settings(&[]));
+    octets.extend(client.request_with(1, "POST", "/", &[], false));
+    for len in [0x4000, 0x4000, 0x4000, 60_000 - 3 * 0x4000] {
+        octets.extend(data(1, 0, len));
+    }
+    octets.extend(frame(SETTINGS, ACK, 0, &[]));
+    client.send(&octets).unwrap();
+    // RFC 9113 §6.9.2's example: 60,000 octets were sent against 65,535; the window of 16 leaves
+    // -59,984. The client cannot send until credit makes it positive: what it used, and the
+    // doubled budget of 32.
+    let out = client.output();
+    assert_eq!(
+        window_updates(&out),
+        vec![(0, 60_000), (1, 60_000 - 0x10 + 0x20)]
+    );
+    // A stream opened after the ACK starts at 16.
+    let request = client.request_with(3, "POST", "/", &[], false);
+    client.send(&request).unwrap();
+    client.send(&data(3, 0, 0x11)).unwrap();
+    assert_rst(&client.output()[0], 3, FLOW_CONTROL_ERROR);
+}
+
+#[test]
+fn an_upload_through_a_window_of_16_gets_doubling_credit() {
+    let mut client = Client::ready_with(small_window(0x10), &[]);
+    let request = client.request_with(1, "POST", "/", &[], false);
+    client.send(&request).unwrap();
+    assert!(client.output().is_empty());
+    let mut credit = Vec::new();
+    let mut window = 0x10;
+    for _ in 0..6 {
+        client.send(&data(1, 0, window)).unwrap();
+        let updates = window_updates(&client.output());
+        assert_eq!(updates.len(), 1, "{updates:?}");
+        window = updates[0].1 as usize;
+        credit.push(updates[0]);
+    }
+    assert_eq!(
+        credit,
+        vec![
+            (1, 0x20),
+            (1, 0x40),
+            (1, 0x80),
+            (1, 0x100),
+            (1, 0x200),
+            (1, 0x400)
+        ]
+    );
+}
+
+#[test]
+fn with_an_initial_window_of_0_a_request_body_still_gets_credit() {
+    let mut client = Client::ready_with(small_window(0x0), &[]);
+    let request = client.request_with(1, "POST", "/", &[], false);
+    client.send(&request).unwrap();
+    assert_eq!(window_updates(&client.output()), vec![(1, 0x1)]);
+    client.send(&data(1, 0, 0x1)).unwrap();
+    assert_eq!(window_updates(&client.output()), vec![(1, 0x2)]);
+    client.send(&data(1, END_STREAM, 0x2)).unwrap();
+    assert_eq!(client.output().last().unwrap().payload, b"3 0");
+}
+
+#[test]
+fn a_request_without_body_gets_no_credit_even_with_a_window_of_0() {
+    let mut client = Client::ready_with(small_window(0x0), &[]);
+    client.send_get(1, "/");
+    assert!(window_updates(&client.output()).is_empty());
 }
 
 #[test]

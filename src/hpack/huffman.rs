@@ -308,47 +308,128 @@ pub(super) fn encode(data: &[u8], out: &mut Vec<u8>) {
 }
 
 /// Decodes the Huffman-coded string `data`, which starts at octet `offset` of the header block
-/// (for error messages).
+/// (for error messages). Four bits at a time, through [`Decoding`]: no code is shorter than 5
+/// bits, so each step yields at most one symbol.
 pub(super) fn decode(data: &[u8], offset: usize) -> Result<Vec<u8>, DecodeError> {
-    let tree = tree();
+    let decoding = decoding();
     let mut out = Vec::with_capacity(data.len() * 8 / 5);
-    let mut node = 0usize;
-    // Bits read since the last complete symbol, and whether they were all ones: at the end these
-    // are the padding.
-    let mut partial_bits = 0u32;
-    let mut partial_all_ones = true;
+    // The tree node reached by the bits read since the last complete symbol.
+    let mut state = 0u8;
     for (i, &octet) in data.iter().enumerate() {
-        for shift in (0..8).rev() {
-            let bit = (octet >> shift) & 1;
-            partial_bits += 1;
-            partial_all_ones &= bit == 1;
-            match tree[node][usize::from(bit)] {
-                Child::Node(next) => node = next,
-                Child::Symbol(EOS) => {
-                    // RFC 7541 §5.2: "A Huffman-encoded string literal containing the EOS symbol
-                    // MUST be treated as a decoding error."
-                    return Err(DecodeError::HuffmanEos { offset: offset + i });
-                }
-                Child::Symbol(symbol) => {
-                    out.push(symbol as u8);
-                    node = 0;
-                    partial_bits = 0;
-                    partial_all_ones = true;
-                }
+        for nibble in [octet >> 4, octet & 0xf] {
+            let step = decoding.step(state, nibble);
+            if step.eos {
+                // RFC 7541 §5.2: "A Huffman-encoded string literal containing the EOS symbol
+                // MUST be treated as a decoding error."
+                return Err(DecodeError::HuffmanEos { offset: offset + i });
             }
+            if let Some(symbol) = step.symbol {
+                out.push(symbol);
+            }
+            state = step.next;
         }
     }
     let last = offset + data.len().saturating_sub(1);
+    let (bits, all_ones) = decoding.partial(state);
     // RFC 7541 §5.2: "A padding strictly longer than 7 bits MUST be treated as a decoding error."
-    if partial_bits > 7 {
+    if bits > 7 {
         return Err(DecodeError::HuffmanPaddingTooLong { offset: last });
     }
     // RFC 7541 §5.2: "A padding not corresponding to the most significant bits of the code for the
     // EOS symbol MUST be treated as a decoding error."
-    if !partial_all_ones {
+    if !all_ones {
         return Err(DecodeError::HuffmanPaddingNotOnes { offset: last });
     }
     Ok(out)
+}
+
+/// What reading four bits does from one node of the tree.
+#[derive(Clone, Copy, Default)]
+struct Step {
+    /// The node reached: the bits after the last complete symbol.
+    next: u8,
+    /// The symbol completed on the way, if one was.
+    symbol: Option<u8>,
+    /// Whether the bits spelled EOS (an error).
+    eos: bool,
+}
+
+/// The decoding table built once from [`tree`]: for each of its 256 inner nodes, the [`Step`] of
+/// each of the 16 nibbles; and for each node, how many bits lead to it from the root and whether
+/// they are all ones (what the padding check needs).
+struct Decoding {
+    steps: Vec<[Step; 16]>,
+    paths: Vec<(u32, bool)>,
+}
+
+impl Decoding {
+    fn step(&self, state: u8, nibble: u8) -> Step {
+        self.steps
+            .get(usize::from(state))
+            .and_then(|steps| steps.get(usize::from(nibble)))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    fn partial(&self, state: u8) -> (u32, bool) {
+        self.paths
+            .get(usize::from(state))
+            .copied()
+            .unwrap_or((0, true))
+    }
+}
+
+fn decoding() -> &'static Decoding {
+    static DECODING: OnceLock<Decoding> = OnceLock::new();
+    DECODING.get_or_init(|| {
+        let tree = tree();
+        let mut paths = vec![(0, true); tree.len()];
+        // Inner nodes are created parent first, so one pass in index order sees each parent
+        // before its children.
+        for (node, children) in tree.iter().enumerate() {
+            let (bits, all_ones) = paths[node];
+            for (bit, child) in children.iter().enumerate() {
+                if let Child::Node(next) = *child {
+                    paths[next] = (bits + 1, all_ones && bit == 1);
+                }
+            }
+        }
+        let steps = (0..tree.len())
+            .map(|node| {
+                let mut row = [Step::default(); 16];
+                for (nibble, step) in row.iter_mut().enumerate() {
+                    *step = walk(tree, node, nibble);
+                }
+                row
+            })
+            .collect();
+        Decoding { steps, paths }
+    })
+}
+
+/// Follows the four bits of `nibble`, most significant first, from `node`.
+fn walk(tree: &[[Child; 2]], mut node: usize, nibble: usize) -> Step {
+    let mut symbol = None;
+    for shift in (0..4).rev() {
+        match tree[node][(nibble >> shift) & 1] {
+            Child::Node(next) => node = next,
+            Child::Symbol(EOS) => {
+                return Step {
+                    eos: true,
+                    ..Step::default()
+                }
+            }
+            Child::Symbol(found) => {
+                symbol = Some(found as u8);
+                node = 0;
+            }
+        }
+    }
+    Step {
+        next: node as u8,
+        symbol,
+        eos: false,
+    }
 }
 
 /// One branch of a node of the decoding tree.
@@ -457,6 +538,40 @@ mod tests {
 
     /// Parses the Appendix B rows (`'a' ( 97)  |00011    3  [ 5]`) and checks the symbol, the bits,
     /// the hex code and the length of each against [`CODES`].
+    /// The tree walked one bit at a time: what the nibble table must agree with.
+    fn decode_bit_by_bit(data: &[u8]) -> Option<Vec<u8>> {
+        let tree = tree();
+        let (mut out, mut node, mut bits, mut ones) = (Vec::new(), 0, 0, true);
+        for shift in (0..data.len() * 8).map(|i| (i, 7 - i % 8)) {
+            let bit = usize::from((data[shift.0 / 8] >> shift.1) & 1);
+            bits += 1;
+            ones &= bit == 1;
+            match tree[node][bit] {
+                Child::Node(next) => node = next,
+                Child::Symbol(EOS) => return None,
+                Child::Symbol(symbol) => {
+                    out.push(symbol as u8);
+                    (node, bits, ones) = (0, 0, true);
+                }
+            }
+        }
+        (bits <= 7 && ones).then_some(out)
+    }
+
+    #[test]
+    fn the_nibble_table_agrees_with_the_tree_on_every_two_and_three_octet_input() {
+        for first in 0..=0xffffu32 {
+            let [_, _, a, b] = first.to_be_bytes();
+            for input in [vec![a, b], vec![a, b, 0xff], vec![a, b, 0x3f]] {
+                assert_eq!(
+                    decode(&input, 0).ok(),
+                    decode_bit_by_bit(&input),
+                    "{input:02x?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn table_matches_rfc_7541_appendix_b() {
         let Some(text) =

@@ -63,6 +63,7 @@ mod tests {
             body: Body::Bytes(body.as_bytes().to_vec()),
             fault: None,
             push: Vec::new(),
+            goaway_after: false,
         }
     }
 

@@ -119,6 +119,10 @@ pub struct Response {
     /// the handler's response to each, when the client allows push. Build them with
     /// [`Request::promised`].
     pub push: Vec<Request>,
+    /// Once this response has gone out, end the connection gracefully: GOAWAY NO_ERROR naming the
+    /// last stream processed (RFC 9113 §6.8), then close when the open streams are done. For
+    /// `/_h2lab/goaway`, which shows a server's GOAWAY on demand.
+    pub goaway_after: bool,
 }
 
 /// What handles requests; shared by every connection's thread.

@@ -31,6 +31,7 @@ impl Exchange for FaultyExchange {
             body: Body::Bytes(BODY.to_vec()),
             fault: Fault::from_name(self.0.trim_start_matches('/')),
             push: Vec::new(),
+            goaway_after: false,
         }
     }
 }

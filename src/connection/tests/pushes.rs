@@ -37,6 +37,7 @@ impl Exchange for PushingExchange {
             body: Body::Bytes(body.to_vec()),
             fault: None,
             push,
+            goaway_after: false,
         }
     }
 }
