@@ -15,7 +15,7 @@
 //!
 //! [`Response::push`]: crate::http::Response::push
 
-use super::send::{BlockStart, EncodedStep};
+use super::send::BlockStart;
 use super::stream::{Event, State};
 use super::{Connection, Stream};
 use crate::error::ConnectionError;
@@ -51,16 +51,7 @@ impl Connection {
             self.closed.promised(promised_id);
             self.streams.insert(promised_id, stream);
 
-            let fields = promised_fields(&request);
-            let mut block = Vec::new();
-            let mut steps = Vec::new();
-            if self.observers.is_watching() {
-                self.encoder.encode_with(&fields, &mut block, &mut |step| {
-                    steps.push(EncodedStep::record(step));
-                });
-            } else {
-                self.encoder.encode(&fields, &mut block);
-            }
+            let (block, steps) = self.encode_block(&promised_fields(&request));
             let start = BlockStart::PushPromise {
                 stream_id,
                 promised_stream_id: promised_id,

@@ -60,15 +60,7 @@ impl Connection {
         }
         let wire_id = stream.wire_id;
         let fields = header_list(response.status, response.headers, response.fault);
-        let mut block = Vec::new();
-        let mut steps = Vec::new();
-        if self.observers.is_watching() {
-            self.encoder.encode_with(&fields, &mut block, &mut |step| {
-                steps.push(EncodedStep::record(step));
-            });
-        } else {
-            self.encoder.encode(&fields, &mut block);
-        }
+        let (mut block, steps) = self.encode_block(&fields);
         if response.fault == Some(Fault::BadHpackIndex) {
             // RFC 7541 §2.3.3: Indices strictly greater than the sum of the lengths of both
             // tables MUST be treated as a decoding error. (RFC 9113 §4.3: a connection error
@@ -113,6 +105,21 @@ impl Connection {
             self.push(promised_id, request)?;
         }
         Ok(())
+    }
+
+    /// The header block of `fields`, from the connection's one HPACK encoder, and the steps it
+    /// took when someone watches.
+    pub(super) fn encode_block(&mut self, fields: &[Field]) -> (Vec<u8>, Vec<EncodedStep>) {
+        let mut block = Vec::new();
+        let mut steps = Vec::new();
+        if self.observers.is_watching() {
+            self.encoder.encode_with(fields, &mut block, &mut |step| {
+                steps.push(EncodedStep::record(step));
+            });
+        } else {
+            self.encoder.encode(fields, &mut block);
+        }
+        (block, steps)
     }
 
     /// A header block as HEADERS or PUSH_PROMISE, then CONTINUATION frames if the block is longer
@@ -410,40 +417,6 @@ pub(super) enum BlockStart {
 /// unless the response carries a fault of its header list, which is made here.
 fn header_list(status: u16, headers: Vec<(String, String)>, fault: Option<Fault>) -> Vec<Field> {
     let mut fields = Vec::with_capacity(headers.len() + 2);
-    for (name, value) in headers {
-        // RFC 9113 §8.2.1: A field name MUST NOT contain characters in the ranges 0x00-0x20,
-        // 0x41-0x5a, or 0x7f-0xff. (0x41-0x5a: uppercase.) Fault::UppercaseName writes each
-        // name as HTTP/1.1 does: `Content-Type`.
-        let name = if fault == Some(Fault::UppercaseName) {
-            http1_case(&name)
-        } else {
-            name.to_ascii_lowercase()
-        };
-        // RFC 9113 §8.1.1: A request or response is also malformed if the value of a
-        // content-length header field does not equal the sum of the DATA frame payload lengths
-        // that form the content. Fault::ContentLengthMismatch announces one octet more.
-        let value = match value.parse::<u64>() {
-            Ok(len)
-                if fault == Some(Fault::ContentLengthMismatch)
-                    && name.eq_ignore_ascii_case("content-length") =>
-            {
-                (len + 1).to_string()
-            }
-            _ => value,
-        };
-        fields.push(Field::new(name, value));
-    }
-    if fault == Some(Fault::ConnectionHeader) {
-        // RFC 9113 §8.2.2: An endpoint MUST NOT generate an HTTP/2 message containing
-        // connection-specific header fields. Fault::ConnectionHeader adds the one an HTTP/1.1
-        // server sends most.
-        fields.push(Field::new("connection", "keep-alive"));
-    }
-    if fault == Some(Fault::NoStatus) {
-        // RFC 9113 §8.3.2: This pseudo-header field MUST be included in all responses.
-        // Fault::NoStatus leaves `:status` out.
-        return fields;
-    }
     // RFC 9113 §8.3: Endpoints MUST NOT generate pseudo-header fields other than those defined in
     // this document. Fault::StatusColon names the status `:status:`, the colon of an HTTP/1.1
     // `name: value` line kept.
@@ -453,14 +426,46 @@ fn header_list(status: u16, headers: Vec<(String, String)>, fault: Option<Fault>
         ":status"
     };
     let status = Field::new(name, status.to_string());
+    // RFC 9113 §8.3.2: This pseudo-header field MUST be included in all responses.
+    // Fault::NoStatus leaves `:status` out.
     // RFC 9113 §8.3: All pseudo-header fields MUST appear in a field block before all regular
     // field lines. (`:status` is the only one of a response, §8.3.2.) Fault::PseudoAfterRegular
     // puts it last.
-    if fault == Some(Fault::PseudoAfterRegular) {
-        fields.push(status);
-    } else {
-        fields.insert(0, status);
+    let (status_first, status_last) = match fault {
+        Some(Fault::NoStatus) => (None, None),
+        Some(Fault::PseudoAfterRegular) => (None, Some(status)),
+        _ => (Some(status), None),
+    };
+    fields.extend(status_first);
+    for (name, value) in headers {
+        // RFC 9113 §8.2.1: A field name MUST NOT contain characters in the ranges 0x00-0x20,
+        // 0x41-0x5a, or 0x7f-0xff. (0x41-0x5a: uppercase.) Fault::UppercaseName writes each
+        // name as HTTP/1.1 does: `Content-Type`.
+        let name = if fault == Some(Fault::UppercaseName) {
+            http1_case(&name)
+        } else {
+            name.to_ascii_lowercase()
+        };
+        fields.push(Field::new(name, value));
     }
+    if fault == Some(Fault::ContentLengthMismatch) {
+        // RFC 9113 §8.1.1: A request or response is also malformed if the value of a
+        // content-length header field does not equal the sum of the DATA frame payload lengths
+        // that form the content. Fault::ContentLengthMismatch announces one octet more.
+        for field in fields.iter_mut().filter(|f| f.name == b"content-length") {
+            let announced = std::str::from_utf8(&field.value).ok();
+            if let Some(len) = announced.and_then(|v| v.parse::<u64>().ok()) {
+                field.value = (len + 1).to_string().into_bytes();
+            }
+        }
+    }
+    if fault == Some(Fault::ConnectionHeader) {
+        // RFC 9113 §8.2.2: An endpoint MUST NOT generate an HTTP/2 message containing
+        // connection-specific header fields. Fault::ConnectionHeader adds the one an HTTP/1.1
+        // server sends most.
+        fields.push(Field::new("connection", "keep-alive"));
+    }
+    fields.extend(status_last);
     fields
 }
 
@@ -536,7 +541,7 @@ pub(super) enum EncodedStep {
 
 impl EncodedStep {
     /// An owned copy of what the encoder reported.
-    pub(super) fn record(event: hpack::Event<'_>) -> EncodedStep {
+    fn record(event: hpack::Event<'_>) -> EncodedStep {
         match event {
             hpack::Event::SizeUpdate { offset, max_size } => {
                 EncodedStep::SizeUpdate { offset, max_size }
