@@ -82,22 +82,37 @@ else:
 '
 }
 
-# Headless Chromium: the net error it fails the page with, or whether the page shows or hangs.
+# Headless Chromium: the net error it fails the page with (from its stderr, or from its net log
+# when the error came after the response's HEADERS, which may leave a blank page instead of an
+# error page, depending on timing), or whether the page shows or hangs.
 chromium_says() {
-  local profile dom
+  local profile failure
   profile=$(mktemp -d)
   timeout 60 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
     --user-data-dir="$profile" --ignore-certificate-errors --timeout=8000 \
-    --dump-dom "$1" >"$work/dom" 2>"$work/chromium.err" </dev/null || true
+    --log-net-log="$work/netlog.json" --dump-dom "$1" \
+    >"$work/dom" 2>"$work/chromium.err" </dev/null || true
   rm -rf "$profile"
-  dom=$(wc -c <"$work/dom")
+  failure=$(python3 - "$work/netlog.json" <<'EOF'
+import json, sys
+log = json.load(open(sys.argv[1]))
+types = {number: name for name, number in log["constants"]["logEventTypes"].items()}
+errors = {number: name for name, number in log["constants"].get("netError", {}).items()}
+for event in log["events"]:
+    kind, params = types.get(event["type"]), event.get("params", {})
+    code = params.get("net_error")
+    if kind == "HTTP2_STREAM_ERROR" or (kind == "HTTP2_SESSION_CLOSE" and code not in (0, -3)):
+        print(code if isinstance(code, str) else errors.get(code, str(code)))
+        break
+EOF
+)
   if grep -q "Page load failed" "$work/chromium.err"; then
     grep -o 'net::ERR_[A-Z0-9_]*' "$work/chromium.err" | head -n 1 | sed 's/^net:://'
-  elif grep -q "h2lab sent this response" "$work/dom"; then
+  elif [ -n "$failure" ]; then
+    echo "$failure"
+  elif grep -q "h2lab sent this response" "$work/dom" || [ "$(wc -c <"$work/dom")" -gt 1000 ]; then
     echo "shows the page"
-  elif [ "$dom" -gt 1000 ]; then
-    echo "shows the page ($dom octets)"
   else
     echo "page hangs (empty after 8 s)"
   fi
