@@ -103,7 +103,7 @@ fn against_h2lab(lesson: &Path) {
 #[test]
 fn every_lesson_passes_against_h2lab_over_tls_and_h2c() {
     let lessons = lessons();
-    assert!(lessons.len() >= 9, "{lessons:?}");
+    assert!(lessons.len() >= 11, "{lessons:?}");
     let runs: Vec<_> = lessons
         .into_iter()
         .map(|lesson| thread::spawn(move || against_h2lab(&lesson)))

@@ -27,6 +27,8 @@ impl Exchange for Path {
             status: 200,
             headers: Vec::new(),
             body: Body::Bytes(self.0.into_bytes()),
+            fault: None,
+            push: Vec::new(),
             goaway_after: false,
         }
     }

@@ -65,6 +65,8 @@ impl Exchange for Echo {
             status: 200,
             headers: vec![("content-type".to_string(), mime::JSON.to_string())],
             body: Body::Bytes(out.into_bytes()),
+            fault: None,
+            push: Vec::new(),
             goaway_after: false,
         }
     }

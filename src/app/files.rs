@@ -219,6 +219,8 @@ fn listing(root: &Path, dir: &Path, target: &Target) -> Response {
         status: 200,
         headers: vec![("content-type".to_string(), mime::HTML.to_string())],
         body: Body::Bytes(page.into_bytes()),
+        fault: None,
+        push: Vec::new(),
         goaway_after: false,
     }
 }
@@ -288,6 +290,8 @@ fn file(found: &Found, name: &str, request: &Request) -> Option<Response> {
             status: 200,
             headers,
             body,
+            fault: None,
+            push: Vec::new(),
             goaway_after: false,
         });
     }
@@ -322,6 +326,8 @@ fn unchanged(len: u64, mut headers: Vec<(String, String)>) -> Response {
         status: 304,
         headers,
         body: Body::Empty,
+        fault: None,
+        push: Vec::new(),
         goaway_after: false,
     }
 }
@@ -342,6 +348,8 @@ fn part(
         status: 206,
         headers,
         body,
+        fault: None,
+        push: Vec::new(),
         goaway_after: false,
     }
 }

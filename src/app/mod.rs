@@ -2,6 +2,8 @@
 //!
 //! [`App`] is the [`Handler`] the server runs. It picks an exchange by path:
 //! - `/_h2lab/echo` (`echo.rs`): the request as the server decoded it, as JSON;
+//! - `/_h2lab/mistakes/` (`mistakes.rs`): responses sent with a mistake on purpose, and their list;
+//! - `/_h2lab/push` (`push.rs`): a page whose stylesheet is pushed with it;
 //! - `/_h2lab/headers?size=N` (`headers.rs`): a header section larger than one frame;
 //! - `/_h2lab/goaway` (`goaway.rs`): an answer, then the connection's GOAWAY;
 //! - any other `/_h2lab/` path: 404, so that no file in the root can hide a built-in;
@@ -24,7 +26,9 @@ mod files;
 mod goaway;
 mod headers;
 pub mod mime;
+mod mistakes;
 mod path;
+mod push;
 
 /// Where the built-in paths live; no file under the root is served from here.
 const BUILTIN_PREFIX: &str = "/_h2lab/";
@@ -65,6 +69,10 @@ impl Handler for App {
         let path = request.path.split('?').next().unwrap_or_default();
         let inner: Box<dyn Exchange> = if path == echo::PATH {
             Box::new(echo::Echo::new(request))
+        } else if path.starts_with(mistakes::PREFIX.trim_end_matches('/')) {
+            Box::new(Ready(mistakes::respond(path)))
+        } else if let Some(response) = push::respond(path, &request) {
+            Box::new(Ready(response))
         } else if path == headers::PATH {
             Box::new(headers::exchange(&request.path))
         } else if path == goaway::PATH {
@@ -117,6 +125,8 @@ fn text(status: u16, message: &str) -> Response {
         status,
         headers: vec![("content-type".to_string(), mime::TEXT.to_string())],
         body: Body::Bytes(format!("{message}\n").into_bytes()),
+        fault: None,
+        push: Vec::new(),
         goaway_after: false,
     }
 }

@@ -4,7 +4,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::http::{Body, Handler, Request};
+use crate::http::{Body, Fault, Handler, Request};
 
 /// A folder under the system's temporary folder, removed when dropped.
 pub struct TempDir(PathBuf);
@@ -54,6 +54,8 @@ pub struct Answer {
     /// Whether the body was `Body::Empty`.
     pub empty: bool,
     pub body: Vec<u8>,
+    pub fault: Option<Fault>,
+    pub push: Vec<Request>,
 }
 
 impl Answer {
@@ -126,6 +128,8 @@ pub fn run(
         headers: response.headers,
         empty,
         body,
+        fault: response.fault,
+        push: response.push,
     }
 }
 

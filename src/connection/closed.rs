@@ -12,11 +12,17 @@
 //! - a stream we reset a moment ago: the client may still have frames for it in flight, which
 //!   are ignored (§5.1, closed).
 //!
+//! Even ids are the server's (§5.1.1): one is idle until we promise it (a push, §8.4) or a higher
+//! one, and afterwards follows the same rules.
+//!
 //! Client stream ids mostly run 1, 3, 5, …, so instead of the streams this remembers the gaps:
 //! every odd id up to the highest opened is "used" unless it lies in a recorded gap. Only the
 //! last [`RECENT`] closures are remembered one by one, which is what frames in flight need.
 
 use std::collections::{HashMap, VecDeque};
+
+/// The highest stream identifier, 2^31-1: identifiers are 31 bits (§5.1.1).
+const MAX_STREAM_ID: u32 = 0x7fff_ffff;
 
 /// How many recently closed streams are remembered with how they ended.
 const RECENT: usize = 0x100;
@@ -42,6 +48,8 @@ pub enum Closure {
 pub struct ClosedStreams {
     /// The highest stream id the client opened with HEADERS (§5.1.1); PRIORITY does not count.
     highest_opened: u32,
+    /// The highest even id we used (§5.1.1), 0 before the first.
+    highest_promised: u32,
     /// Ranges of odd ids skipped by an opening HEADERS, ascending, at most [`MAX_GAPS`].
     gaps: VecDeque<(u32, u32)>,
     /// The last [`RECENT`] closures, by id, and their order for forgetting the oldest.
@@ -55,10 +63,26 @@ impl ClosedStreams {
         self.highest_opened
     }
 
-    /// Whether a client stream id is still idle: even ids are never the client's (§5.1.1), and an
-    /// odd one is idle until the client opens it or a higher one.
+    /// Whether a stream id is still idle: an odd one until the client opens it or a higher one,
+    /// an even one until we use it or a higher one (§5.1.1).
     pub fn is_idle(&self, stream_id: u32) -> bool {
-        stream_id.is_multiple_of(2) || stream_id > self.highest_opened
+        if stream_id.is_multiple_of(2) {
+            return stream_id > self.highest_promised;
+        }
+        stream_id > self.highest_opened
+    }
+
+    /// The next even id the server may use for a stream it initiates, if any is left
+    /// (§5.1.1: "Stream identifiers cannot be reused").
+    pub fn next_server_id(&self) -> Option<u32> {
+        self.highest_promised
+            .checked_add(2)
+            .filter(|&id| id <= MAX_STREAM_ID)
+    }
+
+    /// We used the even id `stream_id` (a promise, §8.4); the ids below it are no longer idle.
+    pub fn promised(&mut self, stream_id: u32) {
+        self.highest_promised = self.highest_promised.max(stream_id);
     }
 
     /// HEADERS opened `stream_id`, above every id opened before: the odd ids skipped in between
@@ -132,6 +156,19 @@ mod tests {
         assert_eq!(closed.closure(11), None);
         assert!(closed.is_idle(11));
         assert!(closed.is_idle(4));
+    }
+
+    #[test]
+    fn even_ids_are_idle_until_we_use_them_and_are_handed_out_in_order() {
+        let mut closed = ClosedStreams::default();
+        assert!(closed.is_idle(2));
+        assert_eq!(closed.next_server_id(), Some(2));
+        closed.promised(2);
+        assert!(!closed.is_idle(2));
+        assert!(closed.is_idle(4));
+        assert_eq!(closed.next_server_id(), Some(4));
+        closed.promised(0x7fff_fffe);
+        assert_eq!(closed.next_server_id(), None);
     }
 
     #[test]

@@ -22,11 +22,11 @@
 //! - A request header list over our SETTINGS_MAX_HEADER_LIST_SIZE is answered with 431 and no
 //!   body (followed by RST_STREAM NO_ERROR if the request had not ended, §8.1), not a bare reset.
 //! - The client's SETTINGS_MAX_HEADER_LIST_SIZE is advisory (§6.5.2) and only recorded;
-//!   SETTINGS_MAX_CONCURRENT_STREAMS and SETTINGS_ENABLE_PUSH concern pushed streams, and h2lab
-//!   never pushes.
+//!   SETTINGS_MAX_CONCURRENT_STREAMS and SETTINGS_ENABLE_PUSH bound pushes (`push.rs`).
 //! - A GOAWAY from the client does not stop its new streams (§6.8 binds only the receiver); its
 //!   streams are finished whatever its Last-Stream-ID, which names streams the server initiated
-//!   (none), and then our own GOAWAY NO_ERROR goes out before the connection closes.
+//!   (pushes, of which none is promised after it), and then our own GOAWAY NO_ERROR goes out
+//!   before the connection closes.
 //! - Our SETTINGS take effect when the client acknowledges them (§6.5.3): before its ACK, a new
 //!   stream starts with the initial window of 65,535, and the ACK shifts the open streams' windows
 //!   to ours (§6.9.2). `settings.rs` says what each setting does before the ACK.
@@ -43,6 +43,9 @@
 //! `timers.rs` deadlines, the idle timer and graceful shutdown; `closed.rs` what is remembered of
 //! closed streams; `limits.rs` what a client may make us do for nothing.
 //!
+//! For lessons: `push.rs` pushes the responses a handler names (§8.4), and `send.rs` makes, when a
+//! response asks for one, the mistake of its [`Fault`] (DESIGN.md, "Faults on purpose").
+//!
 //! Watching: the connection reports what happens (frames with their octets, HPACK steps, state
 //! changes, windows, errors) as [`trace::Event`]s to the observers given to
 //! [`Connection::observe`]; it formats no text. Events that cost work to build are built only
@@ -53,6 +56,7 @@ mod closed;
 mod flow;
 pub mod header_block;
 mod limits;
+mod push;
 mod receive;
 mod send;
 mod settings;
@@ -69,7 +73,7 @@ use std::time::Instant;
 use crate::error::{ConnectionError, ErrorCode, ProtocolError, StreamError};
 use crate::frame::{Frame, FrameHeader, GoAway, RstStream, Settings, WindowUpdate, HEADER_LEN};
 use crate::hpack::{Decoder, Encoder};
-use crate::http::{Exchange, Handler};
+use crate::http::{Exchange, Fault, Handler};
 use crate::trace::{self, Direction, Observer, Observers};
 
 use body::Outgoing;
@@ -111,6 +115,10 @@ struct Stream {
     received: u64,
     /// The response body still to send.
     body: Option<Outgoing>,
+    /// The mistake the response is sent with, on purpose (`send.rs` applies it).
+    fault: Option<Fault>,
+    /// The stream id the response's frames carry: the stream's own, but for [`Fault::NewStream`].
+    wire_id: u32,
     /// The response asked for our GOAWAY once it has gone out (`Response::goaway_after`).
     goaway_after: bool,
     /// For the access line.
@@ -122,9 +130,9 @@ struct Stream {
 }
 
 impl Stream {
-    /// A stream record for a new request, still idle: the windows start at the initial window
-    /// sizes of both ends (§6.9.2).
-    fn new(recv_window: u32, send_window: u32) -> Stream {
+    /// A stream record for a new request or a push, still idle: the windows start at the initial
+    /// window sizes of both ends (§6.9.2).
+    fn new(stream_id: u32, recv_window: u32, send_window: u32) -> Stream {
         Stream {
             state: State::Idle,
             recv_window: ReceiveWindow::new(recv_window),
@@ -134,6 +142,8 @@ impl Stream {
             content_length: None,
             received: 0,
             body: None,
+            fault: None,
+            wire_id: stream_id,
             goaway_after: false,
             method: "-".to_string(),
             path: "-".to_string(),
@@ -334,7 +344,7 @@ impl Connection {
         loop {
             let mut progress = false;
             for _ in 0..self.ready.len() {
-                if written >= budget || self.send_window.sendable() == 0 {
+                if written >= budget {
                     break;
                 }
                 let Some(stream_id) = self.ready.pop_front() else {
@@ -372,13 +382,13 @@ impl Connection {
         if !self.control.is_empty() {
             return true;
         }
-        if self.phase == Phase::Failed || self.send_window.sendable() == 0 {
+        if self.phase == Phase::Failed {
             return false;
         }
         self.ready.iter().any(|id| {
             self.streams
                 .get(id)
-                .is_some_and(|s| s.body.is_some() && s.send_window.sendable() > 0)
+                .is_some_and(|s| s.may_send(&self.send_window))
         })
     }
 
@@ -458,7 +468,7 @@ impl Connection {
                 Ok(State::Closed)
             );
             if stream.state != State::Closed {
-                queued.state_change = Some((stream.state, State::Closed));
+                queued.state_change = Some((stream_id, (stream.state, State::Closed)));
             }
         }
         self.control.push_back(queued);
@@ -531,7 +541,7 @@ impl Connection {
             let Some(body) = &stream.body else {
                 continue;
             };
-            if window > 0 || stream.waiting {
+            if window > 0 || stream.waiting || stream.ignores_windows() {
                 continue;
             }
             stream.waiting = true;
@@ -571,11 +581,11 @@ fn report_window(
 
 /// A control frame waiting to be written, with what the observers learn once it is: the HPACK
 /// steps of its header block (recorded only when someone watches) and the stream state change
-/// that sending it makes.
+/// that sending it makes, with its stream (a PUSH_PROMISE changes the stream it promises).
 struct Queued {
     frame: Frame,
     steps: Vec<EncodedStep>,
-    state_change: Option<(State, State)>,
+    state_change: Option<(u32, (State, State))>,
 }
 
 impl Queued {

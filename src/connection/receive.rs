@@ -360,7 +360,12 @@ impl Connection {
         // concurrent stream limit to be exceeded MUST treat this as a stream error of type
         // PROTOCOL_ERROR or REFUSED_STREAM. (REFUSED_STREAM: the client may retry.) A client
         // that has sent GOAWAY may still open streams: §6.8 forbids that only to the receiver.
-        if self.streams.len() >= self.local.max_concurrent_streams as usize {
+        let client_streams = self
+            .streams
+            .keys()
+            .filter(|id| !id.is_multiple_of(2))
+            .count();
+        if client_streams >= self.local.max_concurrent_streams as usize {
             self.observers.emit(&trace::Event::Limit {
                 name: "SETTINGS_MAX_CONCURRENT_STREAMS",
                 value: self.local.max_concurrent_streams.into(),
@@ -379,6 +384,7 @@ impl Connection {
         self.last_processed = stream_id;
         self.timers.progress();
         let mut stream = Stream::new(
+            stream_id,
             self.local.initial_window_in_force(self.settings_acked),
             self.peer.initial_window_size,
         );
@@ -447,6 +453,8 @@ impl Connection {
             status: 431,
             headers: Vec::new(),
             body: crate::http::Body::Empty,
+            fault: None,
+            push: Vec::new(),
             goaway_after: false,
         }
         .complete(false, std::time::SystemTime::now());
@@ -493,8 +501,8 @@ impl Connection {
     }
 
     /// The client ends the connection: the open streams are finished, then our own GOAWAY closes
-    /// it. (Its Last-Stream-ID names streams *we* initiated; h2lab initiates none.) A code other than
-    /// NO_ERROR reports an error the client found (§6.8), shown to the observers.
+    /// it. (Its Last-Stream-ID names streams *we* initiated, pushes: none is promised after it.) A
+    /// code other than NO_ERROR reports an error the client found (§6.8), shown to the observers.
     fn on_goaway(&mut self, goaway: &GoAway) {
         self.goaway_received = true;
         if goaway.error_code == ErrorCode::NO_ERROR || !self.observers.is_watching() {

@@ -1,51 +1,71 @@
 //! Frames out — RFC 9113 §6.1, §6.2, §6.9 and §8.1: responses as HEADERS and DATA, control frames
 //! first, DATA round-robin within the flow-control windows.
+//!
+//! This is also the one place where a response's [`Fault`] is applied (DESIGN.md, "Faults on
+//! purpose"): each fault is a few lines beside the rule it breaks, marked `Fault::…`, and touches
+//! only the response that carries it.
+
+use std::io::Read;
 
 use log::info;
 
 use super::body::Outgoing;
 use super::stream::{Event, State};
-use super::{report_state, report_window, Closure, Connection, DataStep, Queued};
+use super::{report_state, report_window, Closure, Connection, DataStep, Queued, Stream};
 use crate::error::{ConnectionError, ErrorCode, StreamError};
-use crate::frame::{encode_data, Continuation, Frame, Headers};
+use crate::frame::{encode_data, Continuation, Data, Frame, Headers, MAX_MAX_FRAME_SIZE};
 use crate::hpack::{self, Field, Representation};
-use crate::http::Response;
+use crate::http::{Body, Fault, Response};
 use crate::trace::{self, Direction};
+
+/// An indexed field representation (RFC 7541 §6.1) of index 1000: `1` then 7-bit prefix 127 and
+/// the continuation octets of 873 (§5.1). Our encoder's dynamic table holds at most 4096 octets,
+/// so at most 128 entries of 32 octets or more (§4.1): 1000 is past the 61 static entries and
+/// any dynamic table it can have.
+const INDEX_PAST_BOTH_TABLES: [u8; 3] = [0xff, 0xe9, 0x06];
+
+/// The octet that fills a content sized by a fault.
+const FILLER: u8 = b'x';
 
 impl Connection {
     /// Turns a response into HEADERS (+ CONTINUATION) now, so that header blocks leave in the
-    /// order the HPACK encoder produced them, and queues its body for DATA.
+    /// order the HPACK encoder produced them, and queues its body for DATA. Its pushes are
+    /// promised first and sent after it (`push.rs`).
     pub(super) fn respond(
         &mut self,
         stream_id: u32,
-        response: Response,
+        mut response: Response,
     ) -> Result<(), ConnectionError> {
+        let promised = self.promise(stream_id, std::mem::take(&mut response.push));
         let Some(stream) = self.streams.get_mut(&stream_id) else {
             return Ok(());
         };
         stream.status = response.status;
         stream.goaway_after = response.goaway_after;
-        // RFC 9113 §8.3: All pseudo-header fields MUST appear in a field block before all regular
-        // field lines. (`:status` is the only one of a response, §8.3.2.)
-        let mut fields = Vec::with_capacity(response.headers.len() + 1);
-        fields.push(Field {
-            name: b":status".to_vec(),
-            value: response.status.to_string().into_bytes(),
-        });
-        for (name, value) in response.headers {
-            fields.push(Field {
-                name: name.to_ascii_lowercase().into_bytes(),
-                value: value.into_bytes(),
-            });
+        stream.fault = response.fault;
+        if let Some(len) =
+            content_len_for_fault(stream, &self.send_window, self.peer.max_frame_size)
+        {
+            replace_content(&mut response, len);
         }
-        let mut block = Vec::new();
-        let mut steps = Vec::new();
-        if self.observers.is_watching() {
-            self.encoder.encode_with(&fields, &mut block, &mut |step| {
-                steps.push(EncodedStep::record(step));
-            });
-        } else {
-            self.encoder.encode(&fields, &mut block);
+        if response.fault == Some(Fault::NewStream) {
+            // RFC 9113 §8.1: A server sends an HTTP response on the same stream as the request.
+            // Fault::NewStream takes the next stream id of the server's own instead (2 for the
+            // first), as if it had to open a stream to answer. Marked as used, so that no push
+            // takes it.
+            if let Some(wire_id) = self.closed.next_server_id() {
+                self.closed.promised(wire_id);
+                stream.wire_id = wire_id;
+            }
+        }
+        let wire_id = stream.wire_id;
+        let fields = header_list(response.status, response.headers, response.fault);
+        let (mut block, steps) = self.encode_block(&fields);
+        if response.fault == Some(Fault::BadHpackIndex) {
+            // RFC 7541 §2.3.3: Indices strictly greater than the sum of the lengths of both
+            // tables MUST be treated as a decoding error. (RFC 9113 §4.3: a connection error
+            // COMPRESSION_ERROR.) Fault::BadHpackIndex ends the block with one.
+            block.extend_from_slice(&INDEX_PAST_BOTH_TABLES);
         }
 
         let body = Outgoing::new(response.body);
@@ -61,50 +81,120 @@ impl Connection {
         let Some(stream) = self.streams.get_mut(&stream_id) else {
             return Ok(());
         };
-        let end_stream = body.is_none();
+        // RFC 9113 §8.1: The last frame in the sequence bears an END_STREAM flag.
+        // Fault::NoEndStream never sets it (see `send_data` for a response with content).
+        let end_stream = body.is_none() && response.fault != Some(Fault::NoEndStream);
         let state_change = match stream.send(Event::SendHeaders, end_stream, stream_id) {
             Ok(change) => change,
             Err(error) => return self.on_state_error(error),
         };
+        let has_body = body.is_some();
         stream.body = body;
-        self.queue_header_block(stream_id, block, end_stream, steps, state_change);
+        let start = BlockStart::Headers {
+            stream_id: wire_id,
+            end_stream,
+        };
+        let state_change = Some((stream_id, state_change));
+        self.queue_header_block(start, block, steps, state_change, response.fault);
         if end_stream {
             self.response_sent(stream_id);
-        } else {
+        } else if has_body {
             self.ready.push_back(stream_id);
+        }
+        for (promised_id, request) in promised {
+            self.push(promised_id, request)?;
         }
         Ok(())
     }
 
-    /// HEADERS, then CONTINUATION frames if the block is longer than the client's
-    /// SETTINGS_MAX_FRAME_SIZE (§4.2, §6.10). The HPACK `steps` and the stream's state change go
-    /// with HEADERS, for the observers.
-    fn queue_header_block(
+    /// The header block of `fields`, from the connection's one HPACK encoder, and the steps it
+    /// took when someone watches.
+    pub(super) fn encode_block(&mut self, fields: &[Field]) -> (Vec<u8>, Vec<EncodedStep>) {
+        let mut block = Vec::new();
+        let mut steps = Vec::new();
+        if self.observers.is_watching() {
+            self.encoder.encode_with(fields, &mut block, &mut |step| {
+                steps.push(EncodedStep::record(step));
+            });
+        } else {
+            self.encoder.encode(fields, &mut block);
+        }
+        (block, steps)
+    }
+
+    /// A header block as HEADERS or PUSH_PROMISE, then CONTINUATION frames if the block is longer
+    /// than the client's SETTINGS_MAX_FRAME_SIZE allows (§4.2, §6.10). The HPACK `steps` and the
+    /// state change go with the first frame, for the observers.
+    pub(super) fn queue_header_block(
         &mut self,
-        stream_id: u32,
+        start: BlockStart,
         block: Vec<u8>,
-        end_stream: bool,
         steps: Vec<EncodedStep>,
-        state_change: (State, State),
+        state_change: Option<(u32, (State, State))>,
+        fault: Option<Fault>,
     ) {
-        let max = (self.peer.max_frame_size as usize).max(1);
-        let mut pieces = block.chunks(max);
-        let first = pieces.next().unwrap_or_default().to_vec();
-        let rest: Vec<Vec<u8>> = pieces.map(<[u8]>::to_vec).collect();
-        self.control.push_back(Queued {
-            frame: Frame::Headers(Headers {
+        let max = self.peer.max_frame_size as usize;
+        let first_max = match start {
+            BlockStart::Headers { .. } => max,
+            // The Promised Stream ID takes 4 octets of the PUSH_PROMISE payload (§6.6).
+            BlockStart::PushPromise { .. } => max.saturating_sub(4),
+        };
+        let mut rest = block;
+        let first: Vec<u8> = rest.drain(..first_max.min(rest.len())).collect();
+        let mut fragments: Vec<Vec<u8>> = rest.chunks(max.max(1)).map(<[u8]>::to_vec).collect();
+        let interleave = fault == Some(Fault::InterleavedHeaderBlock);
+        let (first, interleaved) = if interleave && fragments.is_empty() {
+            let mut first = first;
+            let second = first.split_off(first.len() / 2);
+            fragments.push(second);
+            (first, true)
+        } else {
+            (first, interleave)
+        };
+        let end_headers = fragments.is_empty();
+        let frame = match start {
+            BlockStart::Headers {
+                stream_id,
+                end_stream,
+            } => Frame::Headers(Headers {
                 stream_id,
                 fragment: first,
                 end_stream,
-                end_headers: rest.is_empty(),
+                end_headers,
                 priority: None,
                 pad_len: None,
             }),
+            BlockStart::PushPromise {
+                stream_id,
+                promised_stream_id,
+            } => Frame::PushPromise(crate::frame::PushPromise {
+                stream_id,
+                promised_stream_id,
+                fragment: first,
+                end_headers,
+                pad_len: None,
+            }),
+        };
+        let stream_id = frame.stream_id();
+        self.control.push_back(Queued {
+            frame,
             steps,
-            state_change: Some(state_change),
+            state_change,
         });
-        let count = rest.len();
-        for (index, fragment) in rest.into_iter().enumerate() {
+        if interleaved {
+            // RFC 9113 §4.3: Field blocks MUST be transmitted as a contiguous sequence of frames,
+            // with no interleaved frames of any other type or from any other stream.
+            // Fault::InterleavedHeaderBlock sends an empty DATA frame between HEADERS and the
+            // CONTINUATION that ends its block.
+            self.queue(Frame::Data(Data {
+                stream_id,
+                data: Vec::new(),
+                end_stream: false,
+                pad_len: None,
+            }));
+        }
+        let count = fragments.len();
+        for (index, fragment) in fragments.into_iter().enumerate() {
             self.queue(Frame::Continuation(Continuation {
                 stream_id,
                 fragment,
@@ -123,10 +213,21 @@ impl Connection {
         let Some(body) = stream.body.as_mut() else {
             return DataStep::Done;
         };
-        let limit = room
-            .min(max_frame)
-            .min(connection_room)
-            .min(stream.send_window.sendable());
+        let limit = match stream.fault {
+            // RFC 9113 §6.9.1: The sender MUST NOT send a flow-controlled frame with a length that
+            // exceeds the space available in either of the flow-control windows advertised by
+            // the receiver. Fault::WindowOverrun sends as if there were no windows (and its
+            // content is one octet longer than they were).
+            Some(Fault::WindowOverrun) => room.min(max_frame),
+            // RFC 9113 §4.2: An endpoint MUST send an error code of FRAME_SIZE_ERROR if a frame
+            // exceeds the size defined in SETTINGS_MAX_FRAME_SIZE. Fault::OversizedFrame sends
+            // its content, one octet longer than that, in one frame, whatever the windows.
+            Some(Fault::OversizedFrame) => usize::try_from(body.remaining()).unwrap_or(usize::MAX),
+            _ => room
+                .min(max_frame)
+                .min(connection_room)
+                .min(stream.send_window.sendable()),
+        };
         if limit == 0 {
             return DataStep::Blocked;
         }
@@ -134,7 +235,11 @@ impl Connection {
             self.reset_internal(stream_id, reason);
             return DataStep::Done;
         }
-        let end_stream = body.remaining() == 0;
+        let body_done = body.remaining() == 0;
+        // RFC 9113 §8.1: The last frame in the sequence bears an END_STREAM flag.
+        // Fault::NoEndStream leaves it off: the stream stays "half-closed (remote)" on our side,
+        // and the client waits for the rest of a response that never comes.
+        let end_stream = body_done && stream.fault != Some(Fault::NoEndStream);
         let state_change = match stream.send(Event::SendData, end_stream, stream_id) {
             Ok(change) => change,
             Err(error) => {
@@ -146,12 +251,12 @@ impl Connection {
         stream.send_window.send(len);
         stream.sent += len as u64;
         stream.waiting = false;
-        if end_stream {
+        if body_done {
             stream.body = None;
         }
         self.send_window.send(len);
         let start = out.len();
-        encode_data(stream_id, &self.chunk, end_stream, out);
+        encode_data(stream.wire_id, &self.chunk, end_stream, out);
         if self.observers.is_watching() {
             self.report_data(stream_id, out, start, state_change);
         }
@@ -160,7 +265,7 @@ impl Connection {
         }
         DataStep::Sent {
             len,
-            more: !end_stream,
+            more: !body_done,
         }
     }
 
@@ -270,8 +375,148 @@ impl Connection {
                 step: &step.event(),
             });
         }
-        if let Some((from, to)) = queued.state_change.filter(|(from, to)| from != to) {
-            report_state(&mut self.observers, stream_id, (from, to));
+        if let Some((stream_id, change)) = queued.state_change.filter(|(_, (from, to))| from != to)
+        {
+            report_state(&mut self.observers, stream_id, change);
+        }
+    }
+}
+
+impl Stream {
+    /// Whether the stream has DATA to send now: body left, and room in both windows unless its
+    /// fault ignores them.
+    pub(super) fn may_send(&self, connection: &super::flow::Window) -> bool {
+        if self.body.is_none() {
+            return false;
+        }
+        self.ignores_windows() || (connection.sendable() > 0 && self.send_window.sendable() > 0)
+    }
+
+    /// Whether the stream's fault makes it send regardless of flow control.
+    pub(super) fn ignores_windows(&self) -> bool {
+        matches!(
+            self.fault,
+            Some(Fault::WindowOverrun | Fault::OversizedFrame)
+        )
+    }
+}
+
+/// What begins a header block: HEADERS (a response) or PUSH_PROMISE (a promised request).
+pub(super) enum BlockStart {
+    /// A response's HEADERS on `stream_id` (the id written in the frame).
+    Headers { stream_id: u32, end_stream: bool },
+    /// A PUSH_PROMISE on the request's stream `stream_id`, reserving `promised_stream_id`.
+    PushPromise {
+        stream_id: u32,
+        promised_stream_id: u32,
+    },
+}
+
+/// The response's header list: `:status` first, then the regular fields with lowercase names —
+/// unless the response carries a fault of its header list, which is made here.
+fn header_list(status: u16, headers: Vec<(String, String)>, fault: Option<Fault>) -> Vec<Field> {
+    let mut fields = Vec::with_capacity(headers.len() + 2);
+    // RFC 9113 §8.3: Endpoints MUST NOT generate pseudo-header fields other than those defined in
+    // this document. Fault::StatusColon names the status `:status:`, the colon of an HTTP/1.1
+    // `name: value` line kept.
+    let name = if fault == Some(Fault::StatusColon) {
+        ":status:"
+    } else {
+        ":status"
+    };
+    let status = Field::new(name, status.to_string());
+    // RFC 9113 §8.3.2: This pseudo-header field MUST be included in all responses.
+    // Fault::NoStatus leaves `:status` out.
+    // RFC 9113 §8.3: All pseudo-header fields MUST appear in a field block before all regular
+    // field lines. (`:status` is the only one of a response, §8.3.2.) Fault::PseudoAfterRegular
+    // puts it last.
+    let (status_first, status_last) = match fault {
+        Some(Fault::NoStatus) => (None, None),
+        Some(Fault::PseudoAfterRegular) => (None, Some(status)),
+        _ => (Some(status), None),
+    };
+    fields.extend(status_first);
+    for (name, value) in headers {
+        // RFC 9113 §8.2.1: A field name MUST NOT contain characters in the ranges 0x00-0x20,
+        // 0x41-0x5a, or 0x7f-0xff. (0x41-0x5a: uppercase.) Fault::UppercaseName writes each
+        // name as HTTP/1.1 does: `Content-Type`.
+        let name = if fault == Some(Fault::UppercaseName) {
+            http1_case(&name)
+        } else {
+            name.to_ascii_lowercase()
+        };
+        fields.push(Field::new(name, value));
+    }
+    if fault == Some(Fault::ContentLengthMismatch) {
+        // RFC 9113 §8.1.1: A request or response is also malformed if the value of a
+        // content-length header field does not equal the sum of the DATA frame payload lengths
+        // that form the content. Fault::ContentLengthMismatch announces one octet more.
+        for field in fields.iter_mut().filter(|f| f.name == b"content-length") {
+            let announced = std::str::from_utf8(&field.value).ok();
+            if let Some(len) = announced.and_then(|v| v.parse::<u64>().ok()) {
+                field.value = (len + 1).to_string().into_bytes();
+            }
+        }
+    }
+    if fault == Some(Fault::ConnectionHeader) {
+        // RFC 9113 §8.2.2: An endpoint MUST NOT generate an HTTP/2 message containing
+        // connection-specific header fields. Fault::ConnectionHeader adds the one an HTTP/1.1
+        // server sends most.
+        fields.push(Field::new("connection", "keep-alive"));
+    }
+    fields.extend(status_last);
+    fields
+}
+
+/// A field name as HTTP/1.1 messages usually write it: each word capitalised, `Content-Type`.
+fn http1_case(name: &str) -> String {
+    name.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// For the faults that need a content of a certain length, that length: the client's window
+/// (the smaller of the stream's and the connection's) plus one octet for
+/// [`Fault::WindowOverrun`], its SETTINGS_MAX_FRAME_SIZE plus one for [`Fault::OversizedFrame`]
+/// (the length field holds 2^24-1 at most: a client that allows that much cannot be sent a
+/// larger frame, and gets one of exactly that length). A response without content (HEAD, 204)
+/// stays without.
+fn content_len_for_fault(
+    stream: &Stream,
+    connection: &super::flow::Window,
+    max_frame_size: u32,
+) -> Option<u64> {
+    match stream.fault {
+        Some(Fault::WindowOverrun) => {
+            let window = stream.send_window.size().min(connection.size()).max(0);
+            Some(window.unsigned_abs() + 1)
+        }
+        Some(Fault::OversizedFrame) => Some(u64::from(
+            max_frame_size.saturating_add(1).min(MAX_MAX_FRAME_SIZE),
+        )),
+        _ => None,
+    }
+}
+
+/// Replaces the content of a response that has some with `len` octets of filler, read as they
+/// are sent, and its `content-length` with `len`.
+fn replace_content(response: &mut Response, len: u64) {
+    if response.body.is_empty() {
+        return;
+    }
+    response.body = Body::Reader {
+        source: Box::new(std::io::repeat(FILLER).take(len)),
+        len,
+    };
+    for (name, value) in &mut response.headers {
+        if name.eq_ignore_ascii_case("content-length") {
+            *value = len.to_string();
         }
     }
 }

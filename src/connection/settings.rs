@@ -90,9 +90,9 @@ impl LocalSettings {
 pub struct PeerSettings {
     /// SETTINGS_HEADER_TABLE_SIZE: the dynamic table the client's decoder keeps for our encoder.
     pub header_table_size: u32,
-    /// SETTINGS_ENABLE_PUSH: recorded only; h2lab never pushes.
+    /// SETTINGS_ENABLE_PUSH: whether we may push (`push.rs`).
     pub enable_push: bool,
-    /// SETTINGS_MAX_CONCURRENT_STREAMS: limits streams the server opens, hence unused (no push).
+    /// SETTINGS_MAX_CONCURRENT_STREAMS: how many pushed streams may be open at once.
     pub max_concurrent_streams: Option<u32>,
     /// SETTINGS_INITIAL_WINDOW_SIZE: the send window of each response stream.
     pub initial_window_size: u32,

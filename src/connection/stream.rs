@@ -34,10 +34,14 @@
 //!   R: RST_STREAM                               PP: PUSH_PROMISE
 //! ```
 //!
-//! Simplification: h2lab is a server that never pushes, so neither "reserved" state is ever
-//! entered. "reserved (local)" would need a PUSH_PROMISE from us; "reserved (remote)" needs a
-//! PUSH_PROMISE from the client, which is a connection error before it reaches a stream (§8.4).
-//! Both states, and the PUSH_PROMISE events, are therefore left out of [`State`] and [`Event`].
+//! A server walks the left half of the diagram when it pushes (RFC 9113 §8.4): PUSH_PROMISE on
+//! the request's stream moves the promised stream from "idle" to "reserved (local)", the pushed
+//! response's HEADERS to "half-closed (remote)" (the client never sends on a pushed stream), and
+//! its END_STREAM to "closed".
+//!
+//! Simplification: "reserved (remote)" is never entered. It needs a PUSH_PROMISE from the client,
+//! which is a connection error before it reaches a stream (§8.4), so that state and the receiving
+//! of PUSH_PROMISE are left out of [`State`] and [`Event`].
 //!
 //! As in the RFC, END_STREAM is its own event, separate from the frame that carries it: a HEADERS
 //! frame with END_STREAM is two events, `RecvHeaders` then `RecvEndStream`.
@@ -49,6 +53,8 @@ use crate::error::{ConnectionError, ErrorCode, ProtocolError, StreamError};
 pub enum State {
     /// Not yet used. Streams not in the connection's table with an id above the highest one seen.
     Idle,
+    /// Promised with our PUSH_PROMISE; the pushed response's HEADERS is next.
+    ReservedLocal,
     /// Both ends may send: the request is still arriving.
     Open,
     /// We have ended our side (END_STREAM sent); the client is still sending.
@@ -70,6 +76,8 @@ pub enum Event {
     RecvEndStream,
     /// A WINDOW_UPDATE arrived for the stream.
     RecvWindowUpdate,
+    /// We promise the stream in a PUSH_PROMISE sent on another stream (§8.4).
+    SendPushPromise,
     /// We send a header block (the response).
     SendHeaders,
     /// We send a DATA frame.
@@ -87,6 +95,7 @@ impl State {
     pub fn name(self) -> &'static str {
         match self {
             State::Idle => "idle",
+            State::ReservedLocal => "reserved (local)",
             State::Open => "open",
             State::HalfClosedLocal => "half-closed (local)",
             State::HalfClosedRemote => "half-closed (remote)",
@@ -108,12 +117,32 @@ impl State {
         use State::*;
         let next = match (self, event) {
             (Idle, RecvHeaders) => Open,
+            (Idle, SendPushPromise) => ReservedLocal,
             // RFC 9113 §5.1 (idle): Receiving any frame other than HEADERS or PRIORITY on a stream
             // in this state MUST be treated as a connection error of type PROTOCOL_ERROR.
             (Idle, RecvData | RecvEndStream | RecvWindowUpdate | RecvRstStream) => {
-                return Err(connection_protocol_error(stream_id, event))
+                return Err(connection_protocol_error(self, stream_id, event))
             }
             (Idle, SendHeaders | SendData | SendEndStream | SendRstStream) => {
+                return Err(internal_error(self, stream_id, event))
+            }
+
+            // RFC 9113 §5.1 (reserved (local)): The endpoint can send a HEADERS frame. This causes
+            // the stream to open in a "half-closed (remote)" state. Either endpoint can send a
+            // RST_STREAM frame to cause the stream to become "closed".
+            (ReservedLocal, SendHeaders) => HalfClosedRemote,
+            (ReservedLocal, RecvRstStream | SendRstStream) => Closed,
+            // RFC 9113 §5.1 (reserved (local)): A PRIORITY or WINDOW_UPDATE frame MAY be received
+            // in this state. Receiving any type of frame other than RST_STREAM, PRIORITY, or
+            // WINDOW_UPDATE on a stream in this state MUST be treated as a connection error of
+            // type PROTOCOL_ERROR.
+            (ReservedLocal, RecvWindowUpdate) => ReservedLocal,
+            (ReservedLocal, RecvHeaders | RecvData | RecvEndStream) => {
+                return Err(connection_protocol_error(self, stream_id, event))
+            }
+            // RFC 9113 §5.1 (reserved (local)): An endpoint MUST NOT send any type of frame other
+            // than HEADERS, RST_STREAM, or PRIORITY in this state.
+            (ReservedLocal, SendData | SendEndStream) => {
                 return Err(internal_error(self, stream_id, event))
             }
 
@@ -154,16 +183,24 @@ impl State {
             (Closed, SendHeaders | SendData | SendEndStream) => {
                 return Err(internal_error(self, stream_id, event))
             }
+
+            // RFC 9113 §6.6: the sender MUST ensure that the promised stream is a valid choice for
+            // a new stream identifier (Section 5.1.1) (that is, the promised stream MUST be in the
+            // "idle" state).
+            (
+                ReservedLocal | Open | HalfClosedLocal | HalfClosedRemote | Closed,
+                SendPushPromise,
+            ) => return Err(internal_error(self, stream_id, event)),
         };
         Ok(next)
     }
 }
 
-fn connection_protocol_error(stream_id: u32, event: Event) -> ProtocolError {
+fn connection_protocol_error(state: State, stream_id: u32, event: Event) -> ProtocolError {
     ConnectionError::new(
         ErrorCode::PROTOCOL_ERROR,
         "§5.1",
-        format!("{event:?} on idle stream {stream_id}"),
+        format!("{event:?} on {} stream {stream_id}", state.name()),
     )
     .into()
 }
@@ -281,6 +318,43 @@ mod tests {
         let err = State::Closed.on(Event::RecvData, 5).unwrap_err();
         assert!(matches!(err, ProtocolError::Stream(_)));
         assert_eq!(err.code(), ErrorCode::STREAM_CLOSED);
+    }
+
+    #[test]
+    fn a_push_walks_reserved_local_half_closed_remote_closed() {
+        use Event::*;
+        assert_eq!(run(&[SendPushPromise]), Ok(State::ReservedLocal));
+        assert_eq!(
+            run(&[SendPushPromise, SendHeaders]),
+            Ok(State::HalfClosedRemote)
+        );
+        assert_eq!(
+            run(&[SendPushPromise, SendHeaders, SendData, SendEndStream]),
+            Ok(State::Closed)
+        );
+        assert_eq!(State::ReservedLocal.name(), "reserved (local)");
+    }
+
+    #[test]
+    fn a_reserved_stream_takes_window_update_and_rst_stream_only() {
+        let reserved = State::ReservedLocal;
+        assert_eq!(reserved.on(Event::RecvWindowUpdate, 2), Ok(reserved));
+        assert_eq!(reserved.on(Event::RecvRstStream, 2), Ok(State::Closed));
+        assert_eq!(reserved.on(Event::SendRstStream, 2), Ok(State::Closed));
+        for event in [Event::RecvHeaders, Event::RecvData, Event::RecvEndStream] {
+            let err = reserved.on(event, 2).unwrap_err();
+            assert!(matches!(err, ProtocolError::Connection(_)), "{event:?}");
+            assert_eq!(err.code(), ErrorCode::PROTOCOL_ERROR);
+        }
+        assert!(!reserved.client_may_send());
+    }
+
+    #[test]
+    fn data_before_the_pushed_headers_or_a_second_promise_is_an_internal_error() {
+        let err = State::ReservedLocal.on(Event::SendData, 2).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::INTERNAL_ERROR);
+        let err = State::Open.on(Event::SendPushPromise, 1).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::INTERNAL_ERROR);
     }
 
     #[test]

@@ -112,6 +112,8 @@ impl Exchange for TestExchange {
             status,
             headers,
             body,
+            fault: None,
+            push: Vec::new(),
             goaway_after: false,
         }
     }
@@ -280,8 +282,10 @@ impl Client {
                 payload,
                 fields: None,
             };
-            if out.kind == HEADERS || out.kind == CONTINUATION {
-                block.extend_from_slice(&out.payload);
+            if out.kind == HEADERS || out.kind == CONTINUATION || out.kind == PUSH_PROMISE {
+                // PUSH_PROMISE: the block follows the Promised Stream ID (we never pad).
+                let skip = if out.kind == PUSH_PROMISE { 4 } else { 0 };
+                block.extend_from_slice(&out.payload[skip..]);
                 if out.flags & END_HEADERS != 0 {
                     let fields = self.decoder.decode(&std::mem::take(&mut block)).unwrap();
                     let text = |octets: &[u8]| String::from_utf8(octets.to_vec()).unwrap();
@@ -1819,3 +1823,6 @@ fn an_observer_sees_the_limit_that_refuses_a_stream() {
          MAX_CONCURRENT_STREAMS of 1"
     );
 }
+
+mod faults;
+mod pushes;

@@ -61,6 +61,8 @@ mod tests {
             status,
             headers: vec![("content-type".to_string(), "text/plain".to_string())],
             body: Body::Bytes(body.as_bytes().to_vec()),
+            fault: None,
+            push: Vec::new(),
             goaway_after: false,
         }
     }

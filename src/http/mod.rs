@@ -9,8 +9,10 @@
 use std::io::Read;
 
 mod complete;
+mod fault;
 mod validate;
 pub use complete::http_date;
+pub use fault::Fault;
 pub use validate::{validate_request, validate_trailers, ValidRequest};
 
 /// A request as the server decoded it (RFC 9113 §8.3.1).
@@ -29,6 +31,27 @@ pub struct Request {
 }
 
 impl Request {
+    /// A request to push along with the response to `original` (RFC 9113 §8.4.1): a GET of
+    /// `path`, with the `:scheme` and `:authority` of the request it is associated with, for
+    /// which the server is therefore authoritative.
+    pub fn promised(original: &Request, path: &str) -> Request {
+        let mut fields = vec![
+            (":method".to_string(), "GET".to_string()),
+            (":scheme".to_string(), original.scheme.clone()),
+        ];
+        if let Some(authority) = &original.authority {
+            fields.push((":authority".to_string(), authority.clone()));
+        }
+        fields.push((":path".to_string(), path.to_string()));
+        Request {
+            method: "GET".to_string(),
+            scheme: original.scheme.clone(),
+            authority: original.authority.clone(),
+            path: path.to_string(),
+            fields,
+        }
+    }
+
     /// The value of the first regular field called `name` (lowercase), if any.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.fields
@@ -79,7 +102,8 @@ impl std::fmt::Debug for Body {
     }
 }
 
-/// A response: status, regular header fields (lowercase names) and body.
+/// A response: status, regular header fields (lowercase names) and body; and, for lessons, a
+/// mistake to send it with and the requests whose responses to push with it.
 #[derive(Debug)]
 pub struct Response {
     /// The status code, sent as `:status`.
@@ -88,6 +112,13 @@ pub struct Response {
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Body,
+    /// A mistake the connection makes on purpose when it sends this response; `None` for a
+    /// correct one.
+    pub fault: Option<Fault>,
+    /// Requests the server promises on the client's behalf (RFC 9113 §8.4): the connection pushes
+    /// the handler's response to each, when the client allows push. Build them with
+    /// [`Request::promised`].
+    pub push: Vec<Request>,
     /// Once this response has gone out, end the connection gracefully: GOAWAY NO_ERROR naming the
     /// last stream processed (RFC 9113 §6.8), then close when the open streams are done. For
     /// `/_h2lab/goaway`, which shows a server's GOAWAY on demand.
