@@ -23,14 +23,7 @@ impl Exchange for Path {
     fn body(&mut self, _chunk: &[u8]) {}
 
     fn finish(self: Box<Self>, _trailers: &[(String, String)]) -> Response {
-        Response {
-            status: 200,
-            headers: Vec::new(),
-            body: Body::Bytes(self.0.into_bytes()),
-            fault: None,
-            push: Vec::new(),
-            goaway_after: false,
-        }
+        Response::new(200, Vec::new(), Body::Bytes(self.0.into_bytes()))
     }
 }
 

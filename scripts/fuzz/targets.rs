@@ -746,12 +746,7 @@ impl Exchange for FixtureExchange {
             _ => Body::Bytes(self.received.to_string().into_bytes()),
         };
         let status = if body.is_empty() { 204 } else { 200 };
-        Response {
-            status,
-            headers,
-            body,
-            goaway_after: false,
-        }
+        Response::new(status, headers, body)
     }
 }
 

@@ -61,14 +61,11 @@ impl Exchange for Echo {
         out.push_str("\"},\"trailers\":");
         json::push_fields(&mut out, trailers);
         out.push_str("}\n");
-        Response {
-            status: 200,
-            headers: vec![("content-type".to_string(), mime::JSON.to_string())],
-            body: Body::Bytes(out.into_bytes()),
-            fault: None,
-            push: Vec::new(),
-            goaway_after: false,
-        }
+        Response::new(
+            200,
+            vec![("content-type".to_string(), mime::JSON.to_string())],
+            Body::Bytes(out.into_bytes()),
+        )
     }
 }
 

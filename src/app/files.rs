@@ -215,14 +215,11 @@ fn listing(root: &Path, dir: &Path, target: &Target) -> Response {
         ));
     }
     page.push_str("</ul></body></html>\n");
-    Response {
-        status: 200,
-        headers: vec![("content-type".to_string(), mime::HTML.to_string())],
-        body: Body::Bytes(page.into_bytes()),
-        fault: None,
-        push: Vec::new(),
-        goaway_after: false,
-    }
+    Response::new(
+        200,
+        vec![("content-type".to_string(), mime::HTML.to_string())],
+        Body::Bytes(page.into_bytes()),
+    )
 }
 
 /// A file name's octets (on Unix exactly; elsewhere its Unicode form).
@@ -286,14 +283,7 @@ fn file(found: &Found, name: &str, request: &Request) -> Option<Response> {
         (None, Some(last)) => opened(found, first, last)?,
     };
     if whole {
-        return Some(Response {
-            status: 200,
-            headers,
-            body,
-            fault: None,
-            push: Vec::new(),
-            goaway_after: false,
-        });
+        return Some(Response::new(200, headers, body));
     }
     Some(part(body, len, headers, first, last.unwrap_or_default()))
 }
@@ -322,14 +312,7 @@ fn unchanged(len: u64, mut headers: Vec<(String, String)>) -> Response {
     // 200 (OK) response to the same request" — which is what is sent here.
     headers.retain(|(n, _)| n != "content-type");
     headers.push(("content-length".to_string(), len.to_string()));
-    Response {
-        status: 304,
-        headers,
-        body: Body::Empty,
-        fault: None,
-        push: Vec::new(),
-        goaway_after: false,
-    }
+    Response::new(304, headers, Body::Empty)
 }
 
 /// 206 with `body`, octets `first..=last` of a file of `len` octets.
@@ -344,14 +327,7 @@ fn part(
         "content-range".to_string(),
         format!("bytes {first}-{last}/{len}"),
     ));
-    Response {
-        status: 206,
-        headers,
-        body,
-        fault: None,
-        push: Vec::new(),
-        goaway_after: false,
-    }
+    Response::new(206, headers, body)
 }
 
 /// 416 for a file of `len` octets.

@@ -59,14 +59,11 @@ fn index() -> Response {
         ));
     }
     page.push_str("</ul>\n</body></html>\n");
-    Response {
-        status: 200,
-        headers: vec![("content-type".to_string(), mime::HTML.to_string())],
-        body: Body::Bytes(page.into_bytes()),
-        fault: None,
-        push: Vec::new(),
-        goaway_after: false,
-    }
+    Response::new(
+        200,
+        vec![("content-type".to_string(), mime::HTML.to_string())],
+        Body::Bytes(page.into_bytes()),
+    )
 }
 
 /// 404 for a name that is no fault, with the names there are.
@@ -76,14 +73,11 @@ fn unknown(name: &str) -> Response {
         text.push_str(fault.name());
         text.push('\n');
     }
-    Response {
-        status: 404,
-        headers: vec![("content-type".to_string(), mime::TEXT.to_string())],
-        body: Body::Bytes(text.into_bytes()),
-        fault: None,
-        push: Vec::new(),
-        goaway_after: false,
-    }
+    Response::new(
+        404,
+        vec![("content-type".to_string(), mime::TEXT.to_string())],
+        Body::Bytes(text.into_bytes()),
+    )
 }
 
 /// A summary as HTML: `` `x` `` becomes `<code>x</code>`; the summaries hold no other markup.

@@ -121,14 +121,11 @@ impl Exchange for Ready {
 
 /// A response with a short plain-text body: `message` and a line feed.
 fn text(status: u16, message: &str) -> Response {
-    Response {
+    Response::new(
         status,
-        headers: vec![("content-type".to_string(), mime::TEXT.to_string())],
-        body: Body::Bytes(format!("{message}\n").into_bytes()),
-        fault: None,
-        push: Vec::new(),
-        goaway_after: false,
-    }
+        vec![("content-type".to_string(), mime::TEXT.to_string())],
+        Body::Bytes(format!("{message}\n").into_bytes()),
+    )
 }
 
 #[cfg(test)]

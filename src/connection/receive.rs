@@ -449,15 +449,8 @@ impl Connection {
                 }
             }
         }
-        let response = Response {
-            status: 431,
-            headers: Vec::new(),
-            body: crate::http::Body::Empty,
-            fault: None,
-            push: Vec::new(),
-            goaway_after: false,
-        }
-        .complete(false, std::time::SystemTime::now());
+        let response = Response::new(431, Vec::new(), crate::http::Body::Empty)
+            .complete(false, std::time::SystemTime::now());
         self.respond(stream_id, response)
     }
 

@@ -108,14 +108,7 @@ impl Exchange for TestExchange {
         if self.path == "/wide" {
             headers.push(("x-wide".to_string(), "x".repeat(40_000)));
         }
-        Response {
-            status,
-            headers,
-            body,
-            fault: None,
-            push: Vec::new(),
-            goaway_after: false,
-        }
+        Response::new(status, headers, body)
     }
 }
 

@@ -338,12 +338,7 @@ mod tests {
 
         fn finish(self: Box<Self>, _trailers: &[(String, String)]) -> Response {
             let len = if self.0 == "/big" { 0x10_0000 } else { 2 };
-            Response {
-                status: 200,
-                headers: Vec::new(),
-                body: Body::Bytes(vec![0x61; len]),
-                goaway_after: false,
-            }
+            Response::new(200, Vec::new(), Body::Bytes(vec![0x61; len]))
         }
     }
 

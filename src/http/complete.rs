@@ -57,14 +57,11 @@ mod tests {
     }
 
     fn text(status: u16, body: &str) -> Response {
-        Response {
+        Response::new(
             status,
-            headers: vec![("content-type".to_string(), "text/plain".to_string())],
-            body: Body::Bytes(body.as_bytes().to_vec()),
-            fault: None,
-            push: Vec::new(),
-            goaway_after: false,
-        }
+            vec![("content-type".to_string(), "text/plain".to_string())],
+            Body::Bytes(body.as_bytes().to_vec()),
+        )
     }
 
     #[test]

@@ -125,6 +125,20 @@ pub struct Response {
     pub goaway_after: bool,
 }
 
+impl Response {
+    /// A plain response: no fault, nothing pushed, the connection kept.
+    pub fn new(status: u16, headers: Vec<(String, String)>, body: Body) -> Response {
+        Response {
+            status,
+            headers,
+            body,
+            fault: None,
+            push: Vec::new(),
+            goaway_after: false,
+        }
+    }
+}
+
 /// What handles requests; shared by every connection's thread.
 pub trait Handler: Send + Sync {
     /// A request's header block has arrived and is valid: begin the exchange.
