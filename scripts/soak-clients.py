@@ -2,7 +2,7 @@
 """The clients of scripts/soak.sh that are not h2load: idle ones and abusive ones, for a while.
 
     python3 scripts/soak-clients.py --port PORT --seconds S [--idle N] [--silent N]
-                                    [--trickle N] [--pinger N]
+                                    [--trickle N] [--pinger N] [--flood N]
 
 Each kind keeps N connections open for S seconds, opening a new one whenever the server closes
 one (which, for the abusive kinds, is what the server should do):
@@ -10,7 +10,9 @@ one (which, for the abusive kinds, is what the server should do):
   silent   connects and sends nothing;
   trickle  one octet a second of an HTTP/1.1 request head, or of a TLS record that never ends;
   pinger   h2c: a request whose stream window is 0 (the response cannot move), then a PING a
-           second: a stalled stream kept busy.
+           second: a stalled stream kept busy;
+  flood    h2c, the attacks of the server's limits in turn: a PING flood, Rapid Reset, resets
+           provoked by WINDOW_UPDATE 0, and responses held behind a zero window.
 Prints, at the end, one line per kind: connections opened and how many the server closed.
 Loopback only; bounded by --seconds.
 """
@@ -112,6 +114,35 @@ async def pinger(port, stop_at):
     writer.close()
 
 
+def post_echo(stream: int) -> bytes:
+    """POST /_h2lab/echo on `stream`, its body still to come, :authority localhost."""
+    block = bytes([0x83, 0x86, 0x44, 12]) + b"/_h2lab/echo" + bytes([0x41, 9]) + b"localhost"
+    return frame(0x1, 0x4, stream, block)
+
+
+def attack(turn: int) -> bytes:
+    """The octets of one attack after the preface and SETTINGS; each crosses one limit."""
+    if turn == 0:
+        return frame(0x6, 0, 0, b"flooding") * 1100
+    streams = range(1, 2 * 300, 2)
+    if turn == 1:
+        return b"".join(post_echo(s) + frame(0x3, 0, s, struct.pack(">I", 0x8)) for s in streams)
+    if turn == 2:
+        return b"".join(post_echo(s) + frame(0x8, 0, s, struct.pack(">I", 0)) for s in streams)
+    # Zero windows, then requests whose answers must wait: held until the idle timeout.
+    path = b"/small-8.bin"
+    held = bytes([0x82, 0x86, 0x44, len(path)]) + path + bytes([0x41, 9]) + b"localhost"
+    return b"".join(frame(0x1, 0x5, s, held) for s in range(1, 2 * 100, 2))
+
+
+async def flood(port, stop_at, turn):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(PREFACE + settings([(0x4, 0)]) + SETTINGS_ACK + attack(turn % 4))
+    await writer.drain()
+    await drain_until_closed(reader, stop_at)
+    writer.close()
+
+
 async def keep(kind, count, port, stop_at, tally):
     async def one_slot(index):
         while time.monotonic() < stop_at:
@@ -123,6 +154,8 @@ async def keep(kind, count, port, stop_at, tally):
                     await silent(port, stop_at)
                 elif kind == "trickle":
                     await trickle(port, stop_at, tls_record=index % 2 == 0)
+                elif kind == "flood":
+                    await flood(port, stop_at, tally[kind][0] + index)
                 else:
                     await pinger(port, stop_at)
             except (OSError, ssl.SSLError, asyncio.IncompleteReadError):
@@ -137,11 +170,11 @@ async def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--seconds", type=float, required=True)
-    for kind in ("idle", "silent", "trickle", "pinger"):
+    for kind in ("idle", "silent", "trickle", "pinger", "flood"):
         parser.add_argument(f"--{kind}", type=int, default=0)
     args = parser.parse_args()
     stop_at = time.monotonic() + args.seconds
-    tally = {kind: [0, 0] for kind in ("idle", "silent", "trickle", "pinger")}
+    tally = {kind: [0, 0] for kind in ("idle", "silent", "trickle", "pinger", "flood")}
     await asyncio.gather(*(keep(kind, getattr(args, kind), args.port, stop_at, tally)
                            for kind in tally if getattr(args, kind) > 0))
     for kind, (opened, closed) in tally.items():

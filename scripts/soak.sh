@@ -7,8 +7,10 @@
 #   - h2load over TLS and over h2c: small files, many streams per connection;
 #   - h2load uploads (1 MiB POSTs to /_h2lab/echo) over both;
 #   - connection churn: h2load runs of 50 short connections, one after another;
-#   - scripts/soak-clients.py: idle TLS clients, silent sockets, tricklers, and clients that keep a
-#     stalled stream busy with PINGs, each reconnecting whenever the server closes it.
+#   - scripts/soak-clients.py: idle TLS clients, silent sockets, tricklers, clients that keep a
+#     stalled stream busy with PINGs, and the attacks the server's limits answer (floods, Rapid
+#     Reset, provoked resets, responses held behind a zero window), each reconnecting whenever the
+#     server closes it.
 # Each second it samples the server's RSS, threads and open descriptors (into soak.csv in the work
 # folder, kept and named at the end). It ends with one verdict line: PASS when no request of a
 # well-behaved client (h2load) failed and RSS, threads and descriptors are flat after warm-up
@@ -75,7 +77,7 @@ h2load -D "$seconds" -c 2 -m 1 -d "$work/upload.bin" "$http/_h2lab/echo" \
   done
 ) & pids+=($!)
 python3 scripts/soak-clients.py --port "$port" --seconds "$seconds" \
-  --idle 200 --silent 300 --trickle 20 --pinger 20 > "$work/abusive.txt" 2>&1 & pids+=($!)
+  --idle 200 --silent 300 --trickle 20 --pinger 20 --flood 8 > "$work/abusive.txt" 2>&1 & pids+=($!)
 
 echo "second,rss_kib,threads,fds" > "$work/soak.csv"
 for second in $(seq 1 "$seconds"); do

@@ -60,6 +60,21 @@ impl ClientError {
     }
 }
 
+impl ClientError {
+    /// The error code of the connection error the server's octets are for the client (RFC 9113
+    /// §5.4.1), or `None` when the error is not one the server's octets caused.
+    pub fn peer_error_code(&self) -> Option<ErrorCode> {
+        match self {
+            ClientError::FrameTooLarge(error) => Some(error.code),
+            ClientError::BadFrame(error) => Some(error.code()),
+            // RFC 9113 §4.3: a field block that cannot be decoded is a COMPRESSION_ERROR.
+            ClientError::Hpack(_) => Some(ErrorCode::COMPRESSION_ERROR),
+            ClientError::Protocol(_) => Some(ErrorCode::PROTOCOL_ERROR),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -46,6 +46,9 @@ pub struct Expectation {
 pub enum Pattern {
     /// `expect close`: the server closes the connection.
     Close,
+    /// `expect error CODE`: what the server sent is a connection error of this code for the
+    /// client (RFC 9113 §5.4.1): a frame too large, malformed, an undecodable header block.
+    Error(ErrorCode),
     /// A frame.
     Frame(FramePattern),
 }
@@ -81,11 +84,19 @@ impl Expectation {
     /// Parses the words after `expect`.
     pub fn parse(words: &mut Words<'_>) -> Result<Expectation, String> {
         let absent = words.flag("no");
-        let kind = words.next("a frame type or close")?;
+        let kind = words.next("a frame type, close or error")?;
         if kind == "close" {
             return Ok(Expectation {
                 absent,
                 pattern: Pattern::Close,
+                within: words.within()?,
+            });
+        }
+        if kind == "error" {
+            let code = error_code(&words.next("an error code")?)?;
+            return Ok(Expectation {
+                absent,
+                pattern: Pattern::Error(code),
                 within: words.within()?,
             });
         }
@@ -252,6 +263,7 @@ impl fmt::Display for Expectation {
         }
         match &self.pattern {
             Pattern::Close => f.write_str("close of the connection by the server"),
+            Pattern::Error(code) => write!(f, "connection error {code} in what the server sent"),
             Pattern::Frame(pattern) => pattern.fmt(f),
         }
     }
@@ -300,7 +312,7 @@ mod tests {
     fn pattern(line: &str) -> FramePattern {
         match expectation(line).pattern {
             Pattern::Frame(pattern) => pattern,
-            Pattern::Close => panic!("close"),
+            Pattern::Close | Pattern::Error(_) => panic!("not a frame"),
         }
     }
 
@@ -409,6 +421,16 @@ mod tests {
         let mut words = Words::new(&words, Path::new("."));
         assert!(Expectation::parse(&mut words).is_err());
         let words = super::super::words::tokens("window_update 1 length=3").unwrap();
+        let mut words = Words::new(&words, Path::new("."));
+        assert!(Expectation::parse(&mut words).is_err());
+    }
+
+    #[test]
+    fn error_names_the_code_of_a_connection_error_the_client_finds() {
+        let error = expectation("error frame_size_error within=1s");
+        assert_eq!(error.pattern, Pattern::Error(ErrorCode::FRAME_SIZE_ERROR));
+        assert_eq!(error.within, Some(Duration::from_secs(1)));
+        let words = super::super::words::tokens("error nonsense").unwrap();
         let mut words = Words::new(&words, Path::new("."));
         assert!(Expectation::parse(&mut words).is_err());
     }

@@ -12,6 +12,7 @@
 //! first frame not yet taken, whenever it came, so a script need not know in which order the
 //! server interleaves its streams, and the automatic frames never stand in its way.
 
+use crate::error::ErrorCode;
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::io::BufRead;
@@ -138,6 +139,9 @@ struct Conn {
     goaway: bool,
     /// Whether the server has closed the connection.
     closed: bool,
+    /// The connection error the client found in what the server sent (§5.4.1), after which it
+    /// reads no more.
+    error: Option<ErrorCode>,
     /// Our SETTINGS sent and not yet acknowledged, oldest first (§6.5.3), and whether the client
     /// sent them by itself (then their ACK is the client's business, not the script's).
     unacknowledged: VecDeque<(Vec<(SettingId, u32)>, bool)>,
@@ -162,6 +166,7 @@ impl Conn {
                         ended: HashSet::new(),
                         goaway: false,
                         closed: false,
+                        error: None,
                         unacknowledged: VecDeque::new(),
                         highest_stream: 0,
                     });
@@ -532,6 +537,9 @@ impl Runner {
         let from = self.conn.arrivals.len();
         let found = match &expectation.pattern {
             Pattern::Close => self.wait_until(deadline, |runner| runner.conn.closed)?,
+            Pattern::Error(code) => {
+                self.wait_until(deadline, |runner| runner.conn.error == Some(*code))?
+            }
             // `expect no`: only what arrives from now on counts.
             Pattern::Frame(pattern) if expectation.absent => {
                 self.wait_until(deadline, |runner| runner.find(pattern, from).is_some())?
@@ -652,7 +660,15 @@ impl Runner {
                     let line = line.clone();
                     self.transcript.received_undecodable(&line);
                 }
-                Err(Failure::Connection(error.to_string()))
+                let Some(code) = error.peer_error_code() else {
+                    return Err(Failure::Connection(error.to_string()));
+                };
+                // RFC 9113 §5.4.1: a connection error; the client reads no more, and a script
+                // can `expect error CODE` to show it.
+                self.transcript.note(&format!("-- {error}"));
+                self.conn.error = Some(code);
+                self.conn.closed = true;
+                Ok(false)
             }
         }
     }

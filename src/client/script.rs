@@ -81,12 +81,16 @@ Commands (one a line; # starts a comment; \"…\" quotes a value, with \\\" \\\\
                                            PING data or GOAWAY debug data; settings and ping
                                            without ack match frames without ACK; no: that no such
                                            frame arrives within the time; expect close: that the
-                                           server closes the connection
+                                           server closes the connection; expect error CODE: that
+                                           what the server sent is a connection error CODE for
+                                           the client (a frame too large, malformed, or a header
+                                           block it cannot decode), after which it reads no more
       expect headers 1 :status=200
       expect rst_stream 3 protocol_error
       expect goaway frame_size_error
       expect window_update 1 increment=32
       expect no data 1 within=300ms
+      expect error frame_size_error
   reconnect                                close this connection and open a new one
   option manual                            send nothing by itself: no preface and SETTINGS at
                                            the start, no ACK of SETTINGS or PING, no
