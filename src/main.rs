@@ -15,6 +15,7 @@ use h2lab::app::App;
 use h2lab::frame::SettingId;
 use h2lab::server::{Config, Server};
 use h2lab::trace::capture;
+use h2lab::trace::record;
 
 const HELP: &str = "\
 h2lab — an HTTP/2 server to read, run and watch
@@ -49,6 +50,10 @@ Options:
       --capture DIR               write each connection's octets (after TLS) to
                                   DIR/conn-N.c2s.hex and DIR/conn-N.s2c.hex, which h2lab-decode
                                   reads; DIR is created if needed
+      --no-inspect                do not record connections for the inspector page
+      --inspect-connections N     connections the inspector keeps, the latest [default: 32]
+      --inspect-events K,M        events the inspector keeps of each connection: its first K
+                                  and its last M [default: 200,300]
   -h, --help                      print this help
   -V, --version                   print the version
 
@@ -78,7 +83,8 @@ Logging: RUST_LOG (env_logger syntax) overrides the default filter h2lab=info.
 #[derive(Debug)]
 enum Command {
     Serve {
-        config: Config,
+        /// Boxed: it is most of the command's size.
+        config: Box<Config>,
         root: PathBuf,
         /// How many `-v`: 0, 1 (frames) or 2 and more (HPACK, states, windows).
         verbose: u8,
@@ -110,7 +116,7 @@ fn main() -> ExitCode {
             verbose,
         } => {
             init_logging(verbose);
-            serve(config, &root)
+            serve(*config, &root)
         }
     }
 }
@@ -180,6 +186,9 @@ struct Draft {
     root: Option<PathBuf>,
     cert: Option<PathBuf>,
     key: Option<PathBuf>,
+    /// What the inspector keeps, unless `--no-inspect`.
+    inspect: record::Limits,
+    no_inspect: bool,
     /// After `--`, every argument is ROOT.
     only_operands: bool,
 }
@@ -204,7 +213,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
         if inline.is_some()
             && matches!(
                 flag.as_str(),
-                "--help" | "--version" | "--verbose" | "-vv" | "--"
+                "--help" | "--version" | "--verbose" | "-vv" | "--no-inspect" | "--"
             )
         {
             return Err(format!("{flag} takes no value"));
@@ -246,6 +255,15 @@ impl Draft {
             "-v" | "--verbose" => self.verbose = self.verbose.saturating_add(1),
             "-vv" => self.verbose = self.verbose.saturating_add(2),
             "--capture" => config.capture = Some(PathBuf::from(value("DIR")?)),
+            "--no-inspect" => self.no_inspect = true,
+            "--inspect-connections" => {
+                self.inspect.connections = parse_positive(flag, &value("N")?)? as usize;
+            }
+            "--inspect-events" => {
+                let (first, last) = parse_pair(flag, &value("K,M")?)?;
+                self.inspect.first_events = first;
+                self.inspect.last_events = last;
+            }
             "-l" | "--listen" => config.listen = parse_listen(flag, &value("ADDR")?)?,
             "--cert" => self.cert = Some(PathBuf::from(value("FILE")?)),
             "--key" => self.key = Some(PathBuf::from(value("FILE")?)),
@@ -282,6 +300,7 @@ impl Draft {
     /// The command, once every argument is read: `--cert` and `--key` come together.
     fn finish(self) -> Result<Command, String> {
         let mut config = self.config;
+        config.inspect = (!self.no_inspect).then_some(self.inspect);
         config.cert_and_key = match (self.cert, self.key) {
             (Some(cert), Some(key)) => Some((cert, key)),
             (None, None) => None,
@@ -289,7 +308,7 @@ impl Draft {
             (None, Some(_)) => return Err("--key needs --cert as well".to_string()),
         };
         Ok(Command::Serve {
-            config,
+            config: Box::new(config),
             root: self.root.unwrap_or_else(|| PathBuf::from(".")),
             verbose: self.verbose,
         })
@@ -316,6 +335,17 @@ fn parse_positive(flag: &str, text: &str) -> Result<u64, String> {
         Ok(n) if n <= u64::from(u32::MAX) => Ok(n),
         _ => Err(format!(
             "{flag} {text:?}: expected a whole number from 1 to 4294967295"
+        )),
+    }
+}
+
+/// `K,M`: two whole numbers, either may be 0.
+fn parse_pair(flag: &str, text: &str) -> Result<(usize, usize), String> {
+    let number = |part: &str| part.trim().parse::<u32>().ok().map(|n| n as usize);
+    match text.split_once(',').map(|(k, m)| (number(k), number(m))) {
+        Some((Some(k), Some(m))) => Ok((k, m)),
+        _ => Err(format!(
+            "{flag} {text:?}: expected two whole numbers such as 200,300"
         )),
     }
 }
@@ -371,7 +401,7 @@ mod tests {
 
     fn parsed(line: &str) -> (Config, PathBuf) {
         match parse_line(line) {
-            Ok(Command::Serve { config, root, .. }) => (config, root),
+            Ok(Command::Serve { config, root, .. }) => (*config, root),
             other => panic!("{line:?} gave {other:?}"),
         }
     }
@@ -558,6 +588,29 @@ mod tests {
             Some(PathBuf::from("caps"))
         );
         assert_eq!(error("--capture"), "--capture needs a value (DIR)");
+    }
+
+    #[test]
+    fn the_inspector_records_by_default_within_its_limits() {
+        assert_eq!(config("").inspect, Some(record::Limits::default()));
+        assert_eq!(config("--no-inspect").inspect, None);
+        let limits = config("--inspect-connections 4 --inspect-events 10,0")
+            .inspect
+            .unwrap();
+        assert_eq!(
+            (limits.connections, limits.first_events, limits.last_events),
+            (4, 10, 0)
+        );
+        assert_eq!(
+            error("--inspect-events 10"),
+            "--inspect-events \"10\": expected two whole numbers such as 200,300"
+        );
+        assert!(error("--inspect-events 1,-2").starts_with("--inspect-events "));
+        assert_eq!(
+            error("--inspect-connections 0"),
+            "--inspect-connections 0: must be at least 1"
+        );
+        assert_eq!(error("--no-inspect=1"), "--no-inspect takes no value");
     }
 
     #[test]

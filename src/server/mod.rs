@@ -35,6 +35,7 @@ use native_tls::TlsAcceptor;
 use crate::connection::{Connection, LocalSettings};
 use crate::http::Handler;
 use crate::trace::capture::Capture;
+use crate::trace::record::{self, Store};
 use crate::trace::text::TextLog;
 use identity::{IdentityError, Pem};
 use session::Transport;
@@ -59,6 +60,9 @@ pub struct Config {
     pub idle_timeout: Duration,
     /// `--capture DIR`: every connection's octets go to capture files in DIR.
     pub capture: Option<PathBuf>,
+    /// What the inspector's record keeps (`--inspect-connections`, `--inspect-events`); `None`
+    /// with `--no-inspect`: nothing is recorded.
+    pub inspect: Option<record::Limits>,
 }
 
 impl Default for Config {
@@ -70,6 +74,7 @@ impl Default for Config {
             max_connections: 256,
             idle_timeout: Duration::from_secs(60),
             capture: None,
+            inspect: Some(record::Limits::default()),
         }
     }
 }
@@ -112,6 +117,7 @@ struct Shared {
     settings: LocalSettings,
     idle_timeout: Duration,
     capture: Option<PathBuf>,
+    record: Option<Arc<Store>>,
 }
 
 /// A server with its TLS identity loaded and its address bound, ready to serve a [`Handler`].
@@ -120,6 +126,7 @@ pub struct Server {
     addr: SocketAddr,
     acceptor: TlsAcceptor,
     config: Config,
+    record: Option<Arc<Store>>,
 }
 
 impl Server {
@@ -139,17 +146,25 @@ impl Server {
         let addr = listener
             .local_addr()
             .map_err(|e| StartError::Listen(config.listen, e))?;
+        let record = config.inspect.map(|limits| Arc::new(Store::new(limits)));
         Ok(Server {
             listener,
             addr,
             acceptor,
             config,
+            record,
         })
     }
 
     /// The address bound: with port 0 in [`Config::listen`], the port the system chose.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The inspector's record of the connections, for the application to show; `None` when
+    /// recording is off.
+    pub fn record(&self) -> Option<Arc<Store>> {
+        self.record.clone()
     }
 
     /// Serves `handler` on every connection, TLS and h2c alike, until the process ends.
@@ -160,6 +175,7 @@ impl Server {
             settings: self.config.settings,
             idle_timeout: self.config.idle_timeout,
             capture: self.config.capture.clone(),
+            record: self.record,
         });
         accept_loop(&self.listener, &shared, self.config.max_connections);
     }
@@ -292,9 +308,13 @@ fn serve(id: u64, tcp: TcpStream, shared: &Shared) -> io::Result<String> {
 }
 
 /// Runs HTTP/2 on an established transport, watched by the observers the command line asks for:
-/// the `-v` / `-vv` log when its level is on, capture files with `--capture`.
+/// the inspector's record unless `--no-inspect`, the `-v` / `-vv` log when its level is on,
+/// capture files with `--capture`.
 fn h2<T: Transport>(id: u64, io: &mut T, shared: &Shared) -> io::Result<String> {
     let mut conn = Connection::new(id, shared.settings, Arc::clone(&shared.handler));
+    if let Some(record) = &shared.record {
+        conn.observe(Box::new(record.recorder(id, io.tcp().peer_addr().ok())));
+    }
     if TextLog::wanted() {
         conn.observe(Box::new(TextLog::new(id)));
     }
