@@ -58,6 +58,8 @@ Options:
   -V, --version                   print the version
 
 Built in: /_h2lab/echo (any method) answers with the request as h2lab decoded it, in JSON.
+/_h2lab/ is the inspector: open it in a browser to watch the connection it came over, every
+frame both ways, and the recent connections of any client (JSON: /_h2lab/connections).
 
 Examples:
   h2lab ./site
@@ -174,6 +176,7 @@ fn serve(config: Config, root: &Path) -> ExitCode {
         app.root().display(),
         server.addr()
     );
+    let app = app.with_record(server.record());
     server.serve(Arc::new(app));
     ExitCode::SUCCESS
 }

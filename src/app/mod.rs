@@ -2,6 +2,7 @@
 //!
 //! [`App`] is the [`Handler`] the server runs. It picks an exchange by path:
 //! - `/_h2lab/echo` (`echo.rs`): the request as the server decoded it, as JSON;
+//! - `/_h2lab/` and `/_h2lab/connections…` (`inspector.rs`): the inspector page and its JSON;
 //! - any other `/_h2lab/` path: 404, so that no file in the root can hide a built-in;
 //! - everything else (`files.rs`): a file or folder listing from the root.
 //!
@@ -11,12 +12,15 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::http::{Body, Exchange, Handler, Request, Response};
+use crate::trace::record::Store;
 
 mod echo;
 mod files;
+mod inspector;
 pub mod mime;
 mod path;
 
@@ -28,6 +32,8 @@ const BUILTIN_PREFIX: &str = "/_h2lab/";
 pub struct App {
     /// Canonical (absolute, no symbolic links): the fence every file must stay within.
     root: PathBuf,
+    /// The inspector's record of the connections; `None` when recording is off.
+    record: Option<Arc<Store>>,
 }
 
 impl App {
@@ -39,7 +45,12 @@ impl App {
         if !root.is_dir() {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a folder"));
         }
-        Ok(App { root })
+        Ok(App { root, record: None })
+    }
+
+    /// The application, showing `record` on the inspector page.
+    pub fn with_record(self, record: Option<Arc<Store>>) -> App {
+        App { record, ..self }
     }
 
     /// The folder served, canonical.
@@ -54,6 +65,9 @@ impl Handler for App {
         let path = request.path.split('?').next().unwrap_or_default();
         let inner: Box<dyn Exchange> = if path == echo::PATH {
             Box::new(echo::Echo::new(request))
+        } else if inspector::serves(path) {
+            let record = self.record.as_deref();
+            Box::new(Ready(inspector::respond(path, &request, record)))
         } else if path.starts_with(BUILTIN_PREFIX) {
             Box::new(Ready(text(404, "no such built-in path")))
         } else {
@@ -113,7 +127,14 @@ mod tests {
     fn every_response_carries_length_date_and_server() {
         let dir = TempDir::new();
         let app = App::new(dir.path().to_path_buf()).unwrap();
-        for path in ["/", "/missing", "/_h2lab/echo", "/_h2lab/nothing"] {
+        for path in [
+            "/",
+            "/missing",
+            "/_h2lab/echo",
+            "/_h2lab/nothing",
+            "/_h2lab/",
+            "/_h2lab/connections",
+        ] {
             let answer = get(&app, path);
             assert_eq!(
                 answer.header("content-length"),
