@@ -11,7 +11,8 @@
 //!
 //! One connection adds `settings` (both ends', as `[name, value]` pairs), `windows`, `streams`,
 //! `tables` (the decoder's and the encoder's) and `events`: `{"first": […], "skipped": N, "last":
-//! […]}`, each event an object with `t` (microseconds since the connection began) and `kind`:
+//! […]}`, each event an object with `t` (microseconds since the connection began, the time of
+//! the read or write it was part of) and `kind`:
 //!
 //! ```json
 //! {"t": 812, "kind": "frame", "dir": "recv", "type": "HEADERS", "flags": ["END_STREAM", "END_HEADERS"],
@@ -115,7 +116,7 @@ fn push_summary(out: &mut String, record: &ConnectionRecord) {
         ", \"duration\": {}, \"user_agent\": ",
         record.last_micros
     );
-    push_optional(out, user_agent(record));
+    push_optional(out, record.user_agent.as_ref().map(KeptField::value));
     let counts = &record.counts;
     let _ = write!(
         out,
@@ -128,18 +129,6 @@ fn push_summary(out: &mut String, record: &ConnectionRecord) {
         counts.octets_sent,
         counts.streams
     );
-}
-
-/// The `user-agent` of the first request among the first events: which client this is.
-fn user_agent(record: &ConnectionRecord) -> Option<&[u8]> {
-    record.first.iter().find_map(|entry| match &entry.what {
-        What::Field {
-            direction: Direction::Recv,
-            field,
-            ..
-        } if field.name() == b"user-agent" => Some(field.value()),
-        _ => None,
-    })
 }
 
 /// A JSON string, or `null`.

@@ -149,17 +149,16 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// The observer that records one connection, owned by the connection's thread. It gathers the
 /// events of a turn and files them in the shared record when the turn ends, under one lock.
 ///
-/// What it keeps of an event costs little to make: a time is read only for a frame and the
-/// events that stand on their own (the HPACK steps, state and window changes that a frame causes
-/// are given its time), and a header field that HPACK sent as an index shares the octets of the
-/// table entry it names (the recorder follows both dynamic tables for that, and keeps the
-/// static entries it meets).
+/// What it keeps of an event costs little to make: the clock is read once a turn (the events of
+/// a turn happen together: what one read brought, or what one write sent), and a header field
+/// that HPACK sent as an index shares the octets of the table entry it names (the recorder
+/// follows both dynamic tables for that, and keeps the static entries it meets).
 pub struct Recorder {
     record: Arc<Mutex<ConnectionRecord>>,
     started: Instant,
     /// The events of this turn, not yet in the record.
     pending: Vec<Entry>,
-    /// When the last frame, or other event with a time of its own, happened.
+    /// When this turn began, in microseconds since the connection did.
     micros: u64,
     /// The peer's blocks decoded: the decoder's table, as in the record.
     decoder_table: Table,
@@ -181,13 +180,7 @@ const PENDING_KEPT: usize = 256;
 
 impl Observer for Recorder {
     fn event(&mut self, event: &Event<'_>) {
-        if let Event::Preface { .. }
-        | Event::Frame { .. }
-        | Event::Blocked { .. }
-        | Event::Limit { .. }
-        | Event::Error { .. }
-        | Event::Closed { .. } = event
-        {
+        if self.pending.is_empty() {
             self.micros = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
         }
         let what = self.compact(event);
@@ -395,7 +388,8 @@ impl Recorder {
 /// One event as the record keeps it.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    /// Microseconds since the connection began.
+    /// When it happened, in microseconds since the connection began: the time of the turn
+    /// (the read or the write) that it was part of.
     pub micros: u64,
     /// What happened.
     pub what: What,
@@ -886,6 +880,8 @@ pub struct ConnectionRecord {
     closed_streams: VecDeque<StreamRecord>,
     /// The `:method` and `:path` of the last request block, until its stream leaves idle.
     request_line: Option<(u32, Option<KeptField>, Option<KeptField>)>,
+    /// The `user-agent` of the first request that had one: which client this is.
+    user_agent: Option<KeptField>,
     /// Why the connection ended, once it has.
     ended: Option<Box<str>>,
 }
@@ -912,6 +908,7 @@ impl ConnectionRecord {
             streams: BTreeMap::new(),
             closed_streams: VecDeque::new(),
             request_line: None,
+            user_agent: None,
             ended: None,
         }
     }
@@ -1032,6 +1029,9 @@ impl ConnectionRecord {
                     b":method" => line.1 = Some(field.clone()),
                     _ => line.2 = Some(field.clone()),
                 }
+            }
+            (Direction::Recv, b"user-agent") if self.user_agent.is_none() => {
+                self.user_agent = Some(field.clone());
             }
             (Direction::Send, b":status") => {
                 if let Some(stream) = self.streams.get_mut(&stream_id) {

@@ -548,6 +548,10 @@ fn one_connection_shows_its_events_tables_streams_and_windows() {
     recorder.end_turn();
     let connection = parse(&json::connection(&store, 7).unwrap());
     assert!(json::connection(&store, 8).is_none());
+    assert_eq!(
+        connection["user_agent"], "test/1",
+        "known, its event not kept"
+    );
 
     let first = connection["events"]["first"].as_array().unwrap();
     assert_eq!(first.len(), 6);
