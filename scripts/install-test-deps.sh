@@ -4,7 +4,7 @@
 set -euo pipefail
 
 missing=()
-for tool in curl:curl nghttp:nghttp2-client h2load:nghttp2-client openssl:openssl pkg-config:pkg-config; do
+for tool in curl:curl nghttp:nghttp2-client h2load:nghttp2-client openssl:openssl pkg-config:pkg-config chromium:chromium; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
 done
 dpkg -s libssl-dev >/dev/null 2>&1 || missing+=(libssl-dev)
