@@ -1,8 +1,13 @@
 //! The record's bounds, what it rebuilds from the events, and its JSON.
 
+use super::entry::cut_text;
 use super::*;
-use crate::frame::{GoAway, Headers, Ping, Settings, WindowUpdate};
-use crate::hpack::{Decoder, Encoder};
+use crate::error::ErrorCode;
+use crate::frame::{
+    flags, Frame, FrameType, GoAway, Headers, Ping, PrioritySpec, Settings, WindowUpdate,
+};
+use crate::hpack::{self, Decoder, Encoder, Field, Representation};
+use crate::trace::event::{Event, Observer};
 use serde_json::Value as Json;
 
 fn limits(connections: usize, first_events: usize, last_events: usize) -> Limits {
