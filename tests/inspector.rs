@@ -289,7 +289,8 @@ fn headless_chromium_sees_its_own_headers_and_settings() {
     );
     assert!(
         dom.contains(
-            "<tr class=\"field recv\" data-stream=\"1\" data-name=\":path\" data-value=\"/_h2lab/\">"
+            "<tr class=\"field recv\" data-stream=\"1\" data-name=\":path\" \
+             data-value=\"/_h2lab/\">"
         ),
         "its :path: {}",
         context()

@@ -3,9 +3,11 @@
 //!
 //! | path | answer |
 //! |---|---|
-//! | `/_h2lab/` | `inspector.html`: HTML, CSS and JavaScript in one file, nothing fetched from elsewhere |
-//! | `/_h2lab/connections` | the connections recorded, newest first (`trace::record::json::connections`) |
-//! | `/_h2lab/connections/N` | connection N: its events, both dynamic tables, its streams and windows |
+//! | `/_h2lab/` | `inspector.html`: HTML, CSS and JavaScript in one file, nothing else fetched |
+//! | `/_h2lab/connections` | the connections recorded, newest first |
+//! | `/_h2lab/connections/N` | connection N: its events, dynamic tables, streams and windows |
+//!
+//! The JSON is written by `trace::record::json`.
 //!
 //! The page learns which connection is its own from the request that fetched it
 //! ([`Request::connection`]), written into the page where it says `{{connection}}`, then polls

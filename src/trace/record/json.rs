@@ -15,8 +15,9 @@
 //! the read or write it was part of) and `kind`:
 //!
 //! ```json
-//! {"t": 812, "kind": "frame", "dir": "recv", "type": "HEADERS", "flags": ["END_STREAM", "END_HEADERS"],
-//!  "stream": 1, "length": 31, "payload": {"fragment_length": 31}}
+//! {"t": 812, "kind": "frame", "dir": "recv", "type": "HEADERS",
+//!  "flags": ["END_STREAM", "END_HEADERS"], "stream": 1, "length": 31,
+//!  "payload": {"fragment_length": 31}}
 //! {"t": 815, "kind": "field", "dir": "recv", "stream": 1, "field": [":path", "/"],
 //!  "representation": "indexed", "index": 4, "hpack": "indexed: index 4 (static)"}
 //! ```
@@ -167,7 +168,8 @@ fn push_stream(out: &mut String, stream: &StreamRecord) {
     out.push('}');
 }
 
-/// `{"size": …, "max_size": …, "entries": [{"index": 62, "field": [name, value], "size": …}, …]}`.
+/// `{"size": …, "max_size": …, "entries": [{"index": 62, "field": [name, value], "size": …},
+/// …]}`.
 fn push_table(out: &mut String, table: &Table) {
     let _ = write!(
         out,
@@ -272,7 +274,8 @@ fn push_entry(out: &mut String, entry: &Entry) {
         } => {
             let _ = write!(
                 out,
-                "\"kind\": \"state\", \"stream\": {stream_id}, \"from\": \"{from}\", \"to\": \"{to}\""
+                "\"kind\": \"state\", \"stream\": {stream_id}, \"from\": \"{from}\", \
+                 \"to\": \"{to}\""
             );
         }
         What::Window {
@@ -295,7 +298,8 @@ fn push_entry(out: &mut String, entry: &Entry) {
         } => {
             let _ = write!(
                 out,
-                "\"kind\": \"blocked\", \"stream\": {stream_id}, \"window\": {window}, \"queued\": {queued}"
+                "\"kind\": \"blocked\", \"stream\": {stream_id}, \"window\": {window}, \
+                 \"queued\": {queued}"
             );
         }
         What::Limit { name, value } => {
