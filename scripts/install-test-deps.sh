@@ -5,7 +5,7 @@
 set -euo pipefail
 
 missing=()
-for tool in curl:curl nghttp:nghttp2-client h2load:nghttp2-client nghttpd:nghttp2-server openssl:openssl pkg-config:pkg-config; do
+for tool in curl:curl nghttp:nghttp2-client h2load:nghttp2-client nghttpd:nghttp2-server openssl:openssl pkg-config:pkg-config chromium:chromium; do
   # nghttpd is a daemon: Debian puts it in /usr/sbin, which a user's PATH may lack.
   PATH="$PATH:/usr/sbin" command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
 done

@@ -15,6 +15,7 @@ use h2lab::app::App;
 use h2lab::frame::SettingId;
 use h2lab::server::{Config, Server};
 use h2lab::trace::capture;
+use h2lab::trace::record;
 
 const HELP: &str = "\
 h2lab — an HTTP/2 server to read, run and watch
@@ -58,10 +59,16 @@ Options:
       --capture DIR               write each connection's octets (after TLS) to
                                   DIR/conn-N.c2s.hex and DIR/conn-N.s2c.hex, which h2lab-decode
                                   reads; DIR is created if needed
+      --no-inspect                do not record connections for the inspector page
+      --inspect-connections N     connections the inspector keeps, the latest [default: 32]
+      --inspect-events K,M        events the inspector keeps of each connection: its first K
+                                  and its last M [default: 200,300]
   -h, --help                      print this help
   -V, --version                   print the version
 
 Built in: /_h2lab/echo (any method) answers with the request as h2lab decoded it, in JSON.
+/_h2lab/ is the inspector: open it in a browser to watch the connection it came over, every
+frame both ways, and the recent connections of any client (JSON: /_h2lab/connections).
 
 Examples:
   h2lab ./site
@@ -186,6 +193,7 @@ fn serve(config: Config, root: &Path) -> ExitCode {
         app.root().display(),
         server.addr()
     );
+    let app = app.with_record(server.record());
     server.serve(Arc::new(app));
     ExitCode::SUCCESS
 }
@@ -198,6 +206,9 @@ struct Draft {
     root: Option<PathBuf>,
     cert: Option<PathBuf>,
     key: Option<PathBuf>,
+    /// What the inspector keeps, unless `--no-inspect`.
+    inspect: record::Limits,
+    no_inspect: bool,
     /// After `--`, every argument is ROOT.
     only_operands: bool,
 }
@@ -222,7 +233,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
         if inline.is_some()
             && matches!(
                 flag.as_str(),
-                "--help" | "--version" | "--verbose" | "-vv" | "--"
+                "--help" | "--version" | "--verbose" | "-vv" | "--no-inspect" | "--"
             )
         {
             return Err(format!("{flag} takes no value"));
@@ -264,6 +275,15 @@ impl Draft {
             "-v" | "--verbose" => self.verbose = self.verbose.saturating_add(1),
             "-vv" => self.verbose = self.verbose.saturating_add(2),
             "--capture" => config.capture = Some(PathBuf::from(value("DIR")?)),
+            "--no-inspect" => self.no_inspect = true,
+            "--inspect-connections" => {
+                self.inspect.connections = parse_positive(flag, &value("N")?)? as usize;
+            }
+            "--inspect-events" => {
+                let (first, last) = parse_pair(flag, &value("K,M")?)?;
+                self.inspect.first_events = first;
+                self.inspect.last_events = last;
+            }
             "-l" | "--listen" => config.listen = parse_listen(flag, &value("ADDR")?)?,
             "--cert" => self.cert = Some(PathBuf::from(value("FILE")?)),
             "--key" => self.key = Some(PathBuf::from(value("FILE")?)),
@@ -303,6 +323,7 @@ impl Draft {
     /// The command, once every argument is read: `--cert` and `--key` come together.
     fn finish(self) -> Result<Command, String> {
         let mut config = self.config;
+        config.inspect = (!self.no_inspect).then_some(self.inspect);
         config.cert_and_key = match (self.cert, self.key) {
             (Some(cert), Some(key)) => Some((cert, key)),
             (None, None) => None,
@@ -337,6 +358,17 @@ fn parse_positive(flag: &str, text: &str) -> Result<u64, String> {
         Ok(n) if n <= u64::from(u32::MAX) => Ok(n),
         _ => Err(format!(
             "{flag} {text:?}: expected a whole number from 1 to 4294967295"
+        )),
+    }
+}
+
+/// `K,M`: two whole numbers, either may be 0.
+fn parse_pair(flag: &str, text: &str) -> Result<(usize, usize), String> {
+    let number = |part: &str| part.trim().parse::<u32>().ok().map(|n| n as usize);
+    match text.split_once(',').map(|(k, m)| (number(k), number(m))) {
+        Some((Some(k), Some(m))) => Ok((k, m)),
+        _ => Err(format!(
+            "{flag} {text:?}: expected two whole numbers such as 200,300"
         )),
     }
 }
@@ -591,6 +623,29 @@ mod tests {
             Some(PathBuf::from("caps"))
         );
         assert_eq!(error("--capture"), "--capture needs a value (DIR)");
+    }
+
+    #[test]
+    fn the_inspector_records_by_default_within_its_limits() {
+        assert_eq!(config("").inspect, Some(record::Limits::default()));
+        assert_eq!(config("--no-inspect").inspect, None);
+        let limits = config("--inspect-connections 4 --inspect-events 10,0")
+            .inspect
+            .unwrap();
+        assert_eq!(
+            (limits.connections, limits.first_events, limits.last_events),
+            (4, 10, 0)
+        );
+        assert_eq!(
+            error("--inspect-events 10"),
+            "--inspect-events \"10\": expected two whole numbers such as 200,300"
+        );
+        assert!(error("--inspect-events 1,-2").starts_with("--inspect-events "));
+        assert_eq!(
+            error("--inspect-connections 0"),
+            "--inspect-connections 0: must be at least 1"
+        );
+        assert_eq!(error("--no-inspect=1"), "--no-inspect takes no value");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! - `/_h2lab/push` (`push.rs`): a page whose stylesheet is pushed with it;
 //! - `/_h2lab/headers?size=N` (`headers.rs`): a header section larger than one frame;
 //! - `/_h2lab/goaway` (`goaway.rs`): an answer, then the connection's GOAWAY;
+//! - `/_h2lab/` and `/_h2lab/connections…` (`inspector.rs`): the inspector page and its JSON;
 //! - any other `/_h2lab/` path: 404, so that no file in the root can hide a built-in;
 //! - everything else (`files.rs`): a file or folder listing from the root.
 //!
@@ -19,12 +20,14 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::http::{Body, Exchange, Handler, Request, Response};
+use crate::trace::record::Store;
 
 mod cache;
 mod echo;
 mod files;
 mod goaway;
 mod headers;
+mod inspector;
 pub mod mime;
 mod mistakes;
 mod path;
@@ -40,6 +43,8 @@ pub struct App {
     root: PathBuf,
     /// The files found recently, shared by every connection.
     files: Arc<cache::FileCache>,
+    /// The inspector's record of the connections; `None` when recording is off.
+    record: Option<Arc<Store>>,
 }
 
 impl App {
@@ -54,7 +59,13 @@ impl App {
         Ok(App {
             root,
             files: Arc::default(),
+            record: None,
         })
+    }
+
+    /// The application, showing `record` on the inspector page.
+    pub fn with_record(self, record: Option<Arc<Store>>) -> App {
+        App { record, ..self }
     }
 
     /// The folder served, canonical.
@@ -77,6 +88,9 @@ impl Handler for App {
             Box::new(headers::exchange(&request.path))
         } else if path == goaway::PATH {
             Box::new(goaway::exchange())
+        } else if inspector::serves(path) {
+            let record = self.record.as_deref();
+            Box::new(Ready(inspector::respond(path, &request, record)))
         } else if path.starts_with(BUILTIN_PREFIX) {
             Box::new(Ready(text(404, "no such built-in path")))
         } else {
@@ -140,7 +154,14 @@ mod tests {
     fn every_response_carries_length_date_and_server() {
         let dir = TempDir::new();
         let app = App::new(dir.path().to_path_buf()).unwrap();
-        for path in ["/", "/missing", "/_h2lab/echo", "/_h2lab/nothing"] {
+        for path in [
+            "/",
+            "/missing",
+            "/_h2lab/echo",
+            "/_h2lab/nothing",
+            "/_h2lab/",
+            "/_h2lab/connections",
+        ] {
             let answer = get(&app, path);
             assert_eq!(
                 answer.header("content-length"),

@@ -81,6 +81,7 @@ mod tests {
                     (":authority".to_string(), "localhost".to_string()),
                     (":path".to_string(), STYLESHEET.to_string()),
                 ],
+                connection: page_request.connection,
             }]
         );
     }

@@ -82,6 +82,7 @@ pub fn request(method: &str, path: &str, extra: &[(&str, &str)]) -> Request {
         authority: Some("localhost".to_string()),
         path: path.to_string(),
         fields,
+        connection: 1,
     }
 }
 

@@ -313,6 +313,7 @@ impl Connection {
     /// out: ..."): the observers' last event.
     pub fn ended(&mut self, reason: &str) {
         self.observers.emit(&trace::Event::Closed { reason });
+        self.observers.end_turn();
     }
 
     /// Octets from the client, in pieces of any size. Processes every complete frame. A
@@ -325,10 +326,11 @@ impl Connection {
         let result = self.process_input();
         if let Err(error) = &result {
             self.fail(error);
-            return result;
+        } else {
+            self.give_back_credit();
+            self.answer_goaway_once_drained();
         }
-        self.give_back_credit();
-        self.answer_goaway_once_drained();
+        self.observers.end_turn();
         result
     }
 
@@ -338,6 +340,7 @@ impl Connection {
     pub fn poll_output(&mut self, out: &mut Vec<u8>, budget: usize) {
         self.write_control(out);
         if self.phase == Phase::Failed {
+            self.observers.end_turn();
             return;
         }
         let mut written = 0;
@@ -375,6 +378,7 @@ impl Connection {
         }
         // A body that failed to read queued RST_STREAM just now, or our GOAWAY.
         self.write_control(out);
+        self.observers.end_turn();
     }
 
     /// Whether [`Connection::poll_output`] would append something now.

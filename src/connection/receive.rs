@@ -397,7 +397,8 @@ impl Connection {
             self.streams.insert(stream_id, stream);
             return Ok(self.refuse_large_header_list(stream_id, block.end_stream)?);
         };
-        let valid = validate_request(stream_id, &fields)?;
+        let mut valid = validate_request(stream_id, &fields)?;
+        valid.request.connection = self.id;
         stream.method.clone_from(&valid.request.method);
         stream.path.clone_from(&valid.request.path);
         stream.content_length = valid.content_length;

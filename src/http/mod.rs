@@ -28,6 +28,9 @@ pub struct Request {
     pub path: String,
     /// Every field of the header block in the order received, pseudo-header fields included.
     pub fields: Vec<(String, String)>,
+    /// The connection it came over, as the server numbers them (`[conn N]` in the log): with it
+    /// the inspector page shows the connection that the page itself came over.
+    pub connection: u64,
 }
 
 impl Request {
@@ -49,6 +52,7 @@ impl Request {
             authority: original.authority.clone(),
             path: path.to_string(),
             fields,
+            connection: original.connection,
         }
     }
 

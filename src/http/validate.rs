@@ -77,6 +77,8 @@ fn request(fields: &[Field]) -> Result<ValidRequest, String> {
         authority: target.authority.or(host),
         path: target.path,
         fields: named,
+        // The connection fills in its own id.
+        connection: 0,
     };
     Ok(ValidRequest {
         request,

@@ -54,6 +54,7 @@ use crate::connection::{Connection, LocalSettings, Timeouts};
 use crate::error::ErrorCode;
 use crate::http::Handler;
 use crate::trace::capture::Capture;
+use crate::trace::record::{self, Store};
 use crate::trace::text::TextLog;
 use admission::{Admission, Admit, Place, Stage, Ticket, REFUSING_AT_ONCE};
 use capacity::Capacity;
@@ -99,6 +100,9 @@ pub struct Config {
     pub capture: Option<PathBuf>,
     /// In a graceful shutdown, how long open streams may take to finish.
     pub drain_timeout: Duration,
+    /// What the inspector's record keeps (`--inspect-connections`, `--inspect-events`); `None`
+    /// with `--no-inspect`: nothing is recorded.
+    pub inspect: Option<record::Limits>,
 }
 
 impl Default for Config {
@@ -114,6 +118,7 @@ impl Default for Config {
             idle_timeout: timeouts.idle,
             drain_timeout: Duration::from_secs(5),
             capture: None,
+            inspect: Some(record::Limits::default()),
         }
     }
 }
@@ -158,6 +163,8 @@ struct Shared {
     handler: Arc<dyn Handler>,
     config: Config,
     shutdown: ShutdownSignal,
+    /// The inspector's record; `None` with `--no-inspect`.
+    record: Option<Arc<Store>>,
 }
 
 impl Shared {
@@ -182,6 +189,7 @@ pub struct Server {
     /// How the capacity was reckoned, for the log once serving.
     capacity_note: String,
     shutdown: ShutdownSignal,
+    record: Option<Arc<Store>>,
 }
 
 impl Server {
@@ -203,6 +211,7 @@ impl Server {
             .local_addr()
             .map_err(|e| StartError::Listen(config.listen, e))?;
         let shutdown = ShutdownSignal::new().map_err(StartError::Pipe)?;
+        let record = config.inspect.map(|limits| Arc::new(Store::new(limits)));
         Ok(Server {
             listener,
             addr,
@@ -211,12 +220,19 @@ impl Server {
             capacity,
             capacity_note,
             shutdown,
+            record,
         })
     }
 
     /// The address bound: with port 0 in [`Config::listen`], the port the system chose.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The inspector's record of the connections, for the application to show; `None` when
+    /// recording is off.
+    pub fn record(&self) -> Option<Arc<Store>> {
+        self.record.clone()
     }
 
     /// How many connections it serves at once.
@@ -246,6 +262,7 @@ impl Server {
             capacity,
             capacity_note,
             shutdown,
+            record,
             ..
         } = self;
         log::info!("{capacity_note}");
@@ -255,6 +272,7 @@ impl Server {
             handler,
             config,
             shutdown,
+            record,
         });
         let admission = Admission::new(capacity);
         accept_loop(&listener, &shared, &admission);
@@ -595,6 +613,11 @@ fn h2<T: Transport>(
     shared: &Shared,
 ) -> io::Result<Ended> {
     let mut conn = Connection::new(id, shared.config.settings, Arc::clone(&shared.handler));
+    if let Some(record) = &shared.record {
+        conn.observe(Box::new(
+            record.recorder(id, io.wire().tcp().peer_addr().ok()),
+        ));
+    }
     if TextLog::wanted() {
         conn.observe(Box::new(TextLog::new(id)));
     }

@@ -125,6 +125,11 @@ pub enum Event<'a> {
 pub trait Observer: Send {
     /// One event, as it happens.
     fn event(&mut self, event: &Event<'_>);
+
+    /// The connection has finished a turn: it has handled the octets that arrived, or written
+    /// what was due, or ended. An observer that gathers events makes them visible now (the
+    /// inspector's record publishes a turn's events at once); the others have nothing to do.
+    fn end_turn(&mut self) {}
 }
 
 /// The observers of one connection, each seeing every event in order. Empty, reporting an event
@@ -147,6 +152,13 @@ impl Observers {
     pub fn emit(&mut self, event: &Event<'_>) {
         for observer in &mut self.0 {
             observer.event(event);
+        }
+    }
+
+    /// Tells every observer that the connection has finished a turn.
+    pub fn end_turn(&mut self) {
+        for observer in &mut self.0 {
+            observer.end_turn();
         }
     }
 }

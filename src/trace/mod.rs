@@ -3,7 +3,7 @@
 //! it is shown. It sits below `connection` and knows only `frame`, `hpack`, `json` and `error`:
 //! the connection reports what happens as [`Event`]s to [`Observer`]s ([`event`]) and never
 //! formats text; the observers here render them ([`text`] for `-v`/`-vv`, [`capture`] for
-//! `--capture`).
+//! `--capture`, [`record`] for the inspector page).
 //!
 //! Two rules make the output unambiguous for a learner:
 //! - a header field is always `name = "value"`, the value quoted and escaped, so `:status = "200"`
@@ -22,6 +22,7 @@ pub mod event;
 pub mod input;
 pub mod inspect;
 pub mod pair;
+pub mod record;
 pub mod text;
 
 pub use event::{Direction, Event, Observer, Observers};

@@ -21,6 +21,7 @@ pub use show::{
     block_json, block_json_with, block_text, block_text_with, record_json, record_json_with,
     record_text, record_text_with, table_text, Detail, Notes,
 };
+pub(crate) use show::{push_header_json, push_joined, push_payload_json, push_representation_json};
 
 /// The last index of the static table (RFC 7541 Appendix A); above it, indices name dynamic entries.
 const STATIC_TABLE_LAST: usize = 61;

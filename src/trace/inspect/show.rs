@@ -237,7 +237,7 @@ fn push_steps_json(out: &mut String, block: &Block, octets: bool) {
 
 /// Appends a representation's members: its kind in the words of the text form, and its index
 /// or, for a literal, where the name came from and which strings were Huffman-coded.
-fn push_representation_json(out: &mut String, representation: &Representation) {
+pub(crate) fn push_representation_json(out: &mut String, representation: &Representation) {
     // Writing to a String cannot fail.
     let _ = match *representation {
         Representation::Indexed { index } => {
@@ -467,7 +467,7 @@ pub fn record_json_with(record: &Record, detail: Detail, notes: &Notes) -> Strin
 }
 
 /// Appends a frame header's members: type, flags by name, stream and length.
-fn push_header_json(out: &mut String, header: &FrameHeader) {
+pub(crate) fn push_header_json(out: &mut String, header: &FrameHeader) {
     out.push_str(", \"type\": ");
     json::push_str(out, header.kind.to_string().as_bytes());
     out.push_str(", \"flags\": [");
@@ -482,7 +482,7 @@ fn push_header_json(out: &mut String, header: &FrameHeader) {
 }
 
 /// Appends `"payload": {…}`: numbers and booleans bare, names and octets as strings.
-fn push_payload_json(out: &mut String, items: &[(String, Value)]) {
+pub(crate) fn push_payload_json(out: &mut String, items: &[(String, Value)]) {
     out.push_str(", \"payload\": {");
     push_joined(out, items, |out, (name, value)| {
         json::push_str(out, name.as_bytes());
@@ -508,7 +508,7 @@ fn push_error_json(out: &mut String, message: &str) {
 }
 
 /// Appends each of `items` with `push`, separated by `, `: the members of a JSON object or array.
-fn push_joined<T>(
+pub(crate) fn push_joined<T>(
     out: &mut String,
     items: impl IntoIterator<Item = T>,
     mut push: impl FnMut(&mut String, T),

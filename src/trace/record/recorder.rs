@@ -1,0 +1,250 @@
+//! The observer that fills a connection's record: each event made compact, a turn's events filed
+//! at once.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use super::entry::{cut_text, Entry, KeptField, Payload, What};
+use super::{lock, ConnectionRecord, Table};
+use crate::hpack::{self, Field, Indexing, Representation};
+use crate::trace::event::{Direction, Event, Observer};
+
+/// The observer that records one connection, owned by the connection's thread. It gathers the
+/// events of a turn and files them in the shared record when the turn ends, under one lock.
+///
+/// What it keeps of an event costs little to make: the clock is read once a turn (the events of
+/// a turn happen together: what one read brought, or what one write sent), and a header field
+/// that HPACK sent as an index shares the octets of the table entry it names (the recorder
+/// follows both dynamic tables for that, and keeps the static entries it meets).
+pub struct Recorder {
+    /// The record it fills.
+    pub(super) record: Arc<Mutex<ConnectionRecord>>,
+    started: Instant,
+    /// The events of this turn, not yet in the record.
+    pending: Vec<Entry>,
+    /// When this turn began, in microseconds since the connection did.
+    micros: u64,
+    /// The peer's blocks decoded: the decoder's table, as in the record.
+    decoder_table: Table,
+    /// Our blocks encoded: the encoder's table.
+    encoder_table: Table,
+    /// The entries of the static table (RFC 7541 Appendix A) met so far, by index.
+    statics: Vec<Option<KeptField>>,
+    /// The last field that HPACK is to add to a table: the insertion that follows shares its
+    /// octets.
+    last_field: Option<KeptField>,
+}
+
+/// The last index of the static table (RFC 7541 Appendix A); above it, dynamic entries.
+const STATIC_LAST: usize = 61;
+
+/// Capacity of a recorder's buffer kept between turns; a turn with more events (a flood of small
+/// frames in one read) gives the rest back.
+const PENDING_KEPT: usize = 256;
+
+impl Observer for Recorder {
+    fn event(&mut self, event: &Event<'_>) {
+        if self.pending.is_empty() {
+            self.micros = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        }
+        let what = self.compact(event);
+        self.pending.push(Entry {
+            micros: self.micros,
+            what,
+        });
+    }
+
+    fn end_turn(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let mut record = lock(&self.record);
+        for entry in self.pending.drain(..) {
+            record.apply(entry);
+        }
+        drop(record);
+        self.pending.shrink_to(PENDING_KEPT);
+    }
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        self.end_turn();
+    }
+}
+
+impl Recorder {
+    pub(super) fn new(record: Arc<Mutex<ConnectionRecord>>) -> Recorder {
+        Recorder {
+            record,
+            started: Instant::now(),
+            pending: Vec::new(),
+            micros: 0,
+            decoder_table: Table::new(),
+            encoder_table: Table::new(),
+            statics: vec![None; STATIC_LAST + 1],
+            last_field: None,
+        }
+    }
+
+    /// What the record keeps of `event`: owned, and no larger than the bounds allow.
+    fn compact(&mut self, event: &Event<'_>) -> What {
+        match *event {
+            Event::Preface { direction, .. } => What::Preface { direction },
+            Event::Frame {
+                direction,
+                header,
+                frame,
+                ..
+            } => What::Frame {
+                direction,
+                header: *header,
+                payload: Payload::kept(header, frame),
+            },
+            Event::Hpack {
+                direction,
+                stream_id,
+                step,
+            } => self.compact_step(direction, stream_id, step),
+            Event::StreamState {
+                stream_id,
+                from,
+                to,
+            } => What::StreamState {
+                stream_id,
+                from,
+                to,
+            },
+            Event::Window {
+                direction,
+                stream_id,
+                size,
+                change,
+            } => What::Window {
+                direction,
+                stream_id,
+                size,
+                change,
+            },
+            Event::Blocked {
+                stream_id,
+                window,
+                queued,
+            } => What::Blocked {
+                stream_id,
+                window,
+                queued,
+            },
+            Event::Limit { name, value } => What::Limit { name, value },
+            Event::Error {
+                stream_id,
+                code,
+                section,
+                reason,
+            } => What::Error {
+                stream_id,
+                code,
+                section: section.into(),
+                reason: cut_text(reason),
+            },
+            Event::Closed { reason } => What::Closed {
+                reason: cut_text(reason),
+            },
+        }
+    }
+
+    fn compact_step(&mut self, direction: Direction, stream_id: u32, step: &hpack::Event) -> What {
+        match *step {
+            hpack::Event::Field {
+                representation,
+                field,
+                ..
+            } => {
+                let field = self.field(direction, representation, field);
+                // RFC 7541 §6.2.1: only this representation adds the field to the table.
+                if let Representation::Literal {
+                    indexing: Indexing::Incremental,
+                    ..
+                } = representation
+                {
+                    self.last_field = Some(field.clone());
+                }
+                What::Field {
+                    direction,
+                    stream_id,
+                    field,
+                    representation,
+                }
+            }
+            hpack::Event::SizeUpdate { max_size, .. } => {
+                self.table(direction).max_size = max_size;
+                What::SizeUpdate {
+                    direction,
+                    stream_id,
+                    max_size,
+                }
+            }
+            hpack::Event::Inserted { field, table_size } => {
+                // The decoder and the encoder report a field, then its insertion.
+                let field = match self.last_field.take() {
+                    Some(last) if last.is(field) => last,
+                    _ => KeptField::new(field),
+                };
+                self.table(direction).insert(&field, table_size);
+                What::Inserted {
+                    direction,
+                    stream_id,
+                    field,
+                    table_size,
+                }
+            }
+            hpack::Event::Evicted { field } => {
+                let table = self.table(direction);
+                let oldest = table
+                    .entries
+                    .back()
+                    .filter(|oldest| oldest.is(field))
+                    .cloned();
+                table.evict();
+                What::Evicted {
+                    direction,
+                    stream_id,
+                    field: oldest.unwrap_or_else(|| KeptField::new(field)),
+                }
+            }
+        }
+    }
+
+    /// The kept form of a field that HPACK represented as `representation`: an indexed field
+    /// shares the octets of the entry it names (RFC 7541 §2.3.3: 1 to 61 the static table, from
+    /// 62 the dynamic table), any other is copied.
+    fn field(
+        &mut self,
+        direction: Direction,
+        representation: Representation,
+        field: &Field,
+    ) -> KeptField {
+        let Representation::Indexed { index } = representation else {
+            return KeptField::new(field);
+        };
+        let known = match index.checked_sub(STATIC_LAST + 1) {
+            None => self.statics.get(index).cloned().flatten(),
+            Some(dynamic) => self.table(direction).entries.get(dynamic).cloned(),
+        };
+        if let Some(known) = known.filter(|known| known.is(field)) {
+            return known;
+        }
+        let kept = KeptField::new(field);
+        if let Some(slot) = self.statics.get_mut(index) {
+            *slot = Some(kept.clone());
+        }
+        kept
+    }
+
+    fn table(&mut self, direction: Direction) -> &mut Table {
+        match direction {
+            Direction::Recv => &mut self.decoder_table,
+            Direction::Send => &mut self.encoder_table,
+        }
+    }
+}
