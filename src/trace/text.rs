@@ -81,14 +81,13 @@ pub fn prefix(connection: u64, elapsed: Duration) -> String {
 /// that shows only with `-vv` when `detail` is off.
 pub fn line(event: &Event<'_>, detail: bool) -> Option<(Level, String)> {
     let (level, text) = match *event {
-        Event::Preface { direction, octets } => (
-            Level::Debug,
-            format!(
-                "{} client preface ({} octets)",
-                direction.label(),
-                octets.len()
-            ),
-        ),
+        Event::Preface { direction, octets } => {
+            let octets = octets.len();
+            (
+                Level::Debug,
+                format!("{} client preface ({octets} octets)", direction.label()),
+            )
+        }
         Event::Frame {
             direction,
             header,
@@ -112,27 +111,13 @@ pub fn line(event: &Event<'_>, detail: bool) -> Option<(Level, String)> {
             change,
         } => (
             Level::Trace,
-            format!(
-                "{} {} window {} ({}{})",
-                scope(stream_id),
-                direction.label(),
-                thousands(size),
-                if change < 0 { "" } else { "+" },
-                thousands(change)
-            ),
+            window_text(direction, stream_id, size, change),
         ),
         Event::Blocked {
             stream_id,
             window,
             queued,
-        } => (
-            Level::Trace,
-            format!(
-                "stream {stream_id} waits for window ({} octets, {} queued)",
-                thousands(window),
-                thousands(i64::try_from(queued).unwrap_or(i64::MAX))
-            ),
-        ),
+        } => (Level::Trace, blocked_text(stream_id, window, queued)),
         Event::Limit { name, value } => (
             Level::Debug,
             format!("limit reached: {name} = {}", thousands_u64(value)),
@@ -154,6 +139,27 @@ pub fn line(event: &Event<'_>, detail: bool) -> Option<(Level, String)> {
         return None;
     }
     Some((level, text))
+}
+
+/// A window's change: `stream 1 send window 33,554,418 (-14)`.
+fn window_text(direction: Direction, stream_id: u32, size: i64, change: i64) -> String {
+    format!(
+        "{} {} window {} ({}{})",
+        scope(stream_id),
+        direction.label(),
+        thousands(size),
+        if change < 0 { "" } else { "+" },
+        thousands(change)
+    )
+}
+
+/// A stream that waits: `stream 1 waits for window (0 octets, 48,000 queued)`.
+fn blocked_text(stream_id: u32, window: i64, queued: u64) -> String {
+    format!(
+        "stream {stream_id} waits for window ({} octets, {} queued)",
+        thousands(window),
+        thousands(i64::try_from(queued).unwrap_or(i64::MAX))
+    )
 }
 
 /// A frame's line: direction, then the trace layer's line (type, flags by name, stream, length

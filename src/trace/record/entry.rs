@@ -253,7 +253,6 @@ impl Payload {
     /// names them (a test holds the two together), plus how many SETTINGS were not kept.
     pub fn items(&self) -> Vec<(String, Value)> {
         let mut items = Vec::new();
-        let mut push = |name: &str, value: Value| items.push((name.to_string(), value));
         let number = |n: u32| Value::Number(n.into());
         match self {
             Payload::None => {}
@@ -261,38 +260,30 @@ impl Payload {
                 pad_len,
                 data_length,
             } => {
-                if let Some(pad_len) = pad_len {
-                    push("pad_length", Value::Number((*pad_len).into()));
-                }
-                push("data_length", number(*data_length));
+                push_pad_length(&mut items, *pad_len);
+                push(&mut items, "data_length", number(*data_length));
             }
             Payload::Headers {
                 pad_len,
                 priority,
                 fragment_length,
             } => {
-                if let Some(pad_len) = pad_len {
-                    push("pad_length", Value::Number((*pad_len).into()));
-                }
+                push_pad_length(&mut items, *pad_len);
                 if let Some(p) = priority {
-                    push("exclusive", Value::Bool(p.exclusive));
-                    push("dependency", number(p.dependency));
-                    push("weight", Value::Number(u64::from(p.weight) + 1));
+                    push_priority(&mut items, p);
                 }
-                push("fragment_length", number(*fragment_length));
+                push(&mut items, "fragment_length", number(*fragment_length));
             }
-            Payload::Priority(p) => {
-                push("exclusive", Value::Bool(p.exclusive));
-                push("dependency", number(p.dependency));
-                push("weight", Value::Number(u64::from(p.weight) + 1));
+            Payload::Priority(p) => push_priority(&mut items, p),
+            Payload::RstStream(code) => {
+                push(&mut items, "error_code", Value::Name(code.to_string()))
             }
-            Payload::RstStream(code) => push("error_code", Value::Name(code.to_string())),
             Payload::Settings { params, more } => {
                 for (id, value) in params.iter() {
-                    push(&id.to_string(), number(*value));
+                    push(&mut items, &id.to_string(), number(*value));
                 }
                 if *more > 0 {
-                    push("settings_not_kept", Value::Number(*more as u64));
+                    push(&mut items, "settings_not_kept", Value::Number(*more as u64));
                 }
             }
             Payload::PushPromise {
@@ -300,30 +291,54 @@ impl Payload {
                 promised_stream_id,
                 fragment_length,
             } => {
-                if let Some(pad_len) = pad_len {
-                    push("pad_length", Value::Number((*pad_len).into()));
-                }
-                push("promised_stream", number(*promised_stream_id));
-                push("fragment_length", number(*fragment_length));
+                push_pad_length(&mut items, *pad_len);
+                push(&mut items, "promised_stream", number(*promised_stream_id));
+                push(&mut items, "fragment_length", number(*fragment_length));
             }
-            Payload::Ping(data) => push("opaque_data", ping_data(data)),
+            Payload::Ping(data) => push(&mut items, "opaque_data", ping_data(data)),
             Payload::GoAway {
                 last_stream_id,
                 error_code,
                 debug_data,
             } => {
-                push("last_stream", number(*last_stream_id));
-                push("error_code", Value::Name(error_code.to_string()));
-                push("debug_data", Value::Octets(debug_data.to_vec()));
+                push(&mut items, "last_stream", number(*last_stream_id));
+                push(
+                    &mut items,
+                    "error_code",
+                    Value::Name(error_code.to_string()),
+                );
+                push(&mut items, "debug_data", Value::Octets(debug_data.to_vec()));
             }
-            Payload::WindowUpdate(increment) => push("increment", number(*increment)),
+            Payload::WindowUpdate(increment) => push(&mut items, "increment", number(*increment)),
             Payload::Continuation { fragment_length } => {
-                push("fragment_length", number(*fragment_length))
+                push(&mut items, "fragment_length", number(*fragment_length))
             }
-            Payload::Unknown { length } => push("ignored_payload_length", number(*length)),
+            Payload::Unknown { length } => {
+                push(&mut items, "ignored_payload_length", number(*length))
+            }
         }
         items
     }
+}
+
+/// One item of a payload.
+fn push(items: &mut Vec<(String, Value)>, name: &str, value: Value) {
+    items.push((name.to_string(), value));
+}
+
+/// The Pad Length of a padded frame (RFC 9113 §6.1), when it has one.
+fn push_pad_length(items: &mut Vec<(String, Value)>, pad_len: Option<u8>) {
+    if let Some(pad_len) = pad_len {
+        push(items, "pad_length", Value::Number(pad_len.into()));
+    }
+}
+
+/// The priority fields of HEADERS or PRIORITY (RFC 9113 §5.3.2): the weight as the RFC counts it,
+/// one more than the octet.
+fn push_priority(items: &mut Vec<(String, Value)>, p: &PrioritySpec) {
+    push(items, "exclusive", Value::Bool(p.exclusive));
+    push(items, "dependency", Value::Number(p.dependency.into()));
+    push(items, "weight", Value::Number(u64::from(p.weight) + 1));
 }
 
 /// A header field as the record keeps it: its name and value in one shared allocation, together
