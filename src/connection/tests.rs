@@ -223,8 +223,13 @@ impl Client {
     }
 
     fn handshake(&mut self) {
+        self.handshake_with(&[]);
+    }
+
+    /// Preface, `peer` as the client's SETTINGS and the ACK of ours; the output so far is read.
+    fn handshake_with(&mut self, peer: &[(u16, u32)]) {
         let mut octets = PREFACE.to_vec();
-        octets.extend(settings(&[]));
+        octets.extend(settings(peer));
         octets.extend(frame(SETTINGS, ACK, 0, &[]));
         self.send(&octets).unwrap();
         self.output();

@@ -39,11 +39,7 @@ impl Exchange for FaultyExchange {
 /// A client past the opening, with `peer` as its SETTINGS, served by [`Faulty`].
 fn faulty_client(peer: &[(u16, u32)]) -> Client {
     let mut client = Client::serving(Arc::new(Faulty));
-    let mut octets = PREFACE.to_vec();
-    octets.extend(settings(peer));
-    octets.extend(frame(SETTINGS, ACK, 0, &[]));
-    client.send(&octets).unwrap();
-    client.output();
+    client.handshake_with(peer);
     client
 }
 
