@@ -1,5 +1,6 @@
-//! Wire-layer benchmark: a frame that arrives in small pieces, HPACK decode and encode throughput
-//! over every hpack-test-case story, and frames parsed per second. Run with `cargo bench --bench wire` (or `scripts/bench.sh`).
+//! Wire-layer benchmark: a frame that arrives in small pieces, requests through one connection
+//! with and without the inspector's recording, HPACK decode and encode throughput over every
+//! hpack-test-case story, and frames parsed per second. Run with `cargo bench --bench wire` (or `scripts/bench.sh`).
 //!
 //! A benchmark, not a test: it prints figures and asserts nothing about time, because the machines
 //! it runs on are shared and noisy. Each figure is the best of several rounds.
@@ -14,6 +15,7 @@ use h2lab::app::App;
 use h2lab::connection::{Connection, LocalSettings};
 use h2lab::frame::{split_frame, Frame, MAX_MAX_FRAME_SIZE, PREFACE};
 use h2lab::hpack::{Decoder, Encoder, Field};
+use h2lab::trace::record::{Limits, Store};
 
 const ROUNDS: usize = 5;
 
@@ -117,8 +119,93 @@ fn trickled_frame() {
     );
 }
 
+/// Requests as `h2load -c 1 -m 32` sends them for a 13-octet file, through one connection and its
+/// handler (the static files), without sockets or TLS: rounds of 32 HEADERS and a WINDOW_UPDATE
+/// that gives back what the responses took, each round one turn in and one turn out. Run without
+/// an observer and with the inspector's recorder attached, as the server attaches it by default:
+/// the difference is what recording costs per request.
+fn requests_through_a_connection() {
+    const ROUNDS_OF_32: usize = 2_000;
+    let root = std::env::temp_dir().join(format!("h2lab-bench-{}", std::process::id()));
+    let served = std::fs::create_dir_all(&root)
+        .and_then(|()| std::fs::write(root.join("hello.txt"), b"Hello, world\n"));
+    let Ok(app) = served.and_then(|()| App::new(root.clone())) else {
+        eprintln!("SKIPPED: requests through a connection: no temporary folder to serve");
+        return;
+    };
+    let handler: Arc<App> = Arc::new(app);
+    let mut client = Encoder::new();
+    let mut input = PREFACE.to_vec();
+    input.extend_from_slice(&hex(&"000000 04 00 00000000".replace(" ", "")));
+    let mut rounds = Vec::new();
+    let mut stream_id = 1u32;
+    for _ in 0..ROUNDS_OF_32 {
+        let mut round = Vec::new();
+        for _ in 0..32 {
+            let fields = [
+                Field::new(":method", "GET"),
+                Field::new(":path", "/hello.txt"),
+                Field::new(":scheme", "https"),
+                Field::new(":authority", "127.0.0.1:8443"),
+                Field::new("accept-encoding", "gzip, deflate"),
+                Field::new("user-agent", "h2load nghttp2/1.52.0"),
+            ];
+            let mut block = Vec::new();
+            client.encode(&fields, &mut block);
+            let length = u32::try_from(block.len()).unwrap_or(0).to_be_bytes();
+            round.extend_from_slice(&length[1..]);
+            round.extend_from_slice(&[0x1, 0x5]);
+            round.extend_from_slice(&stream_id.to_be_bytes());
+            round.extend_from_slice(&block);
+            stream_id += 2;
+        }
+        // WINDOW_UPDATE on the connection: 32 bodies of 13 octets.
+        round.extend_from_slice(&hex(&"000004 08 00 00000000 000001a0".replace(" ", "")));
+        rounds.push(round);
+    }
+    let store = Store::new(Limits::default());
+    let run = |recording: bool| {
+        best(|| {
+            let mut conn = Connection::new(1, LocalSettings::default(), handler.clone());
+            if recording {
+                conn.observe(Box::new(store.recorder(1, None)));
+            }
+            let mut out = Vec::new();
+            black_box(conn.receive(&input).ok());
+            for round in &rounds {
+                black_box(conn.receive(round).ok());
+                while conn.wants_write() {
+                    conn.poll_output(&mut out, 64 * 1024);
+                    out.clear();
+                }
+            }
+        })
+    };
+    let requests = (ROUNDS_OF_32 * 32) as f64;
+    // For a profile of one side alone: H2LAB_BENCH_ONLY=bare or =recording.
+    if let Ok(only) = std::env::var("H2LAB_BENCH_ONLY") {
+        run(only == "recording");
+        return;
+    }
+    let bare = run(false).as_secs_f64() * 1e9 / requests;
+    let recorded = run(true).as_secs_f64() * 1e9 / requests;
+    println!(
+        "requests through a connection: {requests} in rounds of 32, {bare:.0} ns per request \
+         without observers, {recorded:.0} with the inspector's recording (+{:.0} ns, +{:.1}%)",
+        recorded - bare,
+        (recorded / bare - 1.0) * 100.0
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 fn main() {
+    // `cargo bench --bench wire -- connection` runs the connection's part alone, for a profile.
+    if std::env::args().any(|arg| arg == "connection") {
+        requests_through_a_connection();
+        return;
+    }
     trickled_frame();
+    requests_through_a_connection();
     let reference =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/hpack-test-case");
     if !reference.is_dir() {

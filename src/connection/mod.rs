@@ -81,7 +81,7 @@ use closed::{ClosedStreams, Closure};
 use flow::{ReceiveWindow, Window, DEFAULT_WINDOW};
 use header_block::Assembler;
 use limits::Limits;
-use send::EncodedStep;
+use send::EncodedSteps;
 use stream::{Event, State};
 use timers::Timers;
 
@@ -588,7 +588,7 @@ fn report_window(
 /// that sending it makes, with its stream (a PUSH_PROMISE changes the stream it promises).
 struct Queued {
     frame: Frame,
-    steps: Vec<EncodedStep>,
+    steps: EncodedSteps,
     state_change: Option<(u32, (State, State))>,
 }
 
@@ -597,7 +597,7 @@ impl Queued {
     fn frame(frame: Frame) -> Queued {
         Queued {
             frame,
-            steps: Vec::new(),
+            steps: EncodedSteps::default(),
             state_change: None,
         }
     }

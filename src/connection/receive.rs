@@ -12,7 +12,7 @@ use crate::frame::{
     flags, split_frame, Data, Frame, FrameHeader, FrameType, GoAway, Ping, RstStream, Settings,
     WindowUpdate, PREFACE,
 };
-use crate::hpack::{DecodeError, Field};
+use crate::hpack::{self, DecodeError, Field};
 use crate::http::{validate_request, validate_trailers, Response};
 use crate::trace::{self, Direction};
 
@@ -286,14 +286,17 @@ impl Connection {
     /// the request is answered with 431.
     fn decode_block(&mut self, block: &HeaderBlock) -> Result<Option<Vec<Field>>, ConnectionError> {
         let decoded = if self.observers.is_watching() {
+            let fields_wanted = self.observers.want_fields();
             let observers = &mut self.observers;
             let stream_id = block.stream_id;
             self.decoder.decode_with(&block.block, &mut |step| {
-                observers.emit(&trace::Event::Hpack {
-                    direction: Direction::Recv,
-                    stream_id,
-                    step: &step,
-                });
+                if fields_wanted || !matches!(step, hpack::Event::Field { .. }) {
+                    observers.emit(&trace::Event::Hpack {
+                        direction: Direction::Recv,
+                        stream_id,
+                        step: &step,
+                    });
+                }
             })
         } else {
             self.decoder.decode(&block.block)

@@ -14,7 +14,7 @@ use super::stream::{Event, State};
 use super::{report_state, report_window, Closure, Connection, DataStep, Queued, Stream};
 use crate::error::{ConnectionError, ErrorCode, StreamError};
 use crate::frame::{encode_data, Continuation, Data, Frame, Headers, MAX_MAX_FRAME_SIZE};
-use crate::hpack::{self, Field, Representation};
+use crate::hpack::{self, Encoder, Field, Representation};
 use crate::http::{Body, Fault, Response};
 use crate::trace::{self, Direction};
 
@@ -60,7 +60,7 @@ impl Connection {
         }
         let wire_id = stream.wire_id;
         let fields = header_list(response.status, response.headers, response.fault);
-        let (mut block, steps) = self.encode_block(&fields);
+        let (mut block, steps) = self.encode_block(fields);
         if response.fault == Some(Fault::BadHpackIndex) {
             // RFC 7541 §2.3.3: Indices strictly greater than the sum of the lengths of both
             // tables MUST be treated as a decoding error. (RFC 9113 §4.3: a connection error
@@ -109,16 +109,14 @@ impl Connection {
 
     /// The header block of `fields`, from the connection's one HPACK encoder, and the steps it
     /// took when someone watches.
-    pub(super) fn encode_block(&mut self, fields: &[Field]) -> (Vec<u8>, Vec<EncodedStep>) {
+    pub(super) fn encode_block(&mut self, fields: Vec<Field>) -> (Vec<u8>, EncodedSteps) {
         let mut block = Vec::new();
-        let mut steps = Vec::new();
-        if self.observers.is_watching() {
-            self.encoder.encode_with(fields, &mut block, &mut |step| {
-                steps.push(EncodedStep::record(step));
-            });
-        } else {
-            self.encoder.encode(fields, &mut block);
+        if !self.observers.is_watching() {
+            self.encoder.encode(&fields, &mut block);
+            return (block, EncodedSteps::default());
         }
+        let fields_wanted = self.observers.want_fields();
+        let steps = EncodedSteps::encode(&mut self.encoder, fields, &mut block, fields_wanted);
         (block, steps)
     }
 
@@ -129,7 +127,7 @@ impl Connection {
         &mut self,
         start: BlockStart,
         block: Vec<u8>,
-        steps: Vec<EncodedStep>,
+        steps: EncodedSteps,
         state_change: Option<(u32, (State, State))>,
         fault: Option<Fault>,
     ) {
@@ -368,11 +366,11 @@ impl Connection {
     fn report_queued(&mut self, out: &[u8], start: usize, queued: &Queued) {
         self.report_written(out, start, Some(&queued.frame));
         let stream_id = queued.frame.stream_id();
-        for step in &queued.steps {
+        for step in queued.steps.events() {
             self.observers.emit(&trace::Event::Hpack {
                 direction: Direction::Send,
                 stream_id,
-                step: &step.event(),
+                step: &step,
             });
         }
         if let Some((stream_id, change)) = queued.state_change.filter(|(_, (from, to))| from != to)
@@ -521,70 +519,101 @@ fn replace_content(response: &mut Response, len: u64) {
     }
 }
 
-/// One step of our HPACK encoder, kept (owned) until the HEADERS frame of its block is written,
-/// so that observers see the frame first and its fields after it, as for a block received.
-pub(super) enum EncodedStep {
+/// The steps our HPACK encoder took for one header block, kept until the block's first frame is
+/// written, so that observers see the frame first and its fields after it, as for a block
+/// received. The block's fields are kept whole (they were made for this block and are moved
+/// here, not copied), and a step names its field by position; only an eviction, rare, copies the
+/// entry that left. Empty when nobody watches.
+#[derive(Default)]
+pub(super) struct EncodedSteps {
+    fields: Vec<Field>,
+    steps: Vec<EncodedStep>,
+}
+
+/// One step of our HPACK encoder.
+enum EncodedStep {
     /// A dynamic table size update.
     SizeUpdate { offset: usize, max_size: usize },
-    /// A field and its representation.
+    /// The block's field at position `field`, and its representation.
     Field {
         offset: usize,
         representation: Representation,
-        field: Field,
+        field: usize,
     },
-    /// An entry added to our table.
-    Inserted { field: Field, table_size: usize },
+    /// The block's field at position `field`, added to our table.
+    Inserted { field: usize, table_size: usize },
     /// An entry that left our table.
     Evicted { field: Field },
 }
 
-impl EncodedStep {
-    /// An owned copy of what the encoder reported.
-    fn record(event: hpack::Event<'_>) -> EncodedStep {
-        match event {
-            hpack::Event::SizeUpdate { offset, max_size } => {
-                EncodedStep::SizeUpdate { offset, max_size }
-            }
-            hpack::Event::Field {
-                offset,
-                representation,
-                field,
-            } => EncodedStep::Field {
-                offset,
-                representation,
-                field: field.clone(),
-            },
-            hpack::Event::Inserted { field, table_size } => EncodedStep::Inserted {
-                field: field.clone(),
-                table_size,
-            },
-            hpack::Event::Evicted { field } => EncodedStep::Evicted {
-                field: field.clone(),
-            },
-        }
+impl EncodedSteps {
+    /// Encodes `fields` with `encoder` into `block`, keeping its steps: the field steps only
+    /// when `fields_wanted`, the table's changes always.
+    fn encode(
+        encoder: &mut Encoder,
+        fields: Vec<Field>,
+        block: &mut Vec<u8>,
+        fields_wanted: bool,
+    ) -> EncodedSteps {
+        let mut steps = Vec::new();
+        // The encoder reports one field step per field, in order; an insertion follows the
+        // field it inserts.
+        let mut next = 0;
+        encoder.encode_with(&fields, block, &mut |step| {
+            steps.push(match step {
+                hpack::Event::SizeUpdate { offset, max_size } => {
+                    EncodedStep::SizeUpdate { offset, max_size }
+                }
+                hpack::Event::Field {
+                    offset,
+                    representation,
+                    ..
+                } => {
+                    next += 1;
+                    if !fields_wanted {
+                        return;
+                    }
+                    EncodedStep::Field {
+                        offset,
+                        representation,
+                        field: next - 1,
+                    }
+                }
+                hpack::Event::Inserted { table_size, .. } => EncodedStep::Inserted {
+                    field: next.saturating_sub(1),
+                    table_size,
+                },
+                hpack::Event::Evicted { field } => EncodedStep::Evicted {
+                    field: field.clone(),
+                },
+            });
+        });
+        EncodedSteps { fields, steps }
     }
 
-    /// The step as the encoder reported it.
-    fn event(&self) -> hpack::Event<'_> {
-        match self {
-            EncodedStep::SizeUpdate { offset, max_size } => hpack::Event::SizeUpdate {
-                offset: *offset,
-                max_size: *max_size,
-            },
-            EncodedStep::Field {
-                offset,
-                representation,
-                field,
-            } => hpack::Event::Field {
-                offset: *offset,
-                representation: *representation,
-                field,
-            },
-            EncodedStep::Inserted { field, table_size } => hpack::Event::Inserted {
-                field,
-                table_size: *table_size,
-            },
-            EncodedStep::Evicted { field } => hpack::Event::Evicted { field },
-        }
+    /// The steps as the encoder reported them.
+    fn events(&self) -> impl Iterator<Item = hpack::Event<'_>> {
+        self.steps.iter().filter_map(|step| {
+            Some(match step {
+                EncodedStep::SizeUpdate { offset, max_size } => hpack::Event::SizeUpdate {
+                    offset: *offset,
+                    max_size: *max_size,
+                },
+                EncodedStep::Field {
+                    offset,
+                    representation,
+                    field,
+                } => hpack::Event::Field {
+                    offset: *offset,
+                    representation: *representation,
+                    field: self.fields.get(*field)?,
+                },
+                EncodedStep::Inserted { field, table_size } => hpack::Event::Inserted {
+                    field: self.fields.get(*field)?,
+                    table_size: *table_size,
+                },
+                EncodedStep::Evicted { field } => hpack::Event::Evicted { field },
+            })
+        })
     }
 }

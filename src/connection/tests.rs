@@ -1742,6 +1742,46 @@ fn an_observer_sees_preface_settings_fields_states_and_data_in_order() {
     );
 }
 
+/// Writes each event down as [`Recorder`] does, and declines the fields of every header block.
+struct WithoutFields(Recorder);
+
+impl Observer for WithoutFields {
+    fn event(&mut self, event: &trace::Event<'_>) {
+        self.0.event(event);
+    }
+
+    fn wants_fields(&mut self) -> bool {
+        false
+    }
+}
+
+#[test]
+fn an_observer_that_declines_fields_still_sees_the_tables_change() {
+    let mut client = Client::with(LocalSettings::default());
+    let lines = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let observer = WithoutFields(Recorder(Arc::clone(&lines)));
+    client.conn.observe(Box::new(observer));
+    client.handshake();
+    client.send_get(1, "/big/5");
+    client.output();
+    let lines = std::mem::take(&mut *lines.lock().unwrap());
+    let blocks: Vec<&str> = lines
+        .iter()
+        .map(String::as_str)
+        .filter(|line| line.contains("HEADERS") || line.contains("  stream=1"))
+        .collect();
+    assert_eq!(
+        blocks,
+        [
+            "recv HEADERS flags=END_STREAM|END_HEADERS stream=1 length=18 fragment_length=18",
+            "recv   stream=1   + dynamic table [62]: :authority = \"h2lab.test\" (table now 52 octets)",
+            "recv   stream=1   + dynamic table [62]: :path = \"/big/5\" (table now 95 octets)",
+            "send HEADERS flags=END_HEADERS stream=1 length=10 fragment_length=10",
+            "send   stream=1   + dynamic table [62]: content-type = \"text/plain\" (table now 54 octets)",
+        ]
+    );
+}
+
 #[test]
 fn an_observer_sees_a_stream_wait_for_window_and_the_update_that_frees_it() {
     let mut client = Client::ready_with(LocalSettings::default(), &[(0x4, 0)]);

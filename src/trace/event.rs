@@ -130,6 +130,15 @@ pub trait Observer: Send {
     /// what was due, or ended. An observer that gathers events makes them visible now (the
     /// inspector's record publishes a turn's events at once); the others have nothing to do.
     fn end_turn(&mut self) {}
+
+    /// Whether the observer wants the field steps of the header block about to be decoded or
+    /// encoded: one [`hpack::Event::Field`] per field, the costliest events to report and to
+    /// keep. Size updates, insertions and evictions are reported whatever the answer, so that a
+    /// table followed from the events stays right. Asked once a block; when any observer wants
+    /// the fields, every observer gets them. By default, yes.
+    fn wants_fields(&mut self) -> bool {
+        true
+    }
 }
 
 /// The observers of one connection, each seeing every event in order. Empty, reporting an event
@@ -153,6 +162,16 @@ impl Observers {
         for observer in &mut self.0 {
             observer.event(event);
         }
+    }
+
+    /// Whether any observer wants the field steps of the next header block
+    /// ([`Observer::wants_fields`]). Each one is asked, so that each can count what it declined.
+    pub fn want_fields(&mut self) -> bool {
+        let mut wanted = false;
+        for observer in &mut self.0 {
+            wanted |= observer.wants_fields();
+        }
+        wanted
     }
 
     /// Tells every observer that the connection has finished a turn.

@@ -75,7 +75,7 @@ pub fn connection(store: &Store, id: u64) -> Option<String> {
     let mut streams: Vec<&StreamRecord> = record
         .closed_streams
         .iter()
-        .chain(record.streams.values())
+        .chain(&record.streams)
         .collect();
     streams.sort_by_key(|stream| stream.id);
     push_joined(&mut out, streams, push_stream);
@@ -122,13 +122,15 @@ fn push_summary(out: &mut String, record: &ConnectionRecord) {
     let _ = write!(
         out,
         ", \"counts\": {{\"events\": {}, \"frames_recv\": {}, \"frames_sent\": {}, \
-         \"octets_recv\": {}, \"octets_sent\": {}, \"streams\": {}}}",
+         \"octets_recv\": {}, \"octets_sent\": {}, \"streams\": {}, \
+         \"blocks_without_fields\": {}}}",
         counts.events,
         counts.frames_recv,
         counts.frames_sent,
         counts.octets_recv,
         counts.octets_sent,
-        counts.streams
+        counts.streams,
+        record.blocks_without_fields
     );
 }
 

@@ -38,7 +38,7 @@ mod recorder;
 pub use entry::{Entry, KeptField, Payload, What};
 pub use recorder::Recorder;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
@@ -248,8 +248,9 @@ pub struct ConnectionRecord {
     recv_window: i64,
     /// Whether a change of the receive window was reported as a window event yet.
     recv_window_reported: bool,
-    /// Streams that are not closed.
-    streams: BTreeMap<u32, StreamRecord>,
+    /// Streams that are not closed, in no order: a connection has a few dozen at most open at once
+    /// (SETTINGS_MAX_CONCURRENT_STREAMS), and a list is cheaper to keep than a map.
+    streams: Vec<StreamRecord>,
     /// The last streams that closed, oldest first.
     closed_streams: VecDeque<StreamRecord>,
     /// The `:method` and `:path` of the last request block, until its stream leaves idle.
@@ -258,6 +259,9 @@ pub struct ConnectionRecord {
     user_agent: Option<KeptField>,
     /// Why the connection ended, once it has.
     ended: Option<Box<str>>,
+    /// Header blocks recorded without their fields: past the recorder's rate
+    /// ([`recorder::FIELD_BLOCKS_PER_SECOND`]).
+    blocks_without_fields: u64,
 }
 
 impl ConnectionRecord {
@@ -279,11 +283,12 @@ impl ConnectionRecord {
             send_window: INITIAL_WINDOW,
             recv_window: INITIAL_WINDOW,
             recv_window_reported: false,
-            streams: BTreeMap::new(),
+            streams: Vec::new(),
             closed_streams: VecDeque::new(),
             request_line: None,
             user_agent: None,
             ended: None,
+            blocks_without_fields: 0,
         }
     }
 
@@ -354,6 +359,10 @@ impl ConnectionRecord {
         }
     }
 
+    fn open_stream_mut(&mut self, stream_id: u32) -> Option<&mut StreamRecord> {
+        self.streams.iter_mut().find(|s| s.id == stream_id)
+    }
+
     fn on_frame(&mut self, direction: Direction, header: &FrameHeader, payload: &Payload) {
         let octets = u64::from(header.length) + crate::frame::HEADER_LEN as u64;
         match direction {
@@ -408,7 +417,7 @@ impl ConnectionRecord {
                 self.user_agent = Some(field.clone());
             }
             (Direction::Send, b":status") => {
-                if let Some(stream) = self.streams.get_mut(&stream_id) {
+                if let Some(stream) = self.open_stream_mut(stream_id) {
                     stream.status = Some(field.clone());
                 }
             }
@@ -417,27 +426,28 @@ impl ConnectionRecord {
     }
 
     fn on_state(&mut self, stream_id: u32, to: &'static str) {
-        if !self.streams.contains_key(&stream_id) {
-            self.open_stream(stream_id);
-        }
-        let Some(stream) = self.streams.get_mut(&stream_id) else {
-            return;
+        let position = match self.streams.iter().position(|s| s.id == stream_id) {
+            Some(position) => position,
+            None => self.open_stream(stream_id),
         };
-        stream.state = to;
         if to != "closed" {
+            if let Some(stream) = self.streams.get_mut(position) {
+                stream.state = to;
+            }
             return;
         }
-        if let Some(stream) = self.streams.remove(&stream_id) {
-            if self.closed_streams.len() >= CLOSED_STREAMS_KEPT {
-                self.closed_streams.pop_front();
-            }
-            self.closed_streams.push_back(stream);
+        let mut stream = self.streams.swap_remove(position);
+        stream.state = to;
+        if self.closed_streams.len() >= CLOSED_STREAMS_KEPT {
+            self.closed_streams.pop_front();
         }
+        self.closed_streams.push_back(stream);
     }
 
     /// A stream leaves idle: its windows start at the INITIAL_WINDOW_SIZE of the end that
     /// receives in them (§6.9.2), and it takes the request line of the block that opened it.
-    fn open_stream(&mut self, stream_id: u32) {
+    /// Returns its position in `streams`.
+    fn open_stream(&mut self, stream_id: u32) -> usize {
         self.counts.streams += 1;
         let (method, path) = match self.request_line.take() {
             Some((id, method, path)) if id == stream_id => (method, path),
@@ -455,7 +465,8 @@ impl ConnectionRecord {
             path,
             status: None,
         };
-        self.streams.insert(stream_id, stream);
+        self.streams.push(stream);
+        self.streams.len() - 1
     }
 
     fn on_window(&mut self, direction: Direction, stream_id: u32, size: i64) {
@@ -469,7 +480,7 @@ impl ConnectionRecord {
             }
             return;
         }
-        let stream = match self.streams.get_mut(&stream_id) {
+        let stream = match self.open_stream_mut(stream_id) {
             Some(stream) => stream,
             None => match self.closed_streams.iter_mut().find(|s| s.id == stream_id) {
                 Some(stream) => stream,

@@ -12,6 +12,12 @@ use crate::trace::event::{Direction, Event, Observer};
 /// The observer that records one connection, owned by the connection's thread. It gathers the
 /// events of a turn and files them in the shared record when the turn ends, under one lock.
 ///
+/// It takes the fields of [`FIELD_BLOCKS_PER_SECOND`] header blocks a second, after a first
+/// [`FIELD_BLOCKS_BURST`]: a person's browser or curl stays well within that, and is recorded
+/// whole; a load generator goes past it at once, and its later blocks are recorded as frames with
+/// their table changes but without their fields, counted. Fields are the costliest events: this
+/// keeps recording cheap on a busy connection.
+///
 /// What it keeps of an event costs little to make: the clock is read once a turn (the events of
 /// a turn happen together: what one read brought, or what one write sent), and a header field
 /// that HPACK sent as an index shares the octets of the table entry it names (the recorder
@@ -33,19 +39,44 @@ pub struct Recorder {
     /// The last field that HPACK is to add to a table: the insertion that follows shares its
     /// octets.
     last_field: Option<KeptField>,
+    /// The last literal fields kept, either way: a literal that comes again shares their octets.
+    recent_literals: Vec<KeptField>,
+    /// Where the next literal goes in `recent_literals` once it is full.
+    next_literal: usize,
+    /// Header blocks whose fields may still be taken now.
+    field_blocks: u64,
+    /// Up to when, in microseconds since the connection began, `field_blocks` was refilled.
+    refilled_micros: u64,
+    /// Blocks declined this turn, for the record.
+    blocks_without_fields: u64,
+    /// Whether the block being reported is one this recorder declined.
+    declined: bool,
 }
+
+/// Header blocks a second whose fields a recorder takes, past the first [`FIELD_BLOCKS_BURST`].
+pub const FIELD_BLOCKS_PER_SECOND: u64 = 20;
+
+/// Header blocks whose fields a recorder takes before the rate counts: a page load of a hundred
+/// requests, answered.
+pub const FIELD_BLOCKS_BURST: u64 = 200;
 
 /// The last index of the static table (RFC 7541 Appendix A); above it, dynamic entries.
 const STATIC_LAST: usize = 61;
 
+/// Literal fields a recorder remembers. A server sends a few fields as literals on every response
+/// (`content-length`, `etag`, `last-modified`: RFC 7541 lets an encoder keep any field out of its
+/// table), and a client may do the same: a handful is enough to meet them again.
+const RECENT_LITERALS: usize = 8;
+
 /// Capacity of a recorder's buffer kept between turns; a turn with more events (a flood of small
 /// frames in one read) gives the rest back.
-const PENDING_KEPT: usize = 256;
+const PENDING_KEPT: usize = 1024;
 
 impl Observer for Recorder {
     fn event(&mut self, event: &Event<'_>) {
         if self.pending.is_empty() {
             self.micros = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            self.refill();
         }
         let what = self.compact(event);
         self.pending.push(Entry {
@@ -54,11 +85,22 @@ impl Observer for Recorder {
         });
     }
 
+    fn wants_fields(&mut self) -> bool {
+        self.declined = self.field_blocks == 0;
+        if self.declined {
+            self.blocks_without_fields += 1;
+        } else {
+            self.field_blocks -= 1;
+        }
+        !self.declined
+    }
+
     fn end_turn(&mut self) {
         if self.pending.is_empty() {
             return;
         }
         let mut record = lock(&self.record);
+        record.blocks_without_fields += std::mem::take(&mut self.blocks_without_fields);
         for entry in self.pending.drain(..) {
             record.apply(entry);
         }
@@ -84,6 +126,22 @@ impl Recorder {
             encoder_table: Table::new(),
             statics: vec![None; STATIC_LAST + 1],
             last_field: None,
+            recent_literals: Vec::with_capacity(RECENT_LITERALS),
+            next_literal: 0,
+            field_blocks: FIELD_BLOCKS_BURST,
+            refilled_micros: 0,
+            blocks_without_fields: 0,
+            declined: false,
+        }
+    }
+
+    /// Gives back the header blocks earned since the last refill, at the start of a turn.
+    fn refill(&mut self) {
+        const MICROS_PER_BLOCK: u64 = 1_000_000 / FIELD_BLOCKS_PER_SECOND;
+        let earned = self.micros.saturating_sub(self.refilled_micros) / MICROS_PER_BLOCK;
+        if earned > 0 {
+            self.field_blocks = (self.field_blocks + earned).min(FIELD_BLOCKS_BURST);
+            self.refilled_micros += earned * MICROS_PER_BLOCK;
         }
     }
 
@@ -160,6 +218,10 @@ impl Recorder {
                 field,
                 ..
             } => {
+                // Declined, and reported all the same: another observer wanted them.
+                if std::mem::take(&mut self.declined) {
+                    self.blocks_without_fields -= 1;
+                }
                 let field = self.field(direction, representation, field);
                 // RFC 7541 §6.2.1: only this representation adds the field to the table.
                 if let Representation::Literal {
@@ -217,7 +279,8 @@ impl Recorder {
 
     /// The kept form of a field that HPACK represented as `representation`: an indexed field
     /// shares the octets of the entry it names (RFC 7541 §2.3.3: 1 to 61 the static table, from
-    /// 62 the dynamic table), any other is copied.
+    /// 62 the dynamic table), a literal those of the same literal met recently, any other is
+    /// copied.
     fn field(
         &mut self,
         direction: Direction,
@@ -225,7 +288,7 @@ impl Recorder {
         field: &Field,
     ) -> KeptField {
         let Representation::Indexed { index } = representation else {
-            return KeptField::new(field);
+            return self.literal(field);
         };
         let known = match index.checked_sub(STATIC_LAST + 1) {
             None => self.statics.get(index).cloned().flatten(),
@@ -237,6 +300,21 @@ impl Recorder {
         let kept = KeptField::new(field);
         if let Some(slot) = self.statics.get_mut(index) {
             *slot = Some(kept.clone());
+        }
+        kept
+    }
+
+    /// A literal field, shared with the same one met among the last [`RECENT_LITERALS`].
+    fn literal(&mut self, field: &Field) -> KeptField {
+        if let Some(known) = self.recent_literals.iter().find(|known| known.is(field)) {
+            return known.clone();
+        }
+        let kept = KeptField::new(field);
+        if self.recent_literals.len() < RECENT_LITERALS {
+            self.recent_literals.push(kept.clone());
+        } else if let Some(slot) = self.recent_literals.get_mut(self.next_literal) {
+            *slot = kept.clone();
+            self.next_literal = (self.next_literal + 1) % RECENT_LITERALS;
         }
         kept
     }

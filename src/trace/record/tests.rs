@@ -9,6 +9,7 @@ use crate::frame::{
 use crate::hpack::{self, Decoder, Encoder, Field, Representation};
 use crate::trace::event::{Event, Observer};
 use serde_json::Value as Json;
+use std::time::Duration;
 
 fn limits(connections: usize, first_events: usize, last_events: usize) -> Limits {
     Limits {
@@ -652,4 +653,30 @@ fn errors_closing_and_cut_fields_render_as_json() {
     assert_eq!(events[2]["name"], "SETTINGS_MAX_CONCURRENT_STREAMS");
     assert_eq!(events[3]["reason"], "done");
     assert_eq!(connection["state"], "closed");
+}
+
+#[test]
+fn past_a_burst_the_fields_of_a_bounded_rate_of_blocks_are_taken_and_the_rest_counted() {
+    use super::recorder::{FIELD_BLOCKS_BURST, FIELD_BLOCKS_PER_SECOND};
+    let store = Store::new(Limits::default());
+    let mut recorder = store.recorder(1, None);
+    ping(&mut recorder, 0);
+    let taken = (0..FIELD_BLOCKS_BURST + 5)
+        .filter(|_| recorder.wants_fields())
+        .count();
+    assert_eq!(taken as u64, FIELD_BLOCKS_BURST);
+    // Declined, but its fields are reported all the same (another observer wanted them): kept,
+    // and not counted.
+    decode(&mut recorder, &mut Decoder::new(), 1, &[0x82]);
+    recorder.end_turn();
+    let json = parse(&json::connection(&store, 1).unwrap());
+    assert_eq!(json["counts"]["blocks_without_fields"], 4);
+    assert_eq!(json["events"]["first"][1]["field"][1], "GET");
+
+    // Six blocks' worth of time later, the next turn may take about six more.
+    let block = Duration::from_micros(1_000_000 / FIELD_BLOCKS_PER_SECOND);
+    std::thread::sleep(block * 6);
+    ping(&mut recorder, 1);
+    let taken = (0..100).filter(|_| recorder.wants_fields()).count();
+    assert!((6..100).contains(&taken), "{taken} blocks");
 }
