@@ -588,6 +588,10 @@ impl EncodedSteps {
                 },
             });
         });
+        if steps.is_empty() {
+            // Nothing names a field: they go now, as they would unwatched.
+            return EncodedSteps::default();
+        }
         EncodedSteps { fields, steps }
     }
 

@@ -160,25 +160,15 @@ impl Encoder {
         on_event: &mut dyn FnMut(Event<'_>),
     ) {
         let sensitive = is_sensitive(field);
-        if !sensitive {
-            let index = static_table::find(&field.name, &field.value)
-                .filter(|&(_, exact)| exact)
-                .map(|(index, _)| index)
-                .or_else(|| {
-                    self.table
-                        .find(&field.name, &field.value)
-                        .filter(|&(_, exact)| exact)
-                        .map(|(position, _)| static_table::LEN + 1 + position)
-                });
-            if let Some(index) = index {
-                on_event(Event::Field {
-                    offset: out.len() - start,
-                    representation: Representation::Indexed { index },
-                    field,
-                });
-                integer::encode(index, 7, 0x80, out);
-                return;
-            }
+        let found = self.lookup(field);
+        if let (false, Some(index)) = (sensitive, found.exact) {
+            on_event(Event::Field {
+                offset: out.len() - start,
+                representation: Representation::Indexed { index },
+                field,
+            });
+            integer::encode(index, 7, 0x80, out);
+            return;
         }
         let indexing = if sensitive {
             Indexing::NeverIndexed
@@ -187,28 +177,42 @@ impl Encoder {
         } else {
             Indexing::WithoutIndexing
         };
-        self.literal(field, indexing, start, out, on_event);
+        self.literal(field, indexing, found.name, start, out, on_event);
     }
 
-    /// One field as a literal of the given kind (§6.2), its name taken from a table when one has
-    /// it; with incremental indexing, the field is then added to our table as the peer will. `start`
-    /// is where the block begins in `out`, for the offset reported.
+    /// What the tables offer for `field`, static table first (RFC 7541 §2.3.3: indices 1 to 61,
+    /// then the dynamic table from 62).
+    fn lookup(&self, field: &Field) -> Found {
+        let in_static = static_table::find(&field.name, &field.value);
+        if let Some((index, true)) = in_static {
+            return Found {
+                exact: Some(index),
+                name: Some(index),
+            };
+        }
+        let in_dynamic = self
+            .table
+            .find(&field.name, &field.value)
+            .map(|(position, exact)| (static_table::LEN + 1 + position, exact));
+        Found {
+            exact: in_dynamic.filter(|&(_, exact)| exact).map(|(index, _)| index),
+            name: in_static.or(in_dynamic).map(|(index, _)| index),
+        }
+    }
+
+    /// One field as a literal of the given kind (§6.2), its name given as the index of a table
+    /// entry when one has it; with incremental indexing, the field is then added to our table as
+    /// the peer will. `start` is where the block begins in `out`, for the offset reported.
     pub(super) fn literal(
         &mut self,
         field: &Field,
         indexing: Indexing,
+        name_index: Option<usize>,
         start: usize,
         out: &mut Vec<u8>,
         on_event: &mut dyn FnMut(Event<'_>),
     ) {
         let offset = out.len() - start;
-        let name_index = static_table::find(&field.name, &field.value)
-            .map(|(index, _)| index)
-            .or_else(|| {
-                self.table
-                    .find(&field.name, &field.value)
-                    .map(|(position, _)| static_table::LEN + 1 + position)
-            });
         let (pattern, prefix_bits) = indexing.prefix();
         integer::encode(name_index.unwrap_or(0), prefix_bits, pattern, out);
         let name_huffman = name_index.is_none() && string::encode(&field.name, self.huffman, out);
@@ -236,6 +240,13 @@ impl Encoder {
             });
         }
     }
+}
+
+/// Where the tables hold a field: the index of an entry with its name and value, and of one with
+/// its name (the lowest static index, else the newest dynamic entry).
+struct Found {
+    exact: Option<usize>,
+    name: Option<usize>,
 }
 
 /// Fields whose value must not be put in any table (RFC 7541 §7.1.3).

@@ -80,7 +80,33 @@ pub(super) fn get(index: usize) -> Option<(&'static [u8], &'static [u8])> {
 /// What the static table offers for a field: the index of an entry with the same name and value,
 /// else the lowest index of an entry with the same name.
 pub(super) fn find(name: &[u8], value: &[u8]) -> Option<(usize, bool)> {
-    super::find_entry(ENTRIES.iter().copied(), name, value).map(|(i, exact)| (i + 1, exact))
+    let names = names_by_length().get(name.len())?;
+    let &(_, first, last) = names.iter().find(|(known, ..)| *known == name)?;
+    let exact = (first..=last).find(|&index| get(index).is_some_and(|(_, v)| v == value));
+    Some(exact.map_or((first, false), |index| (index, true)))
+}
+
+/// A name of the table, with the indices of its first and last entry (the entries of one name
+/// are neighbours in Appendix A).
+type Name = (&'static [u8], usize, usize);
+
+/// The table's names grouped by length: an encoder compares a name with the few of its length,
+/// not with all 61 entries.
+fn names_by_length() -> &'static [Vec<Name>] {
+    static NAMES: std::sync::OnceLock<Vec<Vec<Name>>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let longest = ENTRIES.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+        let mut names: Vec<Vec<Name>> = vec![Vec::new(); longest + 1];
+        for (position, (name, _)) in ENTRIES.iter().enumerate() {
+            let index = position + 1;
+            let same_length = &mut names[name.len()];
+            match same_length.iter_mut().find(|(known, ..)| known == name) {
+                Some((_, _, last)) => *last = index,
+                None => same_length.push((name, index, index)),
+            }
+        }
+        names
+    })
 }
 
 #[cfg(test)]

@@ -251,6 +251,8 @@ pub struct ConnectionRecord {
     /// Streams that are not closed, in no order: a connection has a few dozen at most open at once
     /// (SETTINGS_MAX_CONCURRENT_STREAMS), and a list is cheaper to keep than a map.
     streams: Vec<StreamRecord>,
+    /// The ids of `streams`, in the same order: a search reads these few octets, not the records.
+    stream_ids: Vec<u32>,
     /// The last streams that closed, oldest first.
     closed_streams: VecDeque<StreamRecord>,
     /// The `:method` and `:path` of the last request block, until its stream leaves idle.
@@ -284,6 +286,7 @@ impl ConnectionRecord {
             recv_window: INITIAL_WINDOW,
             recv_window_reported: false,
             streams: Vec::new(),
+            stream_ids: Vec::new(),
             closed_streams: VecDeque::new(),
             request_line: None,
             user_agent: None,
@@ -360,7 +363,8 @@ impl ConnectionRecord {
     }
 
     fn open_stream_mut(&mut self, stream_id: u32) -> Option<&mut StreamRecord> {
-        self.streams.iter_mut().find(|s| s.id == stream_id)
+        let position = self.stream_ids.iter().position(|&id| id == stream_id)?;
+        self.streams.get_mut(position)
     }
 
     fn on_frame(&mut self, direction: Direction, header: &FrameHeader, payload: &Payload) {
@@ -426,7 +430,7 @@ impl ConnectionRecord {
     }
 
     fn on_state(&mut self, stream_id: u32, to: &'static str) {
-        let position = match self.streams.iter().position(|s| s.id == stream_id) {
+        let position = match self.stream_ids.iter().position(|&id| id == stream_id) {
             Some(position) => position,
             None => self.open_stream(stream_id),
         };
@@ -436,6 +440,7 @@ impl ConnectionRecord {
             }
             return;
         }
+        self.stream_ids.swap_remove(position);
         let mut stream = self.streams.swap_remove(position);
         stream.state = to;
         if self.closed_streams.len() >= CLOSED_STREAMS_KEPT {
@@ -466,6 +471,7 @@ impl ConnectionRecord {
             status: None,
         };
         self.streams.push(stream);
+        self.stream_ids.push(stream_id);
         self.streams.len() - 1
     }
 

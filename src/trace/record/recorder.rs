@@ -1,5 +1,5 @@
-//! The observer that fills a connection's record: each event made compact, a turn's events filed
-//! at once.
+//! The observer that fills a connection's record: each event made compact, and filed with others
+//! under one lock.
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -9,8 +9,9 @@ use super::{lock, ConnectionRecord, Table};
 use crate::hpack::{self, Field, Indexing, Representation};
 use crate::trace::event::{Direction, Event, Observer};
 
-/// The observer that records one connection, owned by the connection's thread. It gathers the
-/// events of a turn and files them in the shared record when the turn ends, under one lock.
+/// The observer that records one connection, owned by the connection's thread. It gathers events
+/// and files them in the shared record under one lock: when the turn ends, and every
+/// [`FILED_AT`] events of a long turn, so that those gathered stay in the processor's cache.
 ///
 /// It takes the fields of [`FIELD_BLOCKS_PER_SECOND`] header blocks a second, after a first
 /// [`FIELD_BLOCKS_BURST`]: a person's browser or curl stays well within that, and is recorded
@@ -26,8 +27,10 @@ pub struct Recorder {
     /// The record it fills.
     pub(super) record: Arc<Mutex<ConnectionRecord>>,
     started: Instant,
-    /// The events of this turn, not yet in the record.
+    /// Events not yet in the record.
     pending: Vec<Entry>,
+    /// Whether a turn has begun: it has had an event, and has not ended.
+    in_turn: bool,
     /// When this turn began, in microseconds since the connection did.
     micros: u64,
     /// The peer's blocks decoded: the decoder's table, as in the record.
@@ -68,13 +71,13 @@ const STATIC_LAST: usize = 61;
 /// table), and a client may do the same: a handful is enough to meet them again.
 const RECENT_LITERALS: usize = 8;
 
-/// Capacity of a recorder's buffer kept between turns; a turn with more events (a flood of small
-/// frames in one read) gives the rest back.
-const PENDING_KEPT: usize = 1024;
+/// Events gathered before they are filed, at most.
+const FILED_AT: usize = 64;
 
 impl Observer for Recorder {
     fn event(&mut self, event: &Event<'_>) {
-        if self.pending.is_empty() {
+        if !self.in_turn {
+            self.in_turn = true;
             self.micros = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
             self.refill();
         }
@@ -83,6 +86,9 @@ impl Observer for Recorder {
             micros: self.micros,
             what,
         });
+        if self.pending.len() >= FILED_AT {
+            self.file();
+        }
     }
 
     fn wants_fields(&mut self) -> bool {
@@ -96,16 +102,8 @@ impl Observer for Recorder {
     }
 
     fn end_turn(&mut self) {
-        if self.pending.is_empty() {
-            return;
-        }
-        let mut record = lock(&self.record);
-        record.blocks_without_fields += std::mem::take(&mut self.blocks_without_fields);
-        for entry in self.pending.drain(..) {
-            record.apply(entry);
-        }
-        drop(record);
-        self.pending.shrink_to(PENDING_KEPT);
+        self.in_turn = false;
+        self.file();
     }
 }
 
@@ -120,7 +118,8 @@ impl Recorder {
         Recorder {
             record,
             started: Instant::now(),
-            pending: Vec::new(),
+            pending: Vec::with_capacity(FILED_AT),
+            in_turn: false,
             micros: 0,
             decoder_table: Table::new(),
             encoder_table: Table::new(),
@@ -132,6 +131,18 @@ impl Recorder {
             refilled_micros: 0,
             blocks_without_fields: 0,
             declined: false,
+        }
+    }
+
+    /// Files the events gathered in the record.
+    fn file(&mut self) {
+        if self.pending.is_empty() && self.blocks_without_fields == 0 {
+            return;
+        }
+        let mut record = lock(&self.record);
+        record.blocks_without_fields += std::mem::take(&mut self.blocks_without_fields);
+        for entry in self.pending.drain(..) {
+            record.apply(entry);
         }
     }
 
