@@ -195,7 +195,9 @@ impl Encoder {
             .find(&field.name, &field.value)
             .map(|(position, exact)| (static_table::LEN + 1 + position, exact));
         Found {
-            exact: in_dynamic.filter(|&(_, exact)| exact).map(|(index, _)| index),
+            exact: in_dynamic
+                .filter(|&(_, exact)| exact)
+                .map(|(index, _)| index),
             name: in_static.or(in_dynamic).map(|(index, _)| index),
         }
     }

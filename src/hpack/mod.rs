@@ -350,7 +350,14 @@ mod tests {
         let mut encoder = Encoder::new();
         encoder.set_huffman(false);
         let mut out = Vec::new();
-        encoder.literal(&field, Indexing::WithoutIndexing, Some(4), 0, &mut out, &mut |_| {});
+        encoder.literal(
+            &field,
+            Indexing::WithoutIndexing,
+            Some(4),
+            0,
+            &mut out,
+            &mut |_| {},
+        );
         assert_eq!(out, wire);
         assert_eq!(encoder.table_size(), 0);
     }
@@ -381,7 +388,14 @@ mod tests {
         let mut encoder = Encoder::new();
         encoder.set_huffman(false);
         let mut out = Vec::new();
-        encoder.literal(&field, Indexing::NeverIndexed, None, 0, &mut out, &mut |_| {});
+        encoder.literal(
+            &field,
+            Indexing::NeverIndexed,
+            None,
+            0,
+            &mut out,
+            &mut |_| {},
+        );
         assert_eq!(out, wire);
         assert_eq!(encoder.table_size(), 0);
     }

@@ -95,7 +95,11 @@ type Name = (&'static [u8], usize, usize);
 fn names_by_length() -> &'static [Vec<Name>] {
     static NAMES: std::sync::OnceLock<Vec<Vec<Name>>> = std::sync::OnceLock::new();
     NAMES.get_or_init(|| {
-        let longest = ENTRIES.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+        let longest = ENTRIES
+            .iter()
+            .map(|(name, _)| name.len())
+            .max()
+            .unwrap_or(0);
         let mut names: Vec<Vec<Name>> = vec![Vec::new(); longest + 1];
         for (position, (name, _)) in ENTRIES.iter().enumerate() {
             let index = position + 1;

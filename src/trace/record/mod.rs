@@ -295,8 +295,17 @@ impl ConnectionRecord {
         }
     }
 
-    /// Takes in one event: what it changes, then the event itself, kept if the bounds allow.
-    fn apply(&mut self, entry: Entry) {
+    /// Takes in a batch of events, in order: what each changes, then the events themselves, kept
+    /// as far as the bounds allow.
+    fn file(&mut self, entries: &mut Vec<Entry>) {
+        for entry in entries.iter() {
+            self.apply(entry);
+        }
+        self.keep(entries);
+    }
+
+    /// What one event changes.
+    fn apply(&mut self, entry: &Entry) {
         self.counts.events += 1;
         self.last_micros = entry.micros;
         match &entry.what {
@@ -336,23 +345,18 @@ impl ConnectionRecord {
             | What::Limit { .. }
             | What::Error { .. } => {}
         }
-        self.keep(entry);
     }
 
-    fn keep(&mut self, entry: Entry) {
-        if self.first.len() < self.limits.first_events {
-            self.first.push(entry);
-            return;
-        }
-        if self.limits.last_events == 0 {
-            self.skipped += 1;
-            return;
-        }
-        if self.last.len() >= self.limits.last_events {
-            self.last.pop_front();
-            self.skipped += 1;
-        }
-        self.last.push_back(entry);
+    /// Keeps `entries` (and empties it): the first ones while there are fewer than
+    /// [`Limits::first_events`], the others among the last [`Limits::last_events`].
+    fn keep(&mut self, entries: &mut Vec<Entry>) {
+        let room = self.limits.first_events.saturating_sub(self.first.len());
+        let mut entries = entries.drain(..);
+        self.first.extend(entries.by_ref().take(room));
+        self.last.extend(entries);
+        let excess = self.last.len().saturating_sub(self.limits.last_events);
+        self.last.drain(..excess);
+        self.skipped += excess as u64;
     }
 
     fn table(&mut self, direction: Direction) -> &mut Table {

@@ -141,9 +141,7 @@ impl Recorder {
         }
         let mut record = lock(&self.record);
         record.blocks_without_fields += std::mem::take(&mut self.blocks_without_fields);
-        for entry in self.pending.drain(..) {
-            record.apply(entry);
-        }
+        record.file(&mut self.pending);
     }
 
     /// Gives back the header blocks earned since the last refill, at the start of a turn.
