@@ -24,6 +24,9 @@ use log::{Level, Log, Metadata, Record};
 /// Octets of lines that are written out at once, without waiting any longer.
 const BATCH: usize = 32 * 1024;
 
+/// What the buffer holds before it must grow: a batch and the line that takes it past one.
+const CAPACITY: usize = 2 * BATCH;
+
 /// How long `h2lab`'s lines wait for a batch at most.
 pub const LATEST: Duration = Duration::from_millis(50);
 
@@ -37,6 +40,7 @@ pub struct BatchLogger {
 
 /// Lines waiting for their batch, and where the batch goes.
 struct Lines {
+    /// The lines formatted and not yet written.
     pending: Mutex<Vec<u8>>,
     /// Told when a line lands in an empty buffer.
     arrived: Condvar,
@@ -54,7 +58,7 @@ impl BatchLogger {
         latest: Duration,
     ) -> io::Result<BatchLogger> {
         let lines = Arc::new(Lines {
-            pending: Mutex::new(Vec::with_capacity(2 * BATCH)),
+            pending: Mutex::new(Vec::with_capacity(CAPACITY)),
             arrived: Condvar::new(),
             output: Mutex::new(output),
         });
@@ -125,7 +129,7 @@ impl Lines {
         drop(waited.unwrap_or_else(PoisonError::into_inner));
     }
 
-    /// Writes every pending line. A log that cannot be written (stderr closed) is given up on
+    /// Writes every pending line. A batch that cannot be written (stderr closed) is dropped
     /// quietly: there is nowhere left to say so.
     fn write_out(&self) {
         let mut output = lock(&self.output);
@@ -134,7 +138,7 @@ impl Lines {
             if pending.is_empty() {
                 return;
             }
-            std::mem::replace(&mut *pending, Vec::with_capacity(2 * BATCH))
+            std::mem::replace(&mut *pending, Vec::with_capacity(CAPACITY))
         };
         let _ = output.write_all(&batch);
         let _ = output.flush();
