@@ -4,7 +4,6 @@
 //! The contract is in `DESIGN.md` ("Command-line contract"): bad flags or values end the process
 //! with status 2 and one line naming the flag.
 
-use std::io::Write;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,6 +15,9 @@ use h2lab::frame::SettingId;
 use h2lab::server::{Config, Server};
 use h2lab::trace::capture;
 use h2lab::trace::record;
+use logging::BatchLogger;
+
+mod logging;
 
 const HELP: &str = "\
 h2lab — an HTTP/2 server to read, run and watch
@@ -132,35 +134,43 @@ fn main() -> ExitCode {
             root,
             verbose,
         } => {
-            init_logging(verbose);
-            serve(*config, &root)
+            if let Err(e) = init_logging(verbose) {
+                eprintln!("h2lab: cannot start the log: {e}");
+                return ExitCode::from(1);
+            }
+            let status = serve(*config, &root);
+            // The lines still waiting for their batch, before the process ends.
+            log::logger().flush();
+            status
         }
     }
 }
 
 /// Logs at `h2lab=info`, unless RUST_LOG says otherwise; `-v` adds every frame (debug), `-vv`
-/// the details (trace). Debug and trace lines are printed as they are: they carry their own
-/// connection and time. The access log and warnings keep a short level tag.
-fn init_logging(verbose: u8) {
-    let mut logger = env_logger::Builder::new();
-    logger.parse_filters("h2lab=info");
+/// the details (trace). The lines go to stderr in batches (`logging.rs`).
+fn init_logging(verbose: u8) -> std::io::Result<()> {
+    let mut filter = env_logger::Builder::new();
+    filter.parse_filters("h2lab=info");
     if let Ok(filters) = std::env::var("RUST_LOG") {
-        logger.parse_filters(&filters);
+        filter.parse_filters(&filters);
     }
     match verbose {
         0 => {}
         1 => {
-            logger.parse_filters("h2lab=debug");
+            filter.parse_filters("h2lab=debug");
         }
         _ => {
-            logger.parse_filters("h2lab=trace");
+            filter.parse_filters("h2lab=trace");
         }
     }
-    logger.format(|out, record| match record.level() {
-        log::Level::Debug | log::Level::Trace => writeln!(out, "{}", record.args()),
-        level => writeln!(out, "{level:<5} {}", record.args()),
-    });
-    logger.init();
+    BatchLogger::install(filter.build())
+}
+
+/// Prints `line` on stderr after the log lines still waiting for their batch, so that the two
+/// keep their order.
+fn say(line: &str) {
+    log::logger().flush();
+    eprintln!("{line}");
 }
 
 /// Serves the files under `root` until SIGINT or SIGTERM; prints the line
@@ -168,33 +178,33 @@ fn init_logging(verbose: u8) {
 fn serve(config: Config, root: &Path) -> ExitCode {
     if let Some(dir) = &config.capture {
         if let Err(e) = capture::check_dir(dir) {
-            eprintln!("h2lab: --capture {}: {e}", dir.display());
+            say(&format!("h2lab: --capture {}: {e}", dir.display()));
             return ExitCode::from(2);
         }
     }
     let app = match App::new(root.to_path_buf()) {
         Ok(app) => app,
         Err(e) => {
-            eprintln!("h2lab: ROOT {}: {e}", root.display());
+            say(&format!("h2lab: ROOT {}: {e}", root.display()));
             return ExitCode::from(2);
         }
     };
     let server = match Server::bind(config) {
         Ok(server) => server,
         Err(e) => {
-            eprintln!("h2lab: {e}");
+            say(&format!("h2lab: {e}"));
             return ExitCode::from(e.exit_status() as u8);
         }
     };
     if let Err(e) = server.stop_on_signals() {
-        eprintln!("h2lab: cannot listen for SIGINT and SIGTERM: {e}");
+        say(&format!("h2lab: cannot listen for SIGINT and SIGTERM: {e}"));
         return ExitCode::from(1);
     }
-    eprintln!(
+    say(&format!(
         "h2lab: serving {} on https://{}/ (and h2c on the same port)",
         app.root().display(),
         server.addr()
-    );
+    ));
     let app = app.with_record(server.record());
     server.serve(Arc::new(app));
     ExitCode::SUCCESS

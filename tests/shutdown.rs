@@ -213,3 +213,44 @@ fn a_second_signal_stops_at_once() {
         server.log()
     );
 }
+
+/// The log goes to stderr in batches (`src/logging.rs`): a line alone still comes out soon, and
+/// the lines still waiting when a graceful stop ends the process are written before it exits.
+#[test]
+fn every_access_line_is_in_the_log_when_sigterm_has_stopped_the_server() {
+    const REQUESTS: u32 = 600;
+    let root = small_site();
+    let mut server = Server::start(&[root.path().to_str().unwrap()]);
+    let mut client = Client::connect(server.addr, Transport::Cleartext).unwrap();
+    client.handshake().unwrap();
+    assert_eq!(client.request("/hello.txt").unwrap().status, 200);
+    assert!(
+        server.wait_for_log(
+            "[conn 1] stream=1 GET /hello.txt 200 14 octets",
+            Duration::from_secs(3)
+        ),
+        "the line of a lone request is held back:\n{}",
+        server.log()
+    );
+    for _ in 1..REQUESTS {
+        assert_eq!(client.request("/hello.txt").unwrap().status, 200);
+    }
+    drop(client);
+    server.signal("TERM");
+    let status = server.wait_for_exit(Duration::from_secs(5));
+    assert_eq!(status.and_then(|s| s.code()), Some(0), "{}", server.log());
+    assert!(
+        server.wait_for_log("stopped: every connection closed", Duration::from_secs(1)),
+        "{}",
+        server.log()
+    );
+    let log = server.log();
+    let streams: Vec<u32> = log
+        .lines()
+        .filter_map(|line| line.strip_prefix("INFO  [conn 1] stream="))
+        .filter_map(|rest| rest.strip_suffix(" ms").and(rest.split(' ').next()))
+        .map(|id| id.parse().unwrap())
+        .collect();
+    let expected: Vec<u32> = (0..REQUESTS).map(|n| 2 * n + 1).collect();
+    assert_eq!(streams, expected, "{log}");
+}

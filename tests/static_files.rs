@@ -5,7 +5,10 @@
 
 mod common;
 
+use std::time::{Duration, SystemTime};
+
 use common::{curl, have, text, Server, TempDir};
+use httpdate::HttpDate;
 use sha2::{Digest, Sha256};
 
 const SECRET: &str = "h2lab-secret-outside-root-7f3a";
@@ -148,28 +151,62 @@ fn a_byte_range_is_206_and_a_range_past_the_end_is_416() {
     assert!(answer.contains("content-range: bytes */14\r\n"), "{answer}");
 }
 
+/// The value of field `name` in the response head `head` that `curl -i` printed.
+fn field<'a>(head: &'a str, name: &str) -> &'a str {
+    head.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(": "))
+        .unwrap_or_else(|| panic!("no {name}: {head}"))
+}
+
+/// The validators are worked out once for each version of a file and the `date` once a second
+/// (`src/app/cache.rs`, `src/http/complete.rs`): what a client sees must still follow the file
+/// and the clock.
 #[test]
-fn the_etag_given_comes_back_as_304_without_a_body() {
+fn the_etag_given_comes_back_as_304_without_a_body_until_the_file_changes() {
     if !have("curl") {
         return;
     }
     let root = common::small_site();
     let server = Server::start(&[root.path().to_str().unwrap()]);
     let first = text(&curl(&["-k", "-I", &server.https("/hello.txt")]).stdout);
-    let etag = first
-        .lines()
-        .find_map(|line| line.strip_prefix("etag: "))
-        .unwrap_or_else(|| panic!("no etag: {first}"));
-    let out = curl(&[
-        "-k",
-        "-i",
-        "-H",
-        &format!("if-none-match: {etag}"),
-        &server.https("/hello.txt"),
-    ]);
-    let answer = text(&out.stdout);
+    let etag = field(&first, "etag");
+    let with_etag = || {
+        let out = curl(&[
+            "-k",
+            "-i",
+            "-H",
+            &format!("if-none-match: {etag}"),
+            &server.https("/hello.txt"),
+        ]);
+        text(&out.stdout)
+    };
+    let answer = with_etag();
     assert!(answer.starts_with("HTTP/2 304"), "{answer}");
     assert!(answer.ends_with("\r\n\r\n"), "a 304 has no body: {answer}");
+
+    let file = root.path().join("hello.txt");
+    std::fs::write(&file, "hello again, HTTP/2\n").unwrap();
+    let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    let opened = std::fs::File::options().write(true).open(&file).unwrap();
+    opened.set_modified(an_hour_ago).unwrap();
+    // What the server found is taken as it was for one second at most.
+    std::thread::sleep(Duration::from_millis(1100));
+    let answer = with_etag();
+    assert!(answer.starts_with("HTTP/2 200"), "{answer}");
+    assert!(
+        answer.ends_with("\r\n\r\nhello again, HTTP/2\n"),
+        "{answer}"
+    );
+    assert_ne!(field(&answer, "etag"), etag, "{answer}");
+    assert_eq!(field(&answer, "content-length"), "20", "{answer}");
+    let last_modified: HttpDate = field(&answer, "last-modified").parse().unwrap();
+    assert_eq!(last_modified, HttpDate::from(an_hour_ago), "{answer}");
+    let date = SystemTime::from(field(&answer, "date").parse::<HttpDate>().unwrap());
+    let now = SystemTime::now();
+    assert!(
+        date <= now && date > now - Duration::from_secs(5),
+        "{answer}"
+    );
 }
 
 #[test]

@@ -220,12 +220,13 @@ fn a_1_mib_curl_upload_through_an_initial_window_of_16_takes_seconds_and_v_shows
         check_echo(&out.stdout, &sent, &url);
         assert!(took < Duration::from_secs(10), "{url}: {took:?}");
     }
-    let log = server.log();
+    // The log goes out in batches, a line within 50 ms: wait for the last ones.
     for increment in [64, 128, 256, 512, 1024] {
         let line = format!("send WINDOW_UPDATE flags=- stream=1 length=4 increment={increment}");
         assert!(
-            log.contains(&line),
-            "{line:?} missing from the -v log:\n{log}"
+            server.wait_for_log(&line, Duration::from_secs(5)),
+            "{line:?} missing from the -v log:\n{}",
+            server.log()
         );
     }
 }

@@ -3,9 +3,10 @@
 //! Finding a file safely takes several system calls (canonicalizing follows every component and
 //! link, then a `stat`), and a small file one more to open and one to read. A page asks for the
 //! same few files over and over, so each found file is kept for [`FRESH`]: its canonical path,
-//! length and modification time, and, when it is small, its content. After that the next request
-//! finds it again, from the start, so a changed or removed file is never served for long, and a
-//! symbolic link changed to lead out of the root stops being followed within [`FRESH`] too.
+//! length and modification time, and, when it is small, its content; and, worked out once for
+//! all the responses it gets, its `content-type`, `last-modified` and `etag`. After that the next
+//! request finds it again, from the start, so a changed or removed file is never served for long,
+//! and a symbolic link changed to lead out of the root stops being followed within [`FRESH`] too.
 //!
 //! Bounded: at most [`MAX_ENTRIES`] files and [`MAX_CONTENT`] octets of content; past either the
 //! memory starts over empty.
@@ -14,6 +15,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
+
+use super::files::Validators;
 
 /// How long a found file is taken as it was.
 pub const FRESH: Duration = Duration::from_secs(1);
@@ -36,6 +39,10 @@ pub struct Found {
     pub len: u64,
     /// Its modification time when found.
     pub modified: SystemTime,
+    /// `last-modified` and `etag`, from that length and time.
+    pub validators: Validators,
+    /// `content-type`, from the name asked for (not the name a symbolic link leads to).
+    pub content_type: &'static str,
     /// Its whole content, when it is at most [`SMALL_FILE`] octets.
     pub content: Option<Vec<u8>>,
 }
@@ -86,6 +93,8 @@ mod tests {
             path: PathBuf::from("/srv/a"),
             len: content as u64,
             modified: SystemTime::UNIX_EPOCH,
+            validators: Validators::new(content as u64, SystemTime::UNIX_EPOCH),
+            content_type: "text/plain; charset=utf-8",
             content: Some(vec![0x61; content]),
         })
     }

@@ -9,7 +9,8 @@
 //!
 //! The body is the open file itself, read as the connection sends it; a small file's content comes
 //! from memory. What was found is remembered for a second (`cache.rs`), so that a file asked for
-//! again costs no file-system call (a large one: an `open` and an `fstat`).
+//! again costs no file-system call (a large one: an `open` and an `fstat`), and its path is not
+//! even parsed again: it parsed the same way a moment ago.
 
 use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom};
@@ -26,14 +27,14 @@ use crate::http::{http_date, Body, Exchange, Request, Response};
 
 /// A static-file exchange: the answer is worked out when the request has ended.
 pub struct StaticFile {
-    root: PathBuf,
+    root: Arc<Path>,
     cache: Arc<FileCache>,
     request: Request,
 }
 
 impl StaticFile {
     /// Begins serving `request` from `root` (canonical), with the files found recently.
-    pub fn new(root: PathBuf, cache: Arc<FileCache>, request: Request) -> StaticFile {
+    pub fn new(root: Arc<Path>, cache: Arc<FileCache>, request: Request) -> StaticFile {
         StaticFile {
             root,
             cache,
@@ -62,6 +63,14 @@ fn serve(root: &Path, cache: &FileCache, request: &Request) -> Response {
             .push(("allow".to_string(), "GET, HEAD".to_string()));
         return response;
     }
+    let key = request.path.split('?').next().unwrap_or_default();
+    let now = Instant::now();
+    // Only a path that parsed and named a regular file is remembered: it would parse the same now.
+    if let Some(found) = cache.get(key, now) {
+        if let Some(response) = file(&found, request) {
+            return response;
+        }
+    }
     let target = match path::parse(&request.path) {
         Ok(target) => target,
         Err(error) => return text(400, error.reason()),
@@ -69,13 +78,6 @@ fn serve(root: &Path, cache: &FileCache, request: &Request) -> Response {
     // The type follows the name asked for, not the name a symbolic link leads to.
     let name = target.segments.last().map(|s| String::from_utf8_lossy(s));
     let name = name.as_deref().unwrap_or_default();
-    let key = request.path.split('?').next().unwrap_or_default();
-    let now = Instant::now();
-    if let Some(found) = cache.get(key, now) {
-        if let Some(response) = file(&found, name, request) {
-            return response;
-        }
-    }
     let Some(path) = resolve(root, root, &target.segments) else {
         return not_found();
     };
@@ -88,17 +90,17 @@ fn serve(root: &Path, cache: &FileCache, request: &Request) -> Response {
     if !metadata.is_file() || target.trailing_slash {
         return not_found();
     }
-    let Some(found) = find(path) else {
+    let Some(found) = find(path, name) else {
         return not_found();
     };
     let found = Arc::new(found);
     cache.put(key, Arc::clone(&found), now);
-    file(&found, name, request).unwrap_or_else(not_found)
+    file(&found, request).unwrap_or_else(not_found)
 }
 
-/// A regular file at `path`, with its content when it is small. Length and time are the open
-/// file's own, so they describe the content read.
-fn find(path: PathBuf) -> Option<Found> {
+/// A regular file at `path`, asked for as `name`, with its content when it is small. Length and
+/// time are the open file's own, so they describe the content read.
+fn find(path: PathBuf, name: &str) -> Option<Found> {
     let mut handle = File::open(&path).ok()?;
     let metadata = handle.metadata().ok()?;
     let mut content = None;
@@ -111,10 +113,14 @@ fn find(path: PathBuf) -> Option<Found> {
             .ok()?;
         content = (octets.len() as u64 <= SMALL_FILE).then_some(octets);
     }
+    let len = content.as_ref().map_or(metadata.len(), |c| c.len() as u64);
+    let modified = metadata.modified().unwrap_or(UNIX_EPOCH);
     Some(Found {
-        len: content.as_ref().map_or(metadata.len(), |c| c.len() as u64),
-        modified: metadata.modified().unwrap_or(UNIX_EPOCH),
         path,
+        len,
+        modified,
+        validators: Validators::new(len, modified),
+        content_type: mime::content_type(name),
         content,
     })
 }
@@ -169,9 +175,9 @@ fn folder(root: &Path, dir: &Path, target: &Target, request: &Request) -> Respon
     }
     let index = resolve(root, dir, &[b"index.html".to_vec()]);
     if let Some(index) = index.filter(|p| p.is_file()) {
-        let found = find(index);
+        let found = find(index, "index.html");
         return found
-            .and_then(|found| file(&found, "index.html", request))
+            .and_then(|found| file(&found, request))
             .unwrap_or_else(not_found);
     }
     listing(root, dir, target)
@@ -251,25 +257,25 @@ fn escape_html(text: &str) -> String {
     out
 }
 
-/// A regular file, honouring the request's conditional and range fields; `name` gives the type.
-/// `None` when a large file can no longer be opened as it was found (it changed or went away).
-fn file(found: &Found, name: &str, request: &Request) -> Option<Response> {
-    let validators = Validators::new(found.len, found.modified);
+/// A regular file, honouring the request's conditional and range fields. `None` when a large
+/// file can no longer be opened as it was found (it changed or went away).
+fn file(found: &Found, request: &Request) -> Option<Response> {
+    let validators = &found.validators;
     let len = found.len;
     let headers = vec![
+        ("content-type".to_string(), found.content_type.to_string()),
         (
-            "content-type".to_string(),
-            mime::content_type(name).to_string(),
+            "last-modified".to_string(),
+            validators.last_modified.clone(),
         ),
-        ("last-modified".to_string(), validators.modified.to_string()),
         ("etag".to_string(), validators.etag.clone()),
         ("accept-ranges".to_string(), "bytes".to_string()),
     ];
-    if not_modified(request, &validators) {
+    if not_modified(request, validators) {
         return Some(unchanged(len, headers));
     }
     // `last` is `None` for the whole of an empty file.
-    let (first, last, whole) = match range(request, &validators, len) {
+    let (first, last, whole) = match range(request, validators, len) {
         RangeAnswer::Whole => (0, len.checked_sub(1), true),
         RangeAnswer::Part { first, last } => (first, Some(last), false),
         RangeAnswer::Unsatisfiable => return Some(unsatisfiable(len)),
@@ -341,25 +347,33 @@ fn unsatisfiable(len: u64) -> Response {
     response
 }
 
-/// What a response is compared against: `last-modified` and the entity tag.
+/// What a response is compared against: `last-modified` and the entity tag (RFC 9110 §8.8).
+/// Worked out once for each file found, and kept with it (`cache.rs`), rather than formatted
+/// again for every response.
 ///
 /// Dates in request fields are read with `HttpDate`'s parser, which takes the three formats of
 /// RFC 9110 §5.6.7. It reads an rfc850-date's two-digit year as 1970–2069 rather than relative to
 /// today, and refuses a leap second or a weekday that does not fit the date; a date it misreads
 /// that way only ever costs a full 200 where a 304 or a 206 might have done.
-struct Validators {
+#[derive(Debug)]
+pub struct Validators {
     /// Modification time, in whole seconds as HTTP-date has them.
     modified: HttpDate,
+    /// `modified` as the `last-modified` field's value.
+    last_modified: String,
     /// `"<size hex>-<mtime nanoseconds hex>"`: changes when the size or the modification time
     /// does, which is as strong as a file server that does not hash its files can make it.
     etag: String,
 }
 
 impl Validators {
-    fn new(len: u64, modified: SystemTime) -> Validators {
+    /// The validators of a file of `len` octets last modified at `modified`.
+    pub fn new(len: u64, modified: SystemTime) -> Validators {
         let mtime = modified.duration_since(UNIX_EPOCH).unwrap_or_default();
+        let modified = http_date(modified);
         Validators {
-            modified: http_date(modified),
+            modified,
+            last_modified: modified.to_string(),
             etag: format!("\"{:x}-{:x}\"", len, mtime.as_nanos()),
         }
     }
@@ -576,6 +590,41 @@ mod tests {
         assert!(matches!(get().body, Body::Bytes(b) if b == b"first"));
         std::thread::sleep(super::super::cache::FRESH);
         assert_eq!(get().status, 404);
+    }
+
+    #[test]
+    fn a_file_changed_is_served_with_its_new_validators_once_found_again() {
+        let dir = TempDir::new();
+        let set = |content: &[u8], seconds: u64| {
+            let file = File::options()
+                .write(true)
+                .open(dir.write("a.txt", content))
+                .unwrap();
+            let modified = UNIX_EPOCH + std::time::Duration::from_secs(seconds);
+            file.set_modified(modified).unwrap();
+        };
+        set(b"first", 1_000_000_000);
+        let root = App::new(dir.path().to_path_buf()).unwrap().root;
+        let cache = FileCache::default();
+        let get = || {
+            let request = super::super::testutil::request("GET", "/a.txt", &[]);
+            let response = serve(&root, &cache, &request);
+            let field = |name: &str| {
+                let found = response.headers.iter().find(|(n, _)| n == name);
+                found.map(|(_, value)| value.clone()).unwrap()
+            };
+            (field("etag"), field("last-modified"), response.body)
+        };
+        let (etag, modified, body) = get();
+        assert_eq!(etag, "\"5-de0b6b3a7640000\"");
+        assert_eq!(modified, "Sun, 09 Sep 2001 01:46:40 GMT");
+        assert!(matches!(body, Body::Bytes(b) if b == b"first"));
+        set(b"second", 1_000_000_060);
+        std::thread::sleep(super::super::cache::FRESH);
+        let (etag, modified, body) = get();
+        assert_eq!(etag, "\"6-de0b6c19fab5800\"");
+        assert_eq!(modified, "Sun, 09 Sep 2001 01:47:40 GMT");
+        assert!(matches!(body, Body::Bytes(b) if b == b"second"));
     }
 
     #[test]

@@ -39,8 +39,9 @@ const BUILTIN_PREFIX: &str = "/_h2lab/";
 /// The application: serves the folder `root` and the `/_h2lab/` built-ins.
 #[derive(Debug, Clone)]
 pub struct App {
-    /// Canonical (absolute, no symbolic links): the fence every file must stay within.
-    root: PathBuf,
+    /// Canonical (absolute, no symbolic links): the fence every file must stay within. Shared
+    /// with each static-file exchange, not copied for it.
+    root: Arc<Path>,
     /// The files found recently, shared by every connection.
     files: Arc<cache::FileCache>,
     /// The inspector's record of the connections; `None` when recording is off.
@@ -57,7 +58,7 @@ impl App {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a folder"));
         }
         Ok(App {
-            root,
+            root: root.into(),
             files: Arc::default(),
             record: None,
         })
@@ -95,7 +96,7 @@ impl Handler for App {
             Box::new(Ready(text(404, "no such built-in path")))
         } else {
             Box::new(files::StaticFile::new(
-                self.root.clone(),
+                Arc::clone(&self.root),
                 Arc::clone(&self.files),
                 request,
             ))

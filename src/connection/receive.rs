@@ -400,7 +400,7 @@ impl Connection {
             self.streams.insert(stream_id, stream);
             return Ok(self.refuse_large_header_list(stream_id, block.end_stream)?);
         };
-        let mut valid = validate_request(stream_id, &fields)?;
+        let mut valid = validate_request(stream_id, fields)?;
         valid.request.connection = self.id;
         stream.method.clone_from(&valid.request.method);
         stream.path.clone_from(&valid.request.path);
@@ -429,7 +429,7 @@ impl Connection {
         let Some(fields) = fields else {
             return Ok(self.refuse_large_header_list(stream_id, block.end_stream)?);
         };
-        let trailers = validate_trailers(stream_id, &fields, block.end_stream)?;
+        let trailers = validate_trailers(stream_id, fields, block.end_stream)?;
         self.end_request(stream_id, trailers)
     }
 

@@ -434,14 +434,15 @@ fn header_list(status: u16, headers: Vec<(String, String)>, fault: Option<Fault>
         _ => (Some(status), None),
     };
     fields.extend(status_first);
-    for (name, value) in headers {
+    for (mut name, value) in headers {
         // RFC 9113 §8.2.1: A field name MUST NOT contain characters in the ranges 0x00-0x20,
         // 0x41-0x5a, or 0x7f-0xff. (0x41-0x5a: uppercase.) Fault::UppercaseName writes each
         // name as HTTP/1.1 does: `Content-Type`.
         let name = if fault == Some(Fault::UppercaseName) {
             http1_case(&name)
         } else {
-            name.to_ascii_lowercase()
+            name.make_ascii_lowercase();
+            name
         };
         fields.push(Field::new(name, value));
     }

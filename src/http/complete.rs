@@ -1,6 +1,7 @@
 //! The fields every response carries — RFC 9110 §8.6 (Content-Length), §6.6.1 (Date), §10.2.4
 //! (Server) — added in one place, whoever made the response: a handler or the connection itself.
 
+use std::cell::RefCell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use httpdate::HttpDate;
@@ -27,8 +28,7 @@ impl Response {
         }
         // RFC 9110 §6.6.1: "An origin server with a clock ... MUST generate a Date header field"
         // (for 2xx, 3xx and 4xx responses; it may for the rest, and h2lab always does).
-        self.headers
-            .push(("date".to_string(), http_date(now).to_string()));
+        self.headers.push(("date".to_string(), date_text(now)));
         self.headers
             .push(("server".to_string(), SERVER.to_string()));
         if head {
@@ -36,6 +36,25 @@ impl Response {
         }
         self
     }
+}
+
+/// `now` as the `date` field's value. Every response within one second carries the same text,
+/// so each thread formats it once a second and copies it for the responses after.
+fn date_text(now: SystemTime) -> String {
+    thread_local! {
+        /// The second (since the epoch) last formatted on this thread, and its text.
+        static LAST: RefCell<(Option<u64>, String)> = const { RefCell::new((None, String::new())) };
+    }
+    let second = now
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    LAST.with_borrow_mut(|(last_second, text)| {
+        if *last_second != Some(second) {
+            *last_second = Some(second);
+            *text = http_date(now).to_string();
+        }
+        text.clone()
+    })
 }
 
 /// `time` as an HTTP-date (RFC 9110 §5.6.7), whole seconds; its `Display` is the IMF-fixdate.
@@ -82,6 +101,33 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn the_date_follows_the_clock_second_by_second_though_formatted_once_a_second() {
+        let date = |after: Duration| {
+            let response = text(200, "").complete(false, rfc_example() + after);
+            let (_, date) = response
+                .headers
+                .into_iter()
+                .find(|(n, _)| n == "date")
+                .unwrap();
+            date
+        };
+        assert_eq!(date(Duration::ZERO), "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(
+            date(Duration::from_millis(999)),
+            "Sun, 06 Nov 1994 08:49:37 GMT"
+        );
+        assert_eq!(
+            date(Duration::from_secs(1)),
+            "Sun, 06 Nov 1994 08:49:38 GMT"
+        );
+        assert_eq!(
+            date(Duration::from_secs(86_400)),
+            "Mon, 07 Nov 1994 08:49:37 GMT"
+        );
+        assert_eq!(date(Duration::ZERO), "Sun, 06 Nov 1994 08:49:37 GMT");
     }
 
     #[test]

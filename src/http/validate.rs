@@ -23,15 +23,16 @@ pub struct ValidRequest {
     pub content_length: Option<u64>,
 }
 
-/// Checks a request's header block and builds the [`Request`].
-pub fn validate_request(stream_id: u32, fields: &[Field]) -> Result<ValidRequest, StreamError> {
+/// Checks a request's header block and builds the [`Request`], whose text takes over the
+/// fields' octets rather than copying them.
+pub fn validate_request(stream_id: u32, fields: Vec<Field>) -> Result<ValidRequest, StreamError> {
     request(fields).map_err(|reason| malformed(stream_id, reason))
 }
 
 /// Checks a trailer block (the second HEADERS of a request) and returns its fields.
 pub fn validate_trailers(
     stream_id: u32,
-    fields: &[Field],
+    fields: Vec<Field>,
     end_stream: bool,
 ) -> Result<Vec<(String, String)>, StreamError> {
     trailers(fields, end_stream).map_err(|reason| malformed(stream_id, reason))
@@ -44,14 +45,14 @@ fn malformed(stream_id: u32, reason: String) -> StreamError {
 }
 
 /// The request of a header block, or why it is malformed.
-fn request(fields: &[Field]) -> Result<ValidRequest, String> {
+fn request(fields: Vec<Field>) -> Result<ValidRequest, String> {
     let mut pseudo = RequestPseudo::default();
     let mut host = None;
     let mut content_length: Option<u64> = None;
     let mut regular_seen = false;
     let mut named = Vec::with_capacity(fields.len());
     for field in fields {
-        check_field(field)?;
+        check_field(&field)?;
         let (name, value) = text(field);
         if name.starts_with(':') {
             check_position(&name, regular_seen)?;
@@ -87,11 +88,11 @@ fn request(fields: &[Field]) -> Result<ValidRequest, String> {
 }
 
 /// The fields of a trailer block, or why it is malformed.
-fn trailers(fields: &[Field], end_stream: bool) -> Result<Vec<(String, String)>, String> {
+fn trailers(fields: Vec<Field>, end_stream: bool) -> Result<Vec<(String, String)>, String> {
     check_trailers_end_stream(end_stream)?;
     let mut trailers = Vec::with_capacity(fields.len());
     for field in fields {
-        check_field(field)?;
+        check_field(&field)?;
         let (name, value) = text(field);
         check_trailer_field(&name)?;
         check_regular(&name, &value)?;
@@ -111,13 +112,16 @@ fn agreeing_content_length(earlier: Option<u64>, value: &str) -> Result<u64, Str
     Ok(length)
 }
 
-/// A field that passed [`check_field`], as text: its name is ASCII; its value keeps any octet
-/// above 0x7f as U+FFFD.
-fn text(field: &Field) -> (String, String) {
-    (
-        String::from_utf8_lossy(&field.name).into_owned(),
-        String::from_utf8_lossy(&field.value).into_owned(),
-    )
+/// A field that passed [`check_field`], as text: its name is ASCII; its value is kept as UTF-8,
+/// an octet sequence that is not UTF-8 becoming U+FFFD.
+fn text(field: Field) -> (String, String) {
+    (into_text(field.name), into_text(field.value))
+}
+
+/// `octets` as a `String`, without a copy when they are UTF-8, as nearly every field is.
+fn into_text(octets: Vec<u8>) -> String {
+    String::from_utf8(octets)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
 fn parse_content_length(value: &str) -> Result<u64, String> {
@@ -159,14 +163,14 @@ mod tests {
     }
 
     fn rejects(block: &[Field]) {
-        let err = validate_request(1, block).unwrap_err();
+        let err = validate_request(1, block.to_vec()).unwrap_err();
         assert_eq!(err.stream_id, 1);
         assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
     }
 
     #[test]
     fn valid_get_keeps_every_field_in_order() {
-        let valid = validate_request(1, &with(&[("accept", "*/*")])).unwrap();
+        let valid = validate_request(1, with(&[("accept", "*/*")])).unwrap();
         assert_eq!(valid.request.method, "GET");
         assert_eq!(valid.request.scheme, "https");
         assert_eq!(valid.request.authority.as_deref(), Some("example.org"));
@@ -184,7 +188,7 @@ mod tests {
             (":path", "/"),
             ("host", "h2lab.test"),
         ]);
-        let valid = validate_request(1, &block).unwrap();
+        let valid = validate_request(1, block).unwrap();
         assert_eq!(valid.request.authority.as_deref(), Some("h2lab.test"));
     }
 
@@ -263,7 +267,7 @@ mod tests {
     #[test]
     fn te_other_than_trailers_is_malformed() {
         rejects(&with(&[("te", "gzip")]));
-        assert!(validate_request(1, &with(&[("te", "trailers")])).is_ok());
+        assert!(validate_request(1, with(&[("te", "trailers")])).is_ok());
     }
 
     #[test]
@@ -279,13 +283,25 @@ mod tests {
     }
 
     #[test]
+    fn a_value_is_kept_as_utf8_and_octets_that_are_not_become_replacement_characters() {
+        let mut block = with(&[("x-utf8", "café")]);
+        block.push(Field {
+            name: b"x-latin1".to_vec(),
+            value: b"caf\xe9".to_vec(),
+        });
+        let fields = validate_request(1, block).unwrap().request.fields;
+        assert_eq!(fields[4], ("x-utf8".into(), "café".into()));
+        assert_eq!(fields[5], ("x-latin1".into(), "caf\u{fffd}".into()));
+    }
+
+    #[test]
     fn inner_whitespace_in_a_value_is_allowed() {
-        assert!(validate_request(1, &with(&[("user-agent", "a b\tc")])).is_ok());
+        assert!(validate_request(1, with(&[("user-agent", "a b\tc")])).is_ok());
     }
 
     #[test]
     fn content_length_is_parsed_and_must_be_a_number() {
-        let valid = validate_request(1, &with(&[("content-length", "42")])).unwrap();
+        let valid = validate_request(1, with(&[("content-length", "42")])).unwrap();
         assert_eq!(valid.content_length, Some(42));
         rejects(&with(&[("content-length", "4x")]));
         rejects(&with(&[("content-length", "+4")]));
@@ -296,7 +312,7 @@ mod tests {
     fn connect_takes_only_method_and_authority() {
         let valid = validate_request(
             1,
-            &fields(&[(":method", "CONNECT"), (":authority", "a:443")]),
+            fields(&[(":method", "CONNECT"), (":authority", "a:443")]),
         )
         .unwrap();
         assert_eq!(valid.request.path, "");
@@ -310,11 +326,11 @@ mod tests {
 
     #[test]
     fn trailers_must_end_the_stream_and_carry_no_pseudo_header() {
-        let ok = validate_trailers(3, &fields(&[("x-checksum", "1")]), true).unwrap();
+        let ok = validate_trailers(3, fields(&[("x-checksum", "1")]), true).unwrap();
         assert_eq!(ok, vec![("x-checksum".to_string(), "1".to_string())]);
-        let err = validate_trailers(3, &fields(&[("x-checksum", "1")]), false).unwrap_err();
+        let err = validate_trailers(3, fields(&[("x-checksum", "1")]), false).unwrap_err();
         assert_eq!(err.code, ErrorCode::PROTOCOL_ERROR);
-        let err = validate_trailers(3, &fields(&[(":path", "/")]), true).unwrap_err();
+        let err = validate_trailers(3, fields(&[(":path", "/")]), true).unwrap_err();
         assert_eq!((err.stream_id, err.code), (3, ErrorCode::PROTOCOL_ERROR));
     }
 }
