@@ -103,7 +103,7 @@ impl Encoder {
         &mut self,
         fields: &[Field],
         out: &mut Vec<u8>,
-        on_event: &mut dyn FnMut(Event<'_>),
+        on_event: &mut impl FnMut(Event<'_>),
     ) {
         let start = out.len();
         self.size_updates(start, out, on_event);
@@ -120,7 +120,7 @@ impl Encoder {
         &mut self,
         start: usize,
         out: &mut Vec<u8>,
-        on_event: &mut dyn FnMut(Event<'_>),
+        on_event: &mut impl FnMut(Event<'_>),
     ) {
         let (Some(size), Some(smallest)) = (self.pending_size.take(), self.smallest_pending.take())
         else {
@@ -140,7 +140,7 @@ impl Encoder {
         size: usize,
         start: usize,
         out: &mut Vec<u8>,
-        on_event: &mut dyn FnMut(Event<'_>),
+        on_event: &mut impl FnMut(Event<'_>),
     ) {
         on_event(Event::SizeUpdate {
             offset: out.len() - start,
@@ -157,7 +157,7 @@ impl Encoder {
         field: &Field,
         start: usize,
         out: &mut Vec<u8>,
-        on_event: &mut dyn FnMut(Event<'_>),
+        on_event: &mut impl FnMut(Event<'_>),
     ) {
         let sensitive = is_sensitive(field);
         let found = self.lookup(field);
@@ -212,7 +212,7 @@ impl Encoder {
         name_index: Option<usize>,
         start: usize,
         out: &mut Vec<u8>,
-        on_event: &mut dyn FnMut(Event<'_>),
+        on_event: &mut impl FnMut(Event<'_>),
     ) {
         let offset = out.len() - start;
         let (pattern, prefix_bits) = indexing.prefix();
