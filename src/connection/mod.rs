@@ -121,7 +121,7 @@ struct Stream {
     wire_id: u32,
     /// The response asked for our GOAWAY once it has gone out (`Response::goaway_after`).
     goaway_after: bool,
-    /// For the access line.
+    /// For the access line: the request's `:method` and `:path`, empty until they are known.
     method: String,
     path: String,
     status: u16,
@@ -145,8 +145,8 @@ impl Stream {
             fault: None,
             wire_id: stream_id,
             goaway_after: false,
-            method: "-".to_string(),
-            path: "-".to_string(),
+            method: String::new(),
+            path: String::new(),
             status: 0,
             sent: 0,
             started: Instant::now(),

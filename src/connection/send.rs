@@ -137,18 +137,13 @@ impl Connection {
             // The Promised Stream ID takes 4 octets of the PUSH_PROMISE payload (§6.6).
             BlockStart::PushPromise { .. } => max.saturating_sub(4),
         };
-        let mut rest = block;
-        let first: Vec<u8> = rest.drain(..first_max.min(rest.len())).collect();
+        let mut first = block;
+        let rest = first.split_off(first_max.min(first.len()));
         let mut fragments: Vec<Vec<u8>> = rest.chunks(max.max(1)).map(<[u8]>::to_vec).collect();
-        let interleave = fault == Some(Fault::InterleavedHeaderBlock);
-        let (first, interleaved) = if interleave && fragments.is_empty() {
-            let mut first = first;
-            let second = first.split_off(first.len() / 2);
-            fragments.push(second);
-            (first, true)
-        } else {
-            (first, interleave)
-        };
+        let interleaved = fault == Some(Fault::InterleavedHeaderBlock);
+        if interleaved && fragments.is_empty() {
+            fragments.push(first.split_off(first.len() / 2));
+        }
         let end_headers = fragments.is_empty();
         let frame = match start {
             BlockStart::Headers {
@@ -290,8 +285,8 @@ impl Connection {
         info!(
             "[conn {}] stream={stream_id} {} {} {} {} octets {} ms",
             self.id,
-            stream.method,
-            stream.path,
+            or_dash(&stream.method),
+            or_dash(&stream.path),
             stream.status,
             stream.sent,
             stream.started.elapsed().as_millis()
@@ -465,6 +460,15 @@ fn header_list(status: u16, headers: Vec<(String, String)>, fault: Option<Fault>
     }
     fields.extend(status_last);
     fields
+}
+
+/// `text`, or `-` for the method and path of a request whose head never arrived whole (a 431).
+fn or_dash(text: &str) -> &str {
+    if text.is_empty() {
+        "-"
+    } else {
+        text
+    }
 }
 
 /// A field name as HTTP/1.1 messages usually write it: each word capitalised, `Content-Type`.

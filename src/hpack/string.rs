@@ -57,6 +57,7 @@ pub(super) fn encode(value: &[u8], allow_huffman: bool, out: &mut Vec<u8>) -> bo
     let coded_len = huffman::encoded_len(value);
     if allow_huffman && !value.is_empty() && coded_len <= value.len() {
         integer::encode(coded_len, 7, HUFFMAN_FLAG, out);
+        out.reserve(coded_len);
         huffman::encode(value, out);
         return true;
     }
