@@ -110,7 +110,8 @@ impl Connection {
     /// The header block of `fields`, from the connection's one HPACK encoder, and the steps it
     /// took when someone watches.
     pub(super) fn encode_block(&mut self, fields: Vec<Field>) -> (Vec<u8>, EncodedSteps) {
-        let mut block = Vec::new();
+        // Our blocks are short once the table holds the usual fields: room for one from the start.
+        let mut block = Vec::with_capacity(128);
         if !self.observers.is_watching() {
             self.encoder.encode(&fields, &mut block);
             return (block, EncodedSteps::default());

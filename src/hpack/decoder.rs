@@ -173,7 +173,8 @@ impl Decoder {
         block: &[u8],
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<Vec<Field>, DecodeError> {
-        let mut fields = Vec::new();
+        // A request's block holds a dozen fields or so: room for them from the start.
+        let mut fields = Vec::with_capacity(16);
         let mut list_size: usize = 0;
         let mut too_large_at = None;
         let mut at_start = true;
