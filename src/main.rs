@@ -70,9 +70,9 @@ Options:
 
 Built in: /_h2lab/echo (any method) answers with the request as h2lab decoded it, in JSON.
 /_h2lab/ is the inspector: open it in a browser to watch the connection it came over, every
-frame both ways, and the recent connections of any client (JSON: /_h2lab/connections). It keeps
-the header fields of a connection's first 200 header blocks, then of 20 blocks a second: a busy
-connection's other blocks are shown as frames, without their fields.
+frame both ways, and the recent connections of any client (JSON: /_h2lab/connections). It records
+a connection's first 100 streams, then 10 a second: a busy connection's other streams are
+counted, not shown.
 
 Examples:
   h2lab ./site

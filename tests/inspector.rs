@@ -173,6 +173,39 @@ fn the_flags_bound_the_events_kept_of_each_connection() {
 }
 
 #[test]
+fn a_busy_connection_has_its_first_streams_recorded_and_the_others_counted() {
+    if !have("curl") || !have("h2load") {
+        return;
+    }
+    let root = small_site();
+    let server = Server::start(&[root.path().to_str().unwrap()]);
+    let out = Command::new("h2load")
+        .args(["-n", "1000", "-c", "1", "-m", "10", "-H", "user-agent: h2load-busy"])
+        .arg(server.http("/hello.txt"))
+        .output()
+        .unwrap();
+    assert!(text(&out.stdout).contains("1000 succeeded"), "{}", text(&out.stdout));
+    let summary = ended_connection(&server, Transport::H2c, "h2load-busy");
+    let counts = &summary["counts"];
+    // The first 100 streams, and 10 a second after them: h2load is done in well under 10 s.
+    let not_recorded = counts["streams_not_recorded"].as_u64().unwrap();
+    assert!((800..=900).contains(&not_recorded), "{counts}");
+    // Every frame is counted, recorded or not: 1000 HEADERS and 1000 DATA sent, at least.
+    assert_eq!(counts["streams"], 1000, "{counts}");
+    assert!(counts["frames_sent"].as_u64().unwrap() >= 2000, "{counts}");
+    let id = summary["id"].as_u64().unwrap();
+    let connection = Transport::H2c.json(&server, &format!("/_h2lab/connections/{id}"));
+    // The streams the record shows are recorded ones: the first hundred, in full.
+    let paths: Vec<u64> = events(&connection)
+        .iter()
+        .filter(|e| e["kind"] == "field" && e["dir"] == "recv" && e["field"][0] == ":path")
+        .filter_map(|e| e["stream"].as_u64())
+        .take(3)
+        .collect();
+    assert_eq!(paths, [1, 3, 5]);
+}
+
+#[test]
 fn the_flags_bound_the_connections_kept() {
     if !have("curl") {
         return;

@@ -51,7 +51,7 @@ impl Connection {
             self.closed.promised(promised_id);
             self.streams.insert(promised_id, stream);
 
-            let (block, steps) = self.encode_block(promised_fields(&request));
+            let (block, steps) = self.encode_block(stream_id, promised_fields(&request));
             let start = BlockStart::PushPromise {
                 stream_id,
                 promised_stream_id: promised_id,

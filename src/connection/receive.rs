@@ -286,9 +286,9 @@ impl Connection {
     /// the request is answered with 431.
     fn decode_block(&mut self, block: &HeaderBlock) -> Result<Option<Vec<Field>>, ConnectionError> {
         let decoded = if self.observers.is_watching() {
-            let fields_wanted = self.observers.want_fields();
-            let observers = &mut self.observers;
             let stream_id = block.stream_id;
+            let fields_wanted = self.observers.want_fields(stream_id);
+            let observers = &mut self.observers;
             self.decoder.decode_with(&block.block, &mut |step| {
                 if fields_wanted || !matches!(step, hpack::Event::Field { .. }) {
                     observers.emit(&trace::Event::Hpack {

@@ -60,7 +60,7 @@ impl Connection {
         }
         let wire_id = stream.wire_id;
         let fields = header_list(response.status, response.headers, response.fault);
-        let (mut block, steps) = self.encode_block(fields);
+        let (mut block, steps) = self.encode_block(wire_id, fields);
         if response.fault == Some(Fault::BadHpackIndex) {
             // RFC 7541 §2.3.3: Indices strictly greater than the sum of the lengths of both
             // tables MUST be treated as a decoding error. (RFC 9113 §4.3: a connection error
@@ -107,16 +107,20 @@ impl Connection {
         Ok(())
     }
 
-    /// The header block of `fields`, from the connection's one HPACK encoder, and the steps it
-    /// took when someone watches.
-    pub(super) fn encode_block(&mut self, fields: Vec<Field>) -> (Vec<u8>, EncodedSteps) {
+    /// The header block of `fields`, for a frame on `stream_id`, from the connection's one HPACK
+    /// encoder, and the steps it took when someone watches.
+    pub(super) fn encode_block(
+        &mut self,
+        stream_id: u32,
+        fields: Vec<Field>,
+    ) -> (Vec<u8>, EncodedSteps) {
         // Our blocks are short once the table holds the usual fields: room for one from the start.
         let mut block = Vec::with_capacity(128);
         if !self.observers.is_watching() {
             self.encoder.encode(&fields, &mut block);
             return (block, EncodedSteps::default());
         }
-        let fields_wanted = self.observers.want_fields();
+        let fields_wanted = self.observers.want_fields(stream_id);
         let steps = EncodedSteps::encode(&mut self.encoder, fields, &mut block, fields_wanted);
         (block, steps)
     }

@@ -1750,7 +1750,7 @@ impl Observer for WithoutFields {
         self.0.event(event);
     }
 
-    fn wants_fields(&mut self) -> bool {
+    fn wants_fields(&mut self, _stream_id: u32) -> bool {
         false
     }
 }

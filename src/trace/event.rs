@@ -131,12 +131,12 @@ pub trait Observer: Send {
     /// inspector's record publishes a turn's events at once); the others have nothing to do.
     fn end_turn(&mut self) {}
 
-    /// Whether the observer wants the field steps of the header block about to be decoded or
-    /// encoded: one [`hpack::Event::Field`] per field, the costliest events to report and to
-    /// keep. Size updates, insertions and evictions are reported whatever the answer, so that a
-    /// table followed from the events stays right. Asked once a block; when any observer wants
-    /// the fields, every observer gets them. By default, yes.
-    fn wants_fields(&mut self) -> bool {
+    /// Whether the observer wants the field steps of the header block of `stream_id` about to be
+    /// decoded or encoded: one [`hpack::Event::Field`] per field, the costliest events to report
+    /// and to keep. Size updates, insertions and evictions are reported whatever the answer, so
+    /// that a table followed from the events stays right. Asked once a block; when any observer
+    /// wants the fields, every observer gets them. By default, yes.
+    fn wants_fields(&mut self, _stream_id: u32) -> bool {
         true
     }
 }
@@ -164,14 +164,12 @@ impl Observers {
         }
     }
 
-    /// Whether any observer wants the field steps of the next header block
-    /// ([`Observer::wants_fields`]). Each one is asked, so that each can count what it declined.
-    pub fn want_fields(&mut self) -> bool {
-        let mut wanted = false;
-        for observer in &mut self.0 {
-            wanted |= observer.wants_fields();
-        }
-        wanted
+    /// Whether any observer wants the field steps of the next header block, of `stream_id`
+    /// ([`Observer::wants_fields`]).
+    pub fn want_fields(&mut self, stream_id: u32) -> bool {
+        self.0
+            .iter_mut()
+            .any(|observer| observer.wants_fields(stream_id))
     }
 
     /// Tells every observer that the connection has finished a turn.

@@ -123,14 +123,14 @@ fn push_summary(out: &mut String, record: &ConnectionRecord) {
         out,
         ", \"counts\": {{\"events\": {}, \"frames_recv\": {}, \"frames_sent\": {}, \
          \"octets_recv\": {}, \"octets_sent\": {}, \"streams\": {}, \
-         \"blocks_without_fields\": {}}}",
+         \"streams_not_recorded\": {}}}",
         counts.events,
         counts.frames_recv,
         counts.frames_sent,
         counts.octets_recv,
         counts.octets_sent,
         counts.streams,
-        record.blocks_without_fields
+        record.streams_not_recorded
     );
 }
 

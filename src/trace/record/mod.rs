@@ -261,9 +261,9 @@ pub struct ConnectionRecord {
     user_agent: Option<KeptField>,
     /// Why the connection ended, once it has.
     ended: Option<Box<str>>,
-    /// Header blocks recorded without their fields: past the recorder's rate
-    /// ([`recorder::FIELD_BLOCKS_PER_SECOND`]).
-    blocks_without_fields: u64,
+    /// Streams followed but not recorded: past the recorder's rate
+    /// ([`recorder::STREAMS_PER_SECOND`]).
+    streams_not_recorded: u64,
 }
 
 impl ConnectionRecord {
@@ -291,7 +291,7 @@ impl ConnectionRecord {
             request_line: None,
             user_agent: None,
             ended: None,
-            blocks_without_fields: 0,
+            streams_not_recorded: 0,
         }
     }
 
@@ -302,6 +302,25 @@ impl ConnectionRecord {
             self.apply(entry);
         }
         self.keep(entries);
+    }
+
+    /// Adds what the events of streams not recorded add up to; after the recorded events of the
+    /// same time, which they follow.
+    fn add_followed(&mut self, followed: &Followed) {
+        self.counts.events += followed.events;
+        self.counts.streams += followed.streams;
+        self.counts.frames_recv += followed.frames_recv;
+        self.counts.frames_sent += followed.frames_sent;
+        self.counts.octets_recv += followed.octets_recv;
+        self.counts.octets_sent += followed.octets_sent;
+        self.streams_not_recorded += followed.streams;
+        if let Some(size) = followed.connection_window[Direction::Send as usize] {
+            self.send_window = size;
+        }
+        if let Some(size) = followed.connection_window[Direction::Recv as usize] {
+            self.recv_window = size;
+            self.recv_window_reported = true;
+        }
     }
 
     /// What one event changes.
@@ -500,6 +519,40 @@ impl ConnectionRecord {
         match direction {
             Direction::Send => stream.send_window = size,
             Direction::Recv => stream.recv_window = size,
+        }
+    }
+}
+
+/// What the events of streams that are not recorded add to a record: counts, and the connection
+/// windows their DATA left.
+#[derive(Debug, Default)]
+struct Followed {
+    /// Events followed, not kept.
+    events: u64,
+    /// New streams not recorded.
+    streams: u64,
+    frames_recv: u64,
+    frames_sent: u64,
+    octets_recv: u64,
+    octets_sent: u64,
+    /// The connection's windows after the last change these events made, by [`Direction`]:
+    /// `None` when a recorded event changed it later.
+    connection_window: [Option<i64>; 2],
+}
+
+impl Followed {
+    /// Counts a frame of a stream that is not recorded.
+    fn count_frame(&mut self, direction: Direction, header: &FrameHeader) {
+        let octets = u64::from(header.length) + crate::frame::HEADER_LEN as u64;
+        match direction {
+            Direction::Recv => {
+                self.frames_recv += 1;
+                self.octets_recv += octets;
+            }
+            Direction::Send => {
+                self.frames_sent += 1;
+                self.octets_sent += octets;
+            }
         }
     }
 }

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use super::entry::{cut_text, Entry, KeptField, Payload, What};
-use super::{lock, ConnectionRecord, Table};
+use super::{lock, ConnectionRecord, Followed, Table};
 use crate::hpack::{self, Field, Indexing, Representation};
 use crate::trace::event::{Direction, Event, Observer};
 
@@ -13,11 +13,12 @@ use crate::trace::event::{Direction, Event, Observer};
 /// and files them in the shared record under one lock: when the turn ends, and every
 /// [`FILED_AT`] events of a long turn, so that those gathered stay in the processor's cache.
 ///
-/// It takes the fields of [`FIELD_BLOCKS_PER_SECOND`] header blocks a second, after a first
-/// [`FIELD_BLOCKS_BURST`]: a person's browser or curl stays well within that, and is recorded
-/// whole; a load generator goes past it at once, and its later blocks are recorded as frames with
-/// their table changes but without their fields, counted. Fields are the costliest events: this
-/// keeps recording cheap on a busy connection.
+/// It records [`STREAMS_PER_SECOND`] streams a second whole, after a first [`STREAMS_BURST`]: a
+/// person's browser or curl stays well within that, and is recorded whole; a load generator goes
+/// past it at once. Its other streams are followed but not recorded: their frames and octets are
+/// counted, their windows' effect on the connection's is applied, and nothing else of them is
+/// kept, so that watching a busy connection costs little. The connection's own frames (stream 0),
+/// errors, and the changes of both HPACK tables are always recorded.
 ///
 /// What it keeps of an event costs little to make: the clock is read once a turn (the events of
 /// a turn happen together: what one read brought, or what one write sent), and a header field
@@ -46,22 +47,35 @@ pub struct Recorder {
     recent_literals: Vec<KeptField>,
     /// Where the next literal goes in `recent_literals` once it is full.
     next_literal: usize,
-    /// Header blocks whose fields may still be taken now.
-    field_blocks: u64,
-    /// Up to when, in microseconds since the connection began, `field_blocks` was refilled.
+    /// Streams that may still be recorded now.
+    stream_tokens: u64,
+    /// Up to when, in microseconds since the connection began, `stream_tokens` was refilled.
     refilled_micros: u64,
-    /// Blocks declined this turn, for the record.
-    blocks_without_fields: u64,
-    /// Whether the block being reported is one this recorder declined.
-    declined: bool,
+    /// The newest stream of each parity seen (client-initiated odd, server-initiated even): a
+    /// stream above it is new (RFC 9113 §5.1.1: stream ids only grow).
+    newest: [u32; 2],
+    /// Open streams that are not recorded, until they close; in order, for a binary search.
+    unrecorded: Vec<u32>,
+    /// The stream asked about last, and whether it is recorded: a stream's events come together
+    /// (a frame, then the state and window changes it makes).
+    last_asked: (u32, bool),
+    /// Whether the last frame was on a stream not recorded: the connection window change that
+    /// follows it is that frame's doing.
+    last_frame_unrecorded: bool,
+    /// What the events not recorded add to the record, since the last filing.
+    followed: Followed,
 }
 
-/// Header blocks a second whose fields a recorder takes, past the first [`FIELD_BLOCKS_BURST`].
-pub const FIELD_BLOCKS_PER_SECOND: u64 = 20;
+/// Streams a second that a recorder records whole, past the first [`STREAMS_BURST`].
+pub const STREAMS_PER_SECOND: u64 = 10;
 
-/// Header blocks whose fields a recorder takes before the rate counts: a page load of a hundred
-/// requests, answered.
-pub const FIELD_BLOCKS_BURST: u64 = 200;
+/// Streams that a recorder records whole before the rate counts: a page load of a hundred
+/// requests.
+pub const STREAMS_BURST: u64 = 100;
+
+/// Open streams not recorded that a recorder remembers; past that, the oldest one's later events
+/// are recorded (a stream whose closing was never reported, after a connection error say).
+const UNRECORDED_KEPT: usize = 256;
 
 /// The last index of the static table (RFC 7541 Appendix A); above it, dynamic entries.
 const STATIC_LAST: usize = 61;
@@ -81,6 +95,9 @@ impl Observer for Recorder {
             self.micros = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
             self.refill();
         }
+        if self.follow(event) {
+            return;
+        }
         let what = self.compact(event);
         self.pending.push(Entry {
             micros: self.micros,
@@ -91,14 +108,8 @@ impl Observer for Recorder {
         }
     }
 
-    fn wants_fields(&mut self) -> bool {
-        self.declined = self.field_blocks == 0;
-        if self.declined {
-            self.blocks_without_fields += 1;
-        } else {
-            self.field_blocks -= 1;
-        }
-        !self.declined
+    fn wants_fields(&mut self, stream_id: u32) -> bool {
+        !self.is_unrecorded(stream_id)
     }
 
     fn end_turn(&mut self) {
@@ -127,30 +138,120 @@ impl Recorder {
             last_field: None,
             recent_literals: Vec::with_capacity(RECENT_LITERALS),
             next_literal: 0,
-            field_blocks: FIELD_BLOCKS_BURST,
+            stream_tokens: STREAMS_BURST,
             refilled_micros: 0,
-            blocks_without_fields: 0,
-            declined: false,
+            newest: [0; 2],
+            unrecorded: Vec::new(),
+            last_asked: (0, true),
+            last_frame_unrecorded: false,
+            followed: Followed::default(),
         }
     }
 
-    /// Files the events gathered in the record.
+    /// Whether `event` belongs to a stream that is not recorded, and was followed without being
+    /// kept. A new stream is recorded if the rate allows.
+    fn follow(&mut self, event: &Event<'_>) -> bool {
+        let stream_id = match *event {
+            Event::Frame { header, .. } => header.stream_id,
+            Event::Hpack {
+                stream_id,
+                step: hpack::Event::Field { .. },
+                ..
+            } => stream_id,
+            Event::StreamState { stream_id, .. } | Event::Blocked { stream_id, .. } => stream_id,
+            Event::Window {
+                direction,
+                stream_id: 0,
+                size,
+                ..
+            } => {
+                if !self.last_frame_unrecorded {
+                    self.followed.connection_window[direction as usize] = None;
+                    return false;
+                }
+                self.followed.connection_window[direction as usize] = Some(size);
+                self.followed.events += 1;
+                return true;
+            }
+            Event::Window { stream_id, .. } => stream_id,
+            // Table changes, errors, limits, the preface and the end are always recorded.
+            _ => return false,
+        };
+        if stream_id == 0 {
+            return false;
+        }
+        let unrecorded = self.is_unrecorded(stream_id);
+        if let Event::Frame {
+            direction, header, ..
+        } = *event
+        {
+            self.last_frame_unrecorded = unrecorded;
+            if unrecorded {
+                self.followed.count_frame(direction, header);
+            }
+        }
+        if !unrecorded {
+            return false;
+        }
+        self.followed.events += 1;
+        if let Event::StreamState { to: "closed", .. } = *event {
+            if let Ok(position) = self.unrecorded.binary_search(&stream_id) {
+                self.unrecorded.remove(position);
+            }
+            self.last_asked = (stream_id, true);
+        }
+        true
+    }
+
+    /// Whether `stream_id` is not recorded; for a new stream, decides.
+    fn is_unrecorded(&mut self, stream_id: u32) -> bool {
+        if self.last_asked.0 == stream_id {
+            return !self.last_asked.1;
+        }
+        let unrecorded = self.decide(stream_id);
+        self.last_asked = (stream_id, !unrecorded);
+        unrecorded
+    }
+
+    /// [`Recorder::is_unrecorded`], looked up or decided.
+    fn decide(&mut self, stream_id: u32) -> bool {
+        let newest = &mut self.newest[(stream_id % 2) as usize];
+        if stream_id <= *newest {
+            return self.unrecorded.binary_search(&stream_id).is_ok();
+        }
+        *newest = stream_id;
+        if self.stream_tokens > 0 {
+            self.stream_tokens -= 1;
+            return false;
+        }
+        if self.unrecorded.len() >= UNRECORDED_KEPT {
+            self.unrecorded.remove(0);
+        }
+        // The newest of its parity: after every stream of its parity, usually last.
+        let position = self.unrecorded.partition_point(|&id| id < stream_id);
+        self.unrecorded.insert(position, stream_id);
+        self.followed.streams += 1;
+        true
+    }
+
+    /// Files the events gathered in the record, and what those followed add to it (after them:
+    /// a connection window they set is the latest).
     fn file(&mut self) {
-        if self.pending.is_empty() && self.blocks_without_fields == 0 {
+        if self.pending.is_empty() && self.followed.events == 0 {
             return;
         }
         let mut record = lock(&self.record);
-        record.blocks_without_fields += std::mem::take(&mut self.blocks_without_fields);
         record.file(&mut self.pending);
+        record.add_followed(&std::mem::take(&mut self.followed));
     }
 
-    /// Gives back the header blocks earned since the last refill, at the start of a turn.
+    /// Gives back the streams earned since the last refill, at the start of a turn.
     fn refill(&mut self) {
-        const MICROS_PER_BLOCK: u64 = 1_000_000 / FIELD_BLOCKS_PER_SECOND;
-        let earned = self.micros.saturating_sub(self.refilled_micros) / MICROS_PER_BLOCK;
+        const MICROS_PER_STREAM: u64 = 1_000_000 / STREAMS_PER_SECOND;
+        let earned = self.micros.saturating_sub(self.refilled_micros) / MICROS_PER_STREAM;
         if earned > 0 {
-            self.field_blocks = (self.field_blocks + earned).min(FIELD_BLOCKS_BURST);
-            self.refilled_micros += earned * MICROS_PER_BLOCK;
+            self.stream_tokens = (self.stream_tokens + earned).min(STREAMS_BURST);
+            self.refilled_micros += earned * MICROS_PER_STREAM;
         }
     }
 
@@ -227,10 +328,6 @@ impl Recorder {
                 field,
                 ..
             } => {
-                // Declined, and reported all the same: another observer wanted them.
-                if std::mem::take(&mut self.declined) {
-                    self.blocks_without_fields -= 1;
-                }
                 let field = self.field(direction, representation, field);
                 // RFC 7541 §6.2.1: only this representation adds the field to the table.
                 if let Representation::Literal {

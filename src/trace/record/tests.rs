@@ -655,28 +655,84 @@ fn errors_closing_and_cut_fields_render_as_json() {
     assert_eq!(connection["state"], "closed");
 }
 
+/// A request's HEADERS on `stream_id`, received, and the state change it makes.
+fn request_opens(recorder: &mut Recorder, stream_id: u32) {
+    recorder.event(&Event::Frame {
+        direction: Direction::Recv,
+        header: &header(FrameType::HEADERS, flags::END_HEADERS, stream_id, 20),
+        frame: None,
+        octets: &[],
+    });
+    recorder.event(&Event::StreamState {
+        stream_id,
+        from: "idle",
+        to: "open",
+    });
+}
+
 #[test]
-fn past_a_burst_the_fields_of_a_bounded_rate_of_blocks_are_taken_and_the_rest_counted() {
-    use super::recorder::{FIELD_BLOCKS_BURST, FIELD_BLOCKS_PER_SECOND};
+fn past_a_burst_streams_are_recorded_at_a_bounded_rate_and_the_others_counted() {
+    use super::recorder::{STREAMS_BURST, STREAMS_PER_SECOND};
     let store = Store::new(Limits::default());
     let mut recorder = store.recorder(1, None);
-    ping(&mut recorder, 0);
-    let taken = (0..FIELD_BLOCKS_BURST + 5)
-        .filter(|_| recorder.wants_fields())
-        .count();
-    assert_eq!(taken as u64, FIELD_BLOCKS_BURST);
-    // Declined, but its fields are reported all the same (another observer wanted them): kept,
-    // and not counted.
-    decode(&mut recorder, &mut Decoder::new(), 1, &[0x82]);
+    let burst = u32::try_from(STREAMS_BURST).unwrap();
+    for n in 0..burst + 3 {
+        let stream_id = 2 * n + 1;
+        request_opens(&mut recorder, stream_id);
+        assert_eq!(
+            recorder.wants_fields(stream_id),
+            n < burst,
+            "stream {stream_id}"
+        );
+    }
+    // The last stream's DATA, sent, and the connection window it leaves: counted and applied,
+    // not kept.
+    let last = 2 * (burst + 2) + 1;
+    recorder.event(&Event::Frame {
+        direction: Direction::Send,
+        header: &header(FrameType::DATA, flags::END_STREAM, last, 100),
+        frame: None,
+        octets: &[],
+    });
+    for stream_id in [last, 0] {
+        recorder.event(&Event::Window {
+            direction: Direction::Send,
+            stream_id,
+            size: 65_435,
+            change: -100,
+        });
+    }
     recorder.end_turn();
     let json = parse(&json::connection(&store, 1).unwrap());
-    assert_eq!(json["counts"]["blocks_without_fields"], 4);
-    assert_eq!(json["events"]["first"][1]["field"][1], "GET");
+    let counts = &json["counts"];
+    assert_eq!(counts["streams_not_recorded"], 3);
+    assert_eq!(counts["streams"], STREAMS_BURST + 3);
+    assert_eq!(counts["frames_recv"], STREAMS_BURST + 3);
+    assert_eq!(counts["frames_sent"], 1);
+    assert_eq!(counts["octets_sent"], 109);
+    assert_eq!(counts["events"], 2 * (STREAMS_BURST + 3) + 3);
+    assert_eq!(json["windows"]["send"], 65_435);
+    let listed: Vec<u64> = json["streams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        (0..u64::from(burst)).map(|n| 2 * n + 1).collect::<Vec<_>>()
+    );
 
-    // Six blocks' worth of time later, the next turn may take about six more.
-    let block = Duration::from_micros(1_000_000 / FIELD_BLOCKS_PER_SECOND);
-    std::thread::sleep(block * 6);
+    // Six streams' worth of time later, the next turn records about six more.
+    let stream = Duration::from_micros(1_000_000 / STREAMS_PER_SECOND);
+    std::thread::sleep(stream * 6);
     ping(&mut recorder, 1);
-    let taken = (0..100).filter(|_| recorder.wants_fields()).count();
-    assert!((6..100).contains(&taken), "{taken} blocks");
+    let recorded = (0..100)
+        .map(|n| 2 * (burst + 3 + n) + 1)
+        .filter(|&stream_id| {
+            request_opens(&mut recorder, stream_id);
+            recorder.wants_fields(stream_id)
+        })
+        .count();
+    assert!((6..100).contains(&recorded), "{recorded} streams");
 }
