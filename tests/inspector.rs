@@ -180,11 +180,24 @@ fn a_busy_connection_has_its_first_streams_recorded_and_the_others_counted() {
     let root = small_site();
     let server = Server::start(&[root.path().to_str().unwrap()]);
     let out = Command::new("h2load")
-        .args(["-n", "1000", "-c", "1", "-m", "10", "-H", "user-agent: h2load-busy"])
+        .args([
+            "-n",
+            "1000",
+            "-c",
+            "1",
+            "-m",
+            "10",
+            "-H",
+            "user-agent: h2load-busy",
+        ])
         .arg(server.http("/hello.txt"))
         .output()
         .unwrap();
-    assert!(text(&out.stdout).contains("1000 succeeded"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("1000 succeeded"),
+        "{}",
+        text(&out.stdout)
+    );
     let summary = ended_connection(&server, Transport::H2c, "h2load-busy");
     let counts = &summary["counts"];
     // The first 100 streams, and 10 a second after them: h2load is done in well under 10 s.

@@ -3,7 +3,7 @@
 //! The connection asks for at most as many octets as flow control and the frame size allow, and
 //! never more: a file is read a slice at a time, never whole.
 
-use std::io::{ErrorKind, Read};
+use std::io::Read;
 
 use crate::http::Body;
 
@@ -58,36 +58,32 @@ impl Outgoing {
         }
     }
 
-    /// Replaces `chunk` with the next at most `limit` octets of the body (fewer only at its end).
-    /// A source that fails, or ends before its announced length, is an error (the stream is then
-    /// reset with INTERNAL_ERROR).
-    pub fn next_chunk(&mut self, limit: usize, chunk: &mut Vec<u8>) -> Result<(), String> {
-        chunk.clear();
+    /// Appends the next at most `limit` octets of the body to `out` (fewer only at its end),
+    /// straight from where they are: a file is read into `out` with no buffer between. A source
+    /// that fails, or ends before its announced length, is an error (the stream is then reset
+    /// with INTERNAL_ERROR), and what it appended is of no use.
+    pub fn append_chunk(&mut self, limit: usize, out: &mut Vec<u8>) -> Result<(), String> {
         match self {
             Outgoing::Bytes { data, sent } => {
                 let end = sent.saturating_add(limit).min(data.len());
-                chunk.extend_from_slice(data.get(*sent..end).unwrap_or_default());
+                out.extend_from_slice(data.get(*sent..end).unwrap_or_default());
                 *sent = end;
                 Ok(())
             }
             Outgoing::Reader { source, remaining } => {
-                let want = usize::try_from(*remaining).unwrap_or(usize::MAX).min(limit);
-                chunk.resize(want, 0);
-                let mut filled = 0;
-                while filled < want {
-                    match source.read(&mut chunk[filled..]) {
-                        Ok(0) => {
-                            return Err(format!(
-                                "response body ended {} octets before its announced length",
-                                *remaining - filled as u64
-                            ))
-                        }
-                        Ok(n) => filled += n,
-                        Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                        Err(e) => return Err(format!("reading the response body: {e}")),
-                    }
+                let want = (*remaining).min(u64::try_from(limit).unwrap_or(u64::MAX));
+                let read = source
+                    .by_ref()
+                    .take(want)
+                    .read_to_end(out)
+                    .map_err(|e| format!("reading the response body: {e}"))?;
+                if (read as u64) < want {
+                    return Err(format!(
+                        "response body ended {} octets before its announced length",
+                        *remaining - read as u64
+                    ));
                 }
-                *remaining -= want as u64;
+                *remaining -= want;
                 Ok(())
             }
         }
@@ -113,11 +109,11 @@ mod tests {
     #[test]
     fn bytes_are_sent_in_slices_of_at_most_the_limit() {
         let mut body = Outgoing::new(Body::Bytes(vec![0x61; 5])).unwrap();
-        let mut chunk = Vec::new();
-        body.next_chunk(3, &mut chunk).unwrap();
-        assert_eq!((chunk.len(), body.remaining()), (3, 2));
-        body.next_chunk(3, &mut chunk).unwrap();
-        assert_eq!((chunk.len(), body.remaining()), (2, 0));
+        let mut out = b"before".to_vec();
+        body.append_chunk(3, &mut out).unwrap();
+        assert_eq!((&out[..], body.remaining()), (&b"beforeaaa"[..], 2));
+        body.append_chunk(3, &mut out).unwrap();
+        assert_eq!((&out[..], body.remaining()), (&b"beforeaaaaa"[..], 0));
     }
 
     #[test]
@@ -129,7 +125,7 @@ mod tests {
         })
         .unwrap();
         let mut chunk = Vec::new();
-        body.next_chunk(4, &mut chunk).unwrap();
+        body.append_chunk(4, &mut chunk).unwrap();
         assert_eq!(chunk, vec![0x62; 4]);
         assert_eq!(body.remaining(), 6);
     }
@@ -142,6 +138,6 @@ mod tests {
         })
         .unwrap();
         let mut chunk = Vec::new();
-        assert!(body.next_chunk(5, &mut chunk).is_err());
+        assert!(body.append_chunk(5, &mut chunk).is_err());
     }
 }

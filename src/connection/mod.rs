@@ -243,8 +243,6 @@ pub struct Connection {
     settings_acked: bool,
     goaway_sent: bool,
     goaway_received: bool,
-    /// Reused buffer for one DATA frame's payload.
-    chunk: Vec<u8>,
     /// Whoever watches this connection (the `-v` log, a capture); often no one.
     observers: Observers,
     /// Deadlines, the idle timer and a graceful shutdown.
@@ -286,7 +284,6 @@ impl Connection {
             settings_acked: false,
             goaway_sent: false,
             goaway_received: false,
-            chunk: Vec::new(),
             observers: Observers::default(),
             timers: Timers::default(),
         };

@@ -13,7 +13,7 @@ use super::body::Outgoing;
 use super::stream::{Event, State};
 use super::{report_state, report_window, Closure, Connection, DataStep, Queued, Stream};
 use crate::error::{ConnectionError, ErrorCode, StreamError};
-use crate::frame::{encode_data, Continuation, Data, Frame, Headers, MAX_MAX_FRAME_SIZE};
+use crate::frame::{Continuation, Data, DataInPlace, Frame, Headers, MAX_MAX_FRAME_SIZE};
 use crate::hpack::{self, Encoder, Field, Representation};
 use crate::http::{Body, Fault, Response};
 use crate::trace::{self, Direction};
@@ -229,7 +229,9 @@ impl Connection {
         if limit == 0 {
             return DataStep::Blocked;
         }
-        if let Err(reason) = body.next_chunk(limit, &mut self.chunk) {
+        let frame = DataInPlace::begin(out);
+        if let Err(reason) = body.append_chunk(limit, out) {
+            frame.abandon(out);
             self.reset_internal(stream_id, reason);
             return DataStep::Done;
         }
@@ -241,11 +243,12 @@ impl Connection {
         let state_change = match stream.send(Event::SendData, end_stream, stream_id) {
             Ok(change) => change,
             Err(error) => {
+                frame.abandon(out);
                 self.reset_internal(stream_id, error.to_string());
                 return DataStep::Done;
             }
         };
-        let len = self.chunk.len();
+        let len = frame.data_len(out);
         stream.send_window.send(len);
         stream.sent += len as u64;
         stream.waiting = false;
@@ -253,8 +256,7 @@ impl Connection {
             stream.body = None;
         }
         self.send_window.send(len);
-        let start = out.len();
-        encode_data(stream.wire_id, &self.chunk, end_stream, out);
+        let start = frame.finish(stream.wire_id, end_stream, out);
         if self.observers.is_watching() {
             self.report_data(stream_id, out, start, state_change);
         }

@@ -9,6 +9,7 @@
 
 use super::{
     connection_error, flag_if, flags, strip_padding, write_header, FrameHeader, FrameType, Padded,
+    HEADER_LEN,
 };
 use crate::error::{ErrorCode, ProtocolError};
 
@@ -95,11 +96,70 @@ pub fn encode_data(stream_id: u32, data: &[u8], end_stream: bool, out: &mut Vec<
     out.extend_from_slice(data);
 }
 
+/// One unpadded DATA frame whose data the caller appends to `out` itself, after room left for the
+/// header (a file read straight into the output, with no buffer between); the header is written
+/// once the data is there and its length known.
+pub struct DataInPlace {
+    /// Where the frame begins in `out`.
+    start: usize,
+}
+
+impl DataInPlace {
+    /// Leaves room for the header at the end of `out`; the data goes after it.
+    pub fn begin(out: &mut Vec<u8>) -> DataInPlace {
+        let start = out.len();
+        out.extend_from_slice(&[0; HEADER_LEN]);
+        DataInPlace { start }
+    }
+
+    /// Octets of data appended to `out` since the frame began.
+    pub fn data_len(&self, out: &[u8]) -> usize {
+        out.len().saturating_sub(self.start + HEADER_LEN)
+    }
+
+    /// Writes the header of the frame, as [`encode_data`] would for the data appended; returns
+    /// where the frame begins in `out`.
+    pub fn finish(self, stream_id: u32, end_stream: bool, out: &mut [u8]) -> usize {
+        let header = FrameHeader {
+            length: u32::try_from(self.data_len(out)).unwrap_or(u32::MAX),
+            kind: FrameType::DATA,
+            flags: flag_if(end_stream, flags::END_STREAM),
+            stream_id,
+        };
+        if let Some(room) = out.get_mut(self.start..self.start + HEADER_LEN) {
+            room.copy_from_slice(&header.octets());
+        }
+        self.start
+    }
+
+    /// Takes the frame, and what was appended, back out of `out`.
+    pub fn abandon(self, out: &mut Vec<u8>) {
+        out.truncate(self.start);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::{assert_connection_error, assert_round_trip, decode_hex, hex};
     use super::*;
     use crate::frame::Frame;
+
+    #[test]
+    fn data_written_in_place_is_the_frame_encode_data_writes() {
+        let mut expected = b"before".to_vec();
+        encode_data(5, b"hello", true, &mut expected);
+        let mut out = b"before".to_vec();
+        let frame = DataInPlace::begin(&mut out);
+        out.extend_from_slice(b"hello");
+        assert_eq!(frame.data_len(&out), 5);
+        assert_eq!(frame.finish(5, true, &mut out), 6);
+        assert_eq!(out, expected);
+
+        let frame = DataInPlace::begin(&mut out);
+        out.extend_from_slice(b"gone");
+        frame.abandon(&mut out);
+        assert_eq!(out, expected);
+    }
 
     #[test]
     fn data_round_trips_as_exact_bytes() {

@@ -34,7 +34,7 @@ mod settings;
 mod window_update;
 
 pub use continuation::Continuation;
-pub use data::{encode_data, Data};
+pub use data::{encode_data, Data, DataInPlace};
 pub use goaway::GoAway;
 pub use headers::{Headers, PrioritySpec};
 pub use ping::Ping;
@@ -213,14 +213,19 @@ impl FrameHeader {
     /// Writes the 9-octet header. The caller keeps `length` within 24 bits (at most
     /// [`MAX_MAX_FRAME_SIZE`]): only our own frames are encoded, and they are sized before.
     pub fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.octets());
+    }
+
+    /// The 9 octets of the header, as [`FrameHeader::encode`] writes them.
+    pub fn octets(&self) -> [u8; HEADER_LEN] {
         debug_assert!(
             self.length <= MAX_MAX_FRAME_SIZE,
             "frame length exceeds 24 bits"
         );
         let [_, l0, l1, l2] = self.length.to_be_bytes();
-        out.extend_from_slice(&[l0, l1, l2, self.kind.0, self.flags]);
         // RFC 9113 §4.1: the reserved bit "MUST remain unset (0x00) when sending".
-        out.extend_from_slice(&(self.stream_id & !RESERVED_BIT).to_be_bytes());
+        let [s0, s1, s2, s3] = (self.stream_id & !RESERVED_BIT).to_be_bytes();
+        [l0, l1, l2, self.kind.0, self.flags, s0, s1, s2, s3]
     }
 }
 
