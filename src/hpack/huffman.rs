@@ -285,18 +285,22 @@ pub(super) fn encoded_len(data: &[u8]) -> usize {
 
 /// Appends `data` Huffman-coded, padded to a whole octet with the high bits of EOS (ones).
 pub(super) fn encode(data: &[u8], out: &mut Vec<u8>) {
-    // Bits waiting to be written, right-aligned in `pending`; never more than 7 + 30 of them.
+    // Bits waiting to be written are the low `pending_bits` of `pending`: fewer than 32, plus the
+    // code just added (30 bits at most), so they fit. They leave four octets at a time.
     let mut pending: u64 = 0;
     let mut pending_bits: u32 = 0;
     for &octet in data {
         let (code, len) = CODES[usize::from(octet)];
         pending = (pending << len) | u64::from(code);
         pending_bits += u32::from(len);
-        while pending_bits >= 8 {
-            pending_bits -= 8;
-            out.push((pending >> pending_bits) as u8);
+        if pending_bits >= 32 {
+            pending_bits -= 32;
+            out.extend_from_slice(&((pending >> pending_bits) as u32).to_be_bytes());
         }
-        pending &= (1 << pending_bits) - 1;
+    }
+    while pending_bits >= 8 {
+        pending_bits -= 8;
+        out.push((pending >> pending_bits) as u8);
     }
     if pending_bits > 0 {
         // RFC 7541 §5.2: "To prevent this padding from being misinterpreted as part of the

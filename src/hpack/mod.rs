@@ -62,14 +62,22 @@ impl Field {
 /// it, so both read the rule from here.
 pub fn is_valid_field_name(name: &[u8]) -> bool {
     let bare = name.strip_prefix(b":").unwrap_or(name);
-    !bare.is_empty()
-        && bare.iter().all(|&c| {
-            matches!(c,
-                b'a'..=b'z' | b'0'..=b'9'
-                | b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^'
-                | b'_' | b'`' | b'|' | b'~')
-        })
+    !bare.is_empty() && bare.iter().all(|&c| NAME_OCTETS[usize::from(c)])
 }
+
+/// The octets a field name may hold, as a table: one look-up an octet.
+const NAME_OCTETS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        table[c] = matches!(c as u8,
+            b'a'..=b'z' | b'0'..=b'9'
+            | b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^'
+            | b'_' | b'`' | b'|' | b'~');
+        c += 1;
+    }
+    table
+};
 
 /// Where a table's entries (`(name, value)`, in index order) offer a field to the encoder: the
 /// position of the first entry with the same name and value, `true`; else of the first with the
