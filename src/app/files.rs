@@ -8,9 +8,10 @@
 //! 4. only a regular file is opened (a FIFO or a device would block or never end).
 //!
 //! The body is the open file itself, read as the connection sends it; a small file's content comes
-//! from memory. What was found is remembered for a second (`cache.rs`), so that a file asked for
-//! again costs no file-system call (a large one: an `open` and an `fstat`), and its path is not
-//! even parsed again: it parsed the same way a moment ago.
+//! from memory, one copy shared by every response that sends it. What was found is remembered for
+//! a second (`cache.rs`), so that a file asked for again costs no file-system call (a large one:
+//! an `open` and an `fstat`), and its path is not even parsed again: it parsed the same way a
+//! moment ago.
 
 use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom};
@@ -103,7 +104,7 @@ fn serve(root: &Path, cache: &FileCache, request: &Request) -> Response {
 fn find(path: PathBuf, name: &str) -> Option<Found> {
     let mut handle = File::open(&path).ok()?;
     let metadata = handle.metadata().ok()?;
-    let mut content = None;
+    let mut content: Option<Arc<[u8]>> = None;
     if metadata.len() <= SMALL_FILE {
         let mut octets = Vec::with_capacity(metadata.len() as usize);
         // A file that grew meanwhile past the limit is served from the file after all.
@@ -111,7 +112,7 @@ fn find(path: PathBuf, name: &str) -> Option<Found> {
             .take(SMALL_FILE + 1)
             .read_to_end(&mut octets)
             .ok()?;
-        content = (octets.len() as u64 <= SMALL_FILE).then_some(octets);
+        content = (octets.len() as u64 <= SMALL_FILE).then(|| Arc::from(octets));
     }
     let len = content.as_ref().map_or(metadata.len(), |c| c.len() as u64);
     let modified = metadata.modified().unwrap_or(UNIX_EPOCH);
@@ -282,6 +283,8 @@ fn file(found: &Found, request: &Request) -> Option<Response> {
     };
     let body = match (&found.content, last) {
         (_, None) => Body::Empty,
+        // A small file whole: the remembered octets themselves; a part of one: a copy of it.
+        (Some(content), Some(_)) if whole => Body::Shared(Arc::clone(content)),
         (Some(content), Some(last)) => {
             let part = content.get(first as usize..=last as usize)?;
             Body::Bytes(part.to_vec())
@@ -568,7 +571,7 @@ mod tests {
             )
         };
         assert!(matches!(get("/large.bin").body, Body::Reader { len, .. } if len == large as u64));
-        assert!(matches!(get("/small.bin").body, Body::Bytes(b) if b == [0xcd; 100]));
+        assert!(matches!(get("/small.bin").body, Body::Shared(b) if *b == [0xcd; 100]));
     }
 
     #[test]
@@ -584,10 +587,10 @@ mod tests {
                 &super::super::testutil::request("GET", "/a.txt", &[]),
             )
         };
-        assert!(matches!(get().body, Body::Bytes(b) if b == b"first"));
+        assert!(matches!(get().body, Body::Shared(b) if *b == *b"first"));
         // Gone from the disk, still served from memory for at most a second.
         std::fs::remove_file(dir.path().join("a.txt")).unwrap();
-        assert!(matches!(get().body, Body::Bytes(b) if b == b"first"));
+        assert!(matches!(get().body, Body::Shared(b) if *b == *b"first"));
         std::thread::sleep(super::super::cache::FRESH);
         assert_eq!(get().status, 404);
     }
@@ -618,13 +621,13 @@ mod tests {
         let (etag, modified, body) = get();
         assert_eq!(etag, "\"5-de0b6b3a7640000\"");
         assert_eq!(modified, "Sun, 09 Sep 2001 01:46:40 GMT");
-        assert!(matches!(body, Body::Bytes(b) if b == b"first"));
+        assert!(matches!(body, Body::Shared(b) if *b == *b"first"));
         set(b"second", 1_000_000_060);
         std::thread::sleep(super::super::cache::FRESH);
         let (etag, modified, body) = get();
         assert_eq!(etag, "\"6-de0b6c19fab5800\"");
         assert_eq!(modified, "Sun, 09 Sep 2001 01:47:40 GMT");
-        assert!(matches!(body, Body::Bytes(b) if b == b"second"));
+        assert!(matches!(body, Body::Shared(b) if *b == *b"second"));
     }
 
     #[test]

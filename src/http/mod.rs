@@ -7,6 +7,7 @@
 //! control allows, so a large file is streamed, never read whole.
 
 use std::io::Read;
+use std::sync::Arc;
 
 mod complete;
 mod fault;
@@ -71,6 +72,9 @@ pub enum Body {
     Empty,
     /// A body held in memory.
     Bytes(Vec<u8>),
+    /// A body held in memory that other responses share, a cached file's content: each response
+    /// takes a reference to it, not a copy.
+    Shared(Arc<[u8]>),
     /// A body read from a source of known length, a file for one.
     Reader {
         /// Where the octets come from.
@@ -86,6 +90,7 @@ impl Body {
         match self {
             Body::Empty => 0,
             Body::Bytes(bytes) => bytes.len() as u64,
+            Body::Shared(bytes) => bytes.len() as u64,
             Body::Reader { len, .. } => *len,
         }
     }
@@ -101,6 +106,7 @@ impl std::fmt::Debug for Body {
         match self {
             Body::Empty => f.write_str("Body::Empty"),
             Body::Bytes(bytes) => write!(f, "Body::Bytes({} octets)", bytes.len()),
+            Body::Shared(bytes) => write!(f, "Body::Shared({} octets)", bytes.len()),
             Body::Reader { len, .. } => write!(f, "Body::Reader({len} octets)"),
         }
     }
