@@ -24,7 +24,7 @@ use httpdate::HttpDate;
 use super::cache::{FileCache, Found, SMALL_FILE};
 use super::path::{self, Target};
 use super::{mime, text};
-use crate::http::{http_date, Body, Exchange, Request, Response};
+use crate::http::{http_date, Body, Exchange, Request, Response, COMPLETING_FIELDS};
 
 /// A static-file exchange: the answer is worked out when the request has ended.
 pub struct StaticFile {
@@ -258,12 +258,19 @@ fn escape_html(text: &str) -> String {
     out
 }
 
+/// The most fields of a file's response of its own: `content-type`, `last-modified`, `etag`,
+/// `accept-ranges`, and a 206's `content-range`.
+const FILE_FIELDS: usize = 5;
+
 /// A regular file, honouring the request's conditional and range fields. `None` when a large
 /// file can no longer be opened as it was found (it changed or went away).
 fn file(found: &Found, request: &Request) -> Option<Response> {
     let validators = &found.validators;
     let len = found.len;
-    let headers = vec![
+    // Room from the start for every field the response will have, those that every response
+    // gets included, so that adding them never moves the list.
+    let mut headers = Vec::with_capacity(FILE_FIELDS + COMPLETING_FIELDS);
+    headers.extend([
         ("content-type".to_string(), found.content_type.to_string()),
         (
             "last-modified".to_string(),
@@ -271,7 +278,7 @@ fn file(found: &Found, request: &Request) -> Option<Response> {
         ),
         ("etag".to_string(), validators.etag.clone()),
         ("accept-ranges".to_string(), "bytes".to_string()),
-    ];
+    ]);
     if not_modified(request, validators) {
         return Some(unchanged(len, headers));
     }

@@ -11,6 +11,10 @@ use super::{Body, Response};
 /// The `server` field: the product and its version.
 const SERVER: &str = concat!("h2lab/", env!("CARGO_PKG_VERSION"));
 
+/// How many fields [`Response::complete`] adds at most. A handler that builds its list with room
+/// for them as well spares it a move to a larger allocation on every response.
+pub const COMPLETING_FIELDS: usize = 3;
+
 /// The latest instant an HTTP-date can name, 9999-12-31T23:59:59Z: its year has four digits.
 const LAST_HTTP_DATE: Duration = Duration::from_secs(253_402_300_799);
 

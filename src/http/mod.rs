@@ -12,7 +12,7 @@ use std::sync::Arc;
 mod complete;
 mod fault;
 mod validate;
-pub use complete::http_date;
+pub use complete::{http_date, COMPLETING_FIELDS};
 pub use fault::Fault;
 pub use validate::{validate_request, validate_trailers, ValidRequest};
 
