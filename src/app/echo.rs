@@ -63,7 +63,7 @@ impl Exchange for Echo {
         out.push_str("}\n");
         Response::new(
             200,
-            vec![("content-type".to_string(), mime::JSON.to_string())],
+            vec![("content-type".into(), mime::JSON.to_string())],
             Body::Bytes(out.into_bytes()),
         )
     }

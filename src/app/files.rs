@@ -24,7 +24,7 @@ use httpdate::HttpDate;
 use super::cache::{FileCache, Found, SMALL_FILE};
 use super::path::{self, Target};
 use super::{mime, text};
-use crate::http::{http_date, Body, Exchange, Request, Response, COMPLETING_FIELDS};
+use crate::http::{http_date, Body, Exchange, FieldName, Request, Response, COMPLETING_FIELDS};
 
 /// A static-file exchange: the answer is worked out when the request has ended.
 pub struct StaticFile {
@@ -61,7 +61,7 @@ fn serve(root: &Path, cache: &FileCache, request: &Request) -> Response {
         let mut response = text(405, "method not allowed: only GET and HEAD");
         response
             .headers
-            .push(("allow".to_string(), "GET, HEAD".to_string()));
+            .push(("allow".into(), "GET, HEAD".to_string()));
         return response;
     }
     let key = request.path.split('?').next().unwrap_or_default();
@@ -171,7 +171,7 @@ fn folder(root: &Path, dir: &Path, target: &Target, request: &Request) -> Respon
             }
         }
         let mut response = text(301, "moved: this is a folder");
-        response.headers.push(("location".to_string(), location));
+        response.headers.push(("location".into(), location));
         return response;
     }
     let index = resolve(root, dir, &[b"index.html".to_vec()]);
@@ -224,7 +224,7 @@ fn listing(root: &Path, dir: &Path, target: &Target) -> Response {
     page.push_str("</ul></body></html>\n");
     Response::new(
         200,
-        vec![("content-type".to_string(), mime::HTML.to_string())],
+        vec![("content-type".into(), mime::HTML.to_string())],
         Body::Bytes(page.into_bytes()),
     )
 }
@@ -271,13 +271,10 @@ fn file(found: &Found, request: &Request) -> Option<Response> {
     // gets included, so that adding them never moves the list.
     let mut headers = Vec::with_capacity(FILE_FIELDS + COMPLETING_FIELDS);
     headers.extend([
-        ("content-type".to_string(), found.content_type.to_string()),
-        (
-            "last-modified".to_string(),
-            validators.last_modified.clone(),
-        ),
-        ("etag".to_string(), validators.etag.clone()),
-        ("accept-ranges".to_string(), "bytes".to_string()),
+        ("content-type".into(), found.content_type.to_string()),
+        ("last-modified".into(), validators.last_modified.clone()),
+        ("etag".into(), validators.etag.clone()),
+        ("accept-ranges".into(), "bytes".to_string()),
     ]);
     if not_modified(request, validators) {
         return Some(unchanged(len, headers));
@@ -322,12 +319,12 @@ fn opened(found: &Found, first: u64, last: u64) -> Option<Body> {
 }
 
 /// 304: the client's copy is current; the fields of a 200 without its content type.
-fn unchanged(len: u64, mut headers: Vec<(String, String)>) -> Response {
+fn unchanged(len: u64, mut headers: Vec<(FieldName, String)>) -> Response {
     // RFC 9110 §8.6: a server "MUST NOT send Content-Length in such a response unless its field
     // value equals the decimal number of octets that would have been sent in the content of a
     // 200 (OK) response to the same request" — which is what is sent here.
     headers.retain(|(n, _)| n != "content-type");
-    headers.push(("content-length".to_string(), len.to_string()));
+    headers.push(("content-length".into(), len.to_string()));
     Response::new(304, headers, Body::Empty)
 }
 
@@ -335,12 +332,12 @@ fn unchanged(len: u64, mut headers: Vec<(String, String)>) -> Response {
 fn part(
     body: Body,
     len: u64,
-    mut headers: Vec<(String, String)>,
+    mut headers: Vec<(FieldName, String)>,
     first: u64,
     last: u64,
 ) -> Response {
     headers.push((
-        "content-range".to_string(),
+        "content-range".into(),
         format!("bytes {first}-{last}/{len}"),
     ));
     Response::new(206, headers, body)
@@ -353,7 +350,7 @@ fn unsatisfiable(len: u64) -> Response {
     let mut response = text(416, "range not satisfiable");
     response
         .headers
-        .push(("content-range".to_string(), format!("bytes */{len}")));
+        .push(("content-range".into(), format!("bytes */{len}")));
     response
 }
 

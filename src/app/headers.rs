@@ -49,7 +49,7 @@ pub fn exchange(path: &str) -> Ready {
             .collect();
         response
             .headers
-            .push((format!("x-h2lab-fill-{number}"), value));
+            .push((format!("x-h2lab-fill-{number}").into(), value));
         left -= len;
     }
     Ready(response)

@@ -138,7 +138,7 @@ impl Exchange for Ready {
 fn text(status: u16, message: &str) -> Response {
     Response::new(
         status,
-        vec![("content-type".to_string(), mime::TEXT.to_string())],
+        vec![("content-type".into(), mime::TEXT.to_string())],
         Body::Bytes(format!("{message}\n").into_bytes()),
     )
 }

@@ -127,7 +127,11 @@ pub fn run(
     );
     Answer {
         status: response.status,
-        headers: response.headers,
+        headers: response
+            .headers
+            .into_iter()
+            .map(|(name, value)| (name.as_str().to_string(), value))
+            .collect(),
         empty,
         body,
         fault: response.fault,

@@ -107,9 +107,9 @@ impl Exchange for TestExchange {
             let text = format!("{} {}", self.received, trailers.len());
             (200, Body::Bytes(text.into_bytes()))
         };
-        let mut headers = vec![("content-type".to_string(), "text/plain".to_string())];
+        let mut headers = vec![("content-type".into(), "text/plain".to_string())];
         if self.path == "/wide" {
-            headers.push(("x-wide".to_string(), "x".repeat(40_000)));
+            headers.push(("x-wide".into(), "x".repeat(40_000)));
         }
         Response::new(status, headers, body)
     }
