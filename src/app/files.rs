@@ -24,7 +24,7 @@ use httpdate::HttpDate;
 use super::cache::{FileCache, Found, SMALL_FILE};
 use super::path::{self, Target};
 use super::{mime, text};
-use crate::http::{http_date, Body, Exchange, FieldName, Request, Response, COMPLETING_FIELDS};
+use crate::http::{http_date, Body, FieldName, Request, Response, COMPLETING_FIELDS};
 
 /// A static-file exchange: the answer is worked out when the request has ended.
 pub struct StaticFile {
@@ -42,13 +42,9 @@ impl StaticFile {
             request,
         }
     }
-}
 
-impl Exchange for StaticFile {
-    /// A GET or HEAD body has no defined meaning (RFC 9110 §9.3.1); it is read and dropped.
-    fn body(&mut self, _chunk: &[u8]) {}
-
-    fn finish(self: Box<Self>, _trailers: &[(String, String)]) -> Response {
+    /// The response, once the request has ended.
+    pub fn respond(self) -> Response {
         serve(&self.root, &self.cache, &self.request)
     }
 }
