@@ -727,7 +727,7 @@ impl Exchange for FixtureExchange {
     }
 
     fn finish(self: Box<Self>, _trailers: &[(String, String)]) -> Response {
-        let mut headers = vec![("content-type".to_string(), "text/plain".to_string())];
+        let mut headers = vec![("content-type".into(), "text/plain".to_string())];
         let body = match self.path.as_str() {
             _ if self.method == "HEAD" => Body::Empty,
             "/large" => Body::Bytes(vec![0x61; 100_000]),
@@ -740,7 +740,7 @@ impl Exchange for FixtureExchange {
                 len: 70_000,
             },
             "/wide" => {
-                headers.push(("x-wide".to_string(), "w".repeat(40_000)));
+                headers.push(("x-wide".into(), "w".repeat(40_000)));
                 Body::Bytes(b"wide".to_vec())
             }
             _ => Body::Bytes(self.received.to_string().into_bytes()),

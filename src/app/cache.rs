@@ -43,8 +43,9 @@ pub struct Found {
     pub validators: Validators,
     /// `content-type`, from the name asked for (not the name a symbolic link leads to).
     pub content_type: &'static str,
-    /// Its whole content, when it is at most [`SMALL_FILE`] octets.
-    pub content: Option<Vec<u8>>,
+    /// Its whole content, when it is at most [`SMALL_FILE`] octets: shared by every response
+    /// that sends it.
+    pub content: Option<Arc<[u8]>>,
 }
 
 /// The files found recently, by the request path that found them (query left out).
@@ -72,14 +73,14 @@ impl FileCache {
         let Ok(mut entries) = self.entries.lock() else {
             return;
         };
-        let size = found.content.as_ref().map_or(0, Vec::len);
+        let size = found.content.as_ref().map_or(0, |c| c.len());
         if entries.by_path.len() >= MAX_ENTRIES || entries.content + size > MAX_CONTENT {
             *entries = Entries::default();
         }
         entries.content += size;
         let old = entries.by_path.insert(key.to_string(), (now, found));
         if let Some((_, old)) = old {
-            entries.content -= old.content.as_ref().map_or(0, Vec::len);
+            entries.content -= old.content.as_ref().map_or(0, |c| c.len());
         }
     }
 }
@@ -95,7 +96,7 @@ mod tests {
             modified: SystemTime::UNIX_EPOCH,
             validators: Validators::new(content as u64, SystemTime::UNIX_EPOCH),
             content_type: "text/plain; charset=utf-8",
-            content: Some(vec![0x61; content]),
+            content: Some(vec![0x61; content].into()),
         })
     }
 

@@ -16,7 +16,7 @@
 use openssl::sha::Sha256;
 
 use super::mime;
-use crate::http::{Body, Exchange, Request, Response};
+use crate::http::{Body, Request, Response};
 use crate::json;
 use crate::trace::hex;
 
@@ -39,15 +39,15 @@ impl Echo {
             hash: Sha256::new(),
         }
     }
-}
 
-impl Exchange for Echo {
-    fn body(&mut self, chunk: &[u8]) {
+    /// Request body octets, as they arrive.
+    pub fn body(&mut self, chunk: &[u8]) {
         self.length += chunk.len() as u64;
         self.hash.update(chunk);
     }
 
-    fn finish(self: Box<Self>, trailers: &[(String, String)]) -> Response {
+    /// The document, once the request has ended with `trailers`.
+    pub fn respond(self, trailers: &[(String, String)]) -> Response {
         let mut out = String::from("{\"method\":");
         json::push_str(&mut out, self.request.method.as_bytes());
         out.push_str(",\"path\":");
@@ -63,7 +63,7 @@ impl Exchange for Echo {
         out.push_str("}\n");
         Response::new(
             200,
-            vec![("content-type".to_string(), mime::JSON.to_string())],
+            vec![("content-type".into(), mime::JSON.to_string())],
             Body::Bytes(out.into_bytes()),
         )
     }

@@ -8,9 +8,10 @@
 //! 4. only a regular file is opened (a FIFO or a device would block or never end).
 //!
 //! The body is the open file itself, read as the connection sends it; a small file's content comes
-//! from memory. What was found is remembered for a second (`cache.rs`), so that a file asked for
-//! again costs no file-system call (a large one: an `open` and an `fstat`), and its path is not
-//! even parsed again: it parsed the same way a moment ago.
+//! from memory, one copy shared by every response that sends it. What was found is remembered for
+//! a second (`cache.rs`), so that a file asked for again costs no file-system call (a large one:
+//! an `open` and an `fstat`), and its path is not even parsed again: it parsed the same way a
+//! moment ago.
 
 use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom};
@@ -23,7 +24,7 @@ use httpdate::HttpDate;
 use super::cache::{FileCache, Found, SMALL_FILE};
 use super::path::{self, Target};
 use super::{mime, text};
-use crate::http::{http_date, Body, Exchange, Request, Response};
+use crate::http::{http_date, Body, FieldName, Request, Response, COMPLETING_FIELDS};
 
 /// A static-file exchange: the answer is worked out when the request has ended.
 pub struct StaticFile {
@@ -41,13 +42,9 @@ impl StaticFile {
             request,
         }
     }
-}
 
-impl Exchange for StaticFile {
-    /// A GET or HEAD body has no defined meaning (RFC 9110 §9.3.1); it is read and dropped.
-    fn body(&mut self, _chunk: &[u8]) {}
-
-    fn finish(self: Box<Self>, _trailers: &[(String, String)]) -> Response {
+    /// The response, once the request has ended.
+    pub fn respond(self) -> Response {
         serve(&self.root, &self.cache, &self.request)
     }
 }
@@ -60,7 +57,7 @@ fn serve(root: &Path, cache: &FileCache, request: &Request) -> Response {
         let mut response = text(405, "method not allowed: only GET and HEAD");
         response
             .headers
-            .push(("allow".to_string(), "GET, HEAD".to_string()));
+            .push(("allow".into(), "GET, HEAD".to_string()));
         return response;
     }
     let key = request.path.split('?').next().unwrap_or_default();
@@ -103,7 +100,7 @@ fn serve(root: &Path, cache: &FileCache, request: &Request) -> Response {
 fn find(path: PathBuf, name: &str) -> Option<Found> {
     let mut handle = File::open(&path).ok()?;
     let metadata = handle.metadata().ok()?;
-    let mut content = None;
+    let mut content: Option<Arc<[u8]>> = None;
     if metadata.len() <= SMALL_FILE {
         let mut octets = Vec::with_capacity(metadata.len() as usize);
         // A file that grew meanwhile past the limit is served from the file after all.
@@ -111,7 +108,7 @@ fn find(path: PathBuf, name: &str) -> Option<Found> {
             .take(SMALL_FILE + 1)
             .read_to_end(&mut octets)
             .ok()?;
-        content = (octets.len() as u64 <= SMALL_FILE).then_some(octets);
+        content = (octets.len() as u64 <= SMALL_FILE).then(|| Arc::from(octets));
     }
     let len = content.as_ref().map_or(metadata.len(), |c| c.len() as u64);
     let modified = metadata.modified().unwrap_or(UNIX_EPOCH);
@@ -170,7 +167,7 @@ fn folder(root: &Path, dir: &Path, target: &Target, request: &Request) -> Respon
             }
         }
         let mut response = text(301, "moved: this is a folder");
-        response.headers.push(("location".to_string(), location));
+        response.headers.push(("location".into(), location));
         return response;
     }
     let index = resolve(root, dir, &[b"index.html".to_vec()]);
@@ -223,7 +220,7 @@ fn listing(root: &Path, dir: &Path, target: &Target) -> Response {
     page.push_str("</ul></body></html>\n");
     Response::new(
         200,
-        vec![("content-type".to_string(), mime::HTML.to_string())],
+        vec![("content-type".into(), mime::HTML.to_string())],
         Body::Bytes(page.into_bytes()),
     )
 }
@@ -257,20 +254,24 @@ fn escape_html(text: &str) -> String {
     out
 }
 
+/// The most fields of a file's response of its own: `content-type`, `last-modified`, `etag`,
+/// `accept-ranges`, and a 206's `content-range`.
+const FILE_FIELDS: usize = 5;
+
 /// A regular file, honouring the request's conditional and range fields. `None` when a large
 /// file can no longer be opened as it was found (it changed or went away).
 fn file(found: &Found, request: &Request) -> Option<Response> {
     let validators = &found.validators;
     let len = found.len;
-    let headers = vec![
-        ("content-type".to_string(), found.content_type.to_string()),
-        (
-            "last-modified".to_string(),
-            validators.last_modified.clone(),
-        ),
-        ("etag".to_string(), validators.etag.clone()),
-        ("accept-ranges".to_string(), "bytes".to_string()),
-    ];
+    // Room from the start for every field the response will have, those that every response
+    // gets included, so that adding them never moves the list.
+    let mut headers = Vec::with_capacity(FILE_FIELDS + COMPLETING_FIELDS);
+    headers.extend([
+        ("content-type".into(), found.content_type.to_string()),
+        ("last-modified".into(), validators.last_modified.clone()),
+        ("etag".into(), validators.etag.clone()),
+        ("accept-ranges".into(), "bytes".to_string()),
+    ]);
     if not_modified(request, validators) {
         return Some(unchanged(len, headers));
     }
@@ -282,6 +283,8 @@ fn file(found: &Found, request: &Request) -> Option<Response> {
     };
     let body = match (&found.content, last) {
         (_, None) => Body::Empty,
+        // A small file whole: the remembered octets themselves; a part of one: a copy of it.
+        (Some(content), Some(_)) if whole => Body::Shared(Arc::clone(content)),
         (Some(content), Some(last)) => {
             let part = content.get(first as usize..=last as usize)?;
             Body::Bytes(part.to_vec())
@@ -312,12 +315,12 @@ fn opened(found: &Found, first: u64, last: u64) -> Option<Body> {
 }
 
 /// 304: the client's copy is current; the fields of a 200 without its content type.
-fn unchanged(len: u64, mut headers: Vec<(String, String)>) -> Response {
+fn unchanged(len: u64, mut headers: Vec<(FieldName, String)>) -> Response {
     // RFC 9110 §8.6: a server "MUST NOT send Content-Length in such a response unless its field
     // value equals the decimal number of octets that would have been sent in the content of a
     // 200 (OK) response to the same request" — which is what is sent here.
     headers.retain(|(n, _)| n != "content-type");
-    headers.push(("content-length".to_string(), len.to_string()));
+    headers.push(("content-length".into(), len.to_string()));
     Response::new(304, headers, Body::Empty)
 }
 
@@ -325,12 +328,12 @@ fn unchanged(len: u64, mut headers: Vec<(String, String)>) -> Response {
 fn part(
     body: Body,
     len: u64,
-    mut headers: Vec<(String, String)>,
+    mut headers: Vec<(FieldName, String)>,
     first: u64,
     last: u64,
 ) -> Response {
     headers.push((
-        "content-range".to_string(),
+        "content-range".into(),
         format!("bytes {first}-{last}/{len}"),
     ));
     Response::new(206, headers, body)
@@ -343,7 +346,7 @@ fn unsatisfiable(len: u64) -> Response {
     let mut response = text(416, "range not satisfiable");
     response
         .headers
-        .push(("content-range".to_string(), format!("bytes */{len}")));
+        .push(("content-range".into(), format!("bytes */{len}")));
     response
 }
 
@@ -568,7 +571,7 @@ mod tests {
             )
         };
         assert!(matches!(get("/large.bin").body, Body::Reader { len, .. } if len == large as u64));
-        assert!(matches!(get("/small.bin").body, Body::Bytes(b) if b == [0xcd; 100]));
+        assert!(matches!(get("/small.bin").body, Body::Shared(b) if *b == [0xcd; 100]));
     }
 
     #[test]
@@ -584,10 +587,10 @@ mod tests {
                 &super::super::testutil::request("GET", "/a.txt", &[]),
             )
         };
-        assert!(matches!(get().body, Body::Bytes(b) if b == b"first"));
+        assert!(matches!(get().body, Body::Shared(b) if *b == *b"first"));
         // Gone from the disk, still served from memory for at most a second.
         std::fs::remove_file(dir.path().join("a.txt")).unwrap();
-        assert!(matches!(get().body, Body::Bytes(b) if b == b"first"));
+        assert!(matches!(get().body, Body::Shared(b) if *b == *b"first"));
         std::thread::sleep(super::super::cache::FRESH);
         assert_eq!(get().status, 404);
     }
@@ -618,13 +621,13 @@ mod tests {
         let (etag, modified, body) = get();
         assert_eq!(etag, "\"5-de0b6b3a7640000\"");
         assert_eq!(modified, "Sun, 09 Sep 2001 01:46:40 GMT");
-        assert!(matches!(body, Body::Bytes(b) if b == b"first"));
+        assert!(matches!(body, Body::Shared(b) if *b == *b"first"));
         set(b"second", 1_000_000_060);
         std::thread::sleep(super::super::cache::FRESH);
         let (etag, modified, body) = get();
         assert_eq!(etag, "\"6-de0b6c19fab5800\"");
         assert_eq!(modified, "Sun, 09 Sep 2001 01:47:40 GMT");
-        assert!(matches!(body, Body::Bytes(b) if b == b"second"));
+        assert!(matches!(body, Body::Shared(b) if *b == *b"second"));
     }
 
     #[test]

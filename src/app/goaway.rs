@@ -5,16 +5,17 @@
 //! already), finishes whatever else is open and closes: a graceful shutdown, as a server does for
 //! maintenance, that a learner can watch from `h2lab-client`.
 
-use super::{text, Ready};
+use super::text;
+use crate::http::Response;
 
 /// Where the GOAWAY lives.
 pub const PATH: &str = "/_h2lab/goaway";
 
-/// The exchange: the answer, marked for GOAWAY after it. The request body is ignored.
-pub fn exchange() -> Ready {
+/// The answer, marked for GOAWAY after it. The request body is ignored.
+pub fn respond() -> Response {
     let mut response = text(200, "this answer is followed by GOAWAY NO_ERROR");
     response.goaway_after = true;
-    Ready(response)
+    response
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@
 //! than the 16,384 of the smallest SETTINGS_MAX_FRAME_SIZE. The body says how many octets were
 //! asked for.
 
-use super::{text, Ready};
+use super::text;
+use crate::http::Response;
 
 /// Where the large header section lives.
 pub const PATH: &str = "/_h2lab/headers";
@@ -24,12 +25,12 @@ const FIELD_VALUE_LEN: usize = 1_000;
 /// What each fill value is made of, over and over.
 const FILL: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
 
-/// The exchange for `path` (with its query): the large header section, or 400 for a size that is
+/// The answer for `path` (with its query): the large header section, or 400 for a size that is
 /// not a number up to 1 MiB. The request body is ignored.
-pub fn exchange(path: &str) -> Ready {
+pub fn respond(path: &str) -> Response {
     let size = match requested_size(path) {
         Ok(size) => size,
-        Err(message) => return Ready(text(400, &message)),
+        Err(message) => return text(400, &message),
     };
     let mut response = text(
         200,
@@ -49,10 +50,10 @@ pub fn exchange(path: &str) -> Ready {
             .collect();
         response
             .headers
-            .push((format!("x-h2lab-fill-{number}"), value));
+            .push((format!("x-h2lab-fill-{number}").into(), value));
         left -= len;
     }
-    Ready(response)
+    response
 }
 
 /// The `size` of the query, or the default when there is none.

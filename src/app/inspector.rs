@@ -84,8 +84,8 @@ fn error(status: u16, message: &str) -> Response {
 /// A response that no cache keeps: the record changes with every request.
 fn answer(status: u16, content_type: &str, body: String) -> Response {
     let headers = vec![
-        ("content-type".to_string(), content_type.to_string()),
-        ("cache-control".to_string(), "no-store".to_string()),
+        ("content-type".into(), content_type.to_string()),
+        ("cache-control".into(), "no-store".to_string()),
     ];
     Response::new(status, headers, Body::Bytes(body.into_bytes()))
 }

@@ -1,6 +1,6 @@
 //! The application: static files from a root folder and the `/_h2lab/` built-ins — RFC 9110.
 //!
-//! [`App`] is the [`Handler`] the server runs. It picks an exchange by path:
+//! [`App`] is the [`Handler`] the server runs. It picks the answer by path:
 //! - `/_h2lab/echo` (`echo.rs`): the request as the server decoded it, as JSON;
 //! - `/_h2lab/mistakes/` (`mistakes.rs`): responses sent with a mistake on purpose, and their list;
 //! - `/_h2lab/push` (`push.rs`): a page whose stylesheet is pushed with it;
@@ -10,7 +10,7 @@
 //! - any other `/_h2lab/` path: 404, so that no file in the root can hide a built-in;
 //! - everything else (`files.rs`): a file or folder listing from the root.
 //!
-//! Whatever the exchange, `Finishing` completes the response with [`Response::complete`]:
+//! Whatever the answer, `Finishing` completes the response with [`Response::complete`]:
 //! `content-length`, `date` and `server` on every response, and for HEAD the headers of GET
 //! without the body.
 
@@ -79,58 +79,66 @@ impl Handler for App {
     fn start(&self, request: Request) -> Box<dyn Exchange> {
         let head = request.method == "HEAD";
         let path = request.path.split('?').next().unwrap_or_default();
-        let inner: Box<dyn Exchange> = if path == echo::PATH {
-            Box::new(echo::Echo::new(request))
+        let answer = if path == echo::PATH {
+            Answer::Echo(echo::Echo::new(request))
         } else if path.starts_with(mistakes::PREFIX.trim_end_matches('/')) {
-            Box::new(Ready(mistakes::respond(path)))
+            Answer::Ready(mistakes::respond(path))
         } else if let Some(response) = push::respond(path, &request) {
-            Box::new(Ready(response))
+            Answer::Ready(response)
         } else if path == headers::PATH {
-            Box::new(headers::exchange(&request.path))
+            Answer::Ready(headers::respond(&request.path))
         } else if path == goaway::PATH {
-            Box::new(goaway::exchange())
+            Answer::Ready(goaway::respond())
         } else if inspector::serves(path) {
             let record = self.record.as_deref();
-            Box::new(Ready(inspector::respond(path, &request, record)))
+            Answer::Ready(inspector::respond(path, &request, record))
         } else if path.starts_with(BUILTIN_PREFIX) {
-            Box::new(Ready(text(404, "no such built-in path")))
+            Answer::Ready(text(404, "no such built-in path"))
         } else {
-            Box::new(files::StaticFile::new(
+            Answer::File(files::StaticFile::new(
                 Arc::clone(&self.root),
                 Arc::clone(&self.files),
                 request,
             ))
         };
-        Box::new(Finishing { head, inner })
+        Box::new(Finishing { head, answer })
     }
 }
 
-/// Wraps every exchange to add the fields that every response carries.
+/// What answers a request: one of the application's three kinds. An enum, not a boxed
+/// [`Exchange`], so that [`Finishing`] holds it inline and a request costs one allocation.
+enum Answer {
+    /// A file or folder from the root, worked out when the request has ended (`files.rs`).
+    File(files::StaticFile),
+    /// The request itself, its body hashed as it arrives (`echo.rs`).
+    Echo(echo::Echo),
+    /// A response known from the header block alone.
+    Ready(Response),
+}
+
+/// Every request's exchange: its answer, completed with the fields that every response carries.
 struct Finishing {
     head: bool,
-    inner: Box<dyn Exchange>,
+    answer: Answer,
 }
 
 impl Exchange for Finishing {
+    /// Only the echo reads the request body. A file's GET or HEAD body has no defined meaning
+    /// (RFC 9110 §9.3.1), and a ready answer was made without it: both drop it.
     fn body(&mut self, chunk: &[u8]) {
-        self.inner.body(chunk);
+        if let Answer::Echo(echo) = &mut self.answer {
+            echo.body(chunk);
+        }
     }
 
     fn finish(self: Box<Self>, trailers: &[(String, String)]) -> Response {
-        self.inner
-            .finish(trailers)
-            .complete(self.head, SystemTime::now())
-    }
-}
-
-/// An exchange whose response was known from the header block alone; the request body is ignored.
-struct Ready(Response);
-
-impl Exchange for Ready {
-    fn body(&mut self, _chunk: &[u8]) {}
-
-    fn finish(self: Box<Self>, _trailers: &[(String, String)]) -> Response {
-        self.0
+        let Finishing { head, answer } = *self;
+        let response = match answer {
+            Answer::File(file) => file.respond(),
+            Answer::Echo(echo) => echo.respond(trailers),
+            Answer::Ready(response) => response,
+        };
+        response.complete(head, SystemTime::now())
     }
 }
 
@@ -138,7 +146,7 @@ impl Exchange for Ready {
 fn text(status: u16, message: &str) -> Response {
     Response::new(
         status,
-        vec![("content-type".to_string(), mime::TEXT.to_string())],
+        vec![("content-type".into(), mime::TEXT.to_string())],
         Body::Bytes(format!("{message}\n").into_bytes()),
     )
 }

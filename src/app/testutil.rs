@@ -113,6 +113,7 @@ pub fn run(
     let (empty, body) = match response.body {
         Body::Empty => (true, Vec::new()),
         Body::Bytes(bytes) => (false, bytes),
+        Body::Shared(bytes) => (false, bytes.to_vec()),
         Body::Reader { mut source, .. } => {
             let mut bytes = Vec::new();
             source.read_to_end(&mut bytes).unwrap();
@@ -126,7 +127,11 @@ pub fn run(
     );
     Answer {
         status: response.status,
-        headers: response.headers,
+        headers: response
+            .headers
+            .into_iter()
+            .map(|(name, value)| (name.as_str().to_string(), value))
+            .collect(),
         empty,
         body,
         fault: response.fault,

@@ -4,6 +4,7 @@
 //! never more: a file is read a slice at a time, never whole.
 
 use std::io::Read;
+use std::sync::Arc;
 
 use crate::http::Body;
 
@@ -13,6 +14,13 @@ pub enum Outgoing {
     Bytes {
         /// The whole body.
         data: Vec<u8>,
+        /// Octets already sent.
+        sent: usize,
+    },
+    /// An in-memory body shared with other responses, and how far it has been sent.
+    Shared {
+        /// The whole body.
+        data: Arc<[u8]>,
         /// Octets already sent.
         sent: usize,
     },
@@ -31,6 +39,7 @@ impl Outgoing {
         let outgoing = match body {
             Body::Empty => return None,
             Body::Bytes(data) => Outgoing::Bytes { data, sent: 0 },
+            Body::Shared(data) => Outgoing::Shared { data, sent: 0 },
             Body::Reader { source, len } => Outgoing::Reader {
                 source,
                 remaining: len,
@@ -46,14 +55,17 @@ impl Outgoing {
     pub fn remaining(&self) -> u64 {
         match self {
             Outgoing::Bytes { data, sent } => data.len().saturating_sub(*sent) as u64,
+            Outgoing::Shared { data, sent } => data.len().saturating_sub(*sent) as u64,
             Outgoing::Reader { remaining, .. } => *remaining,
         }
     }
 
     /// Octets this body holds in memory until they are sent (none for a source read as it goes).
+    /// A shared body counts in full, as if it were the response's own: the cache may let go of
+    /// it meanwhile, and then the response is what keeps it.
     pub fn held(&self) -> u64 {
         match self {
-            Outgoing::Bytes { .. } => self.remaining(),
+            Outgoing::Bytes { .. } | Outgoing::Shared { .. } => self.remaining(),
             Outgoing::Reader { .. } => 0,
         }
     }
@@ -65,9 +77,11 @@ impl Outgoing {
     pub fn append_chunk(&mut self, limit: usize, out: &mut Vec<u8>) -> Result<(), String> {
         match self {
             Outgoing::Bytes { data, sent } => {
-                let end = sent.saturating_add(limit).min(data.len());
-                out.extend_from_slice(data.get(*sent..end).unwrap_or_default());
-                *sent = end;
+                next_slice(data, sent, limit, out);
+                Ok(())
+            }
+            Outgoing::Shared { data, sent } => {
+                next_slice(data, sent, limit, out);
                 Ok(())
             }
             Outgoing::Reader { source, remaining } => {
@@ -90,6 +104,14 @@ impl Outgoing {
     }
 }
 
+/// Appends to `out` the at most `limit` octets of `data` after the `sent` ones, and counts them
+/// as sent.
+fn next_slice(data: &[u8], sent: &mut usize, limit: usize, out: &mut Vec<u8>) {
+    let end = sent.saturating_add(limit).min(data.len());
+    out.extend_from_slice(data.get(*sent..end).unwrap_or_default());
+    *sent = end;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +121,7 @@ mod tests {
     fn empty_bodies_send_nothing() {
         assert!(Outgoing::new(Body::Empty).is_none());
         assert!(Outgoing::new(Body::Bytes(Vec::new())).is_none());
+        assert!(Outgoing::new(Body::Shared(Arc::from(Vec::new()))).is_none());
         let reader = Body::Reader {
             source: Box::new(io::empty()),
             len: 0,
@@ -114,6 +137,19 @@ mod tests {
         assert_eq!((&out[..], body.remaining()), (&b"beforeaaa"[..], 2));
         body.append_chunk(3, &mut out).unwrap();
         assert_eq!((&out[..], body.remaining()), (&b"beforeaaaaa"[..], 0));
+    }
+
+    #[test]
+    fn a_shared_body_is_sent_in_slices_and_held_like_bytes() {
+        let shared: Arc<[u8]> = Arc::from(vec![0x61; 5]);
+        let mut body = Outgoing::new(Body::Shared(Arc::clone(&shared))).unwrap();
+        let bytes = Outgoing::new(Body::Bytes(vec![0x61; 5])).unwrap();
+        assert_eq!((body.held(), bytes.held()), (5, 5));
+        let mut out = Vec::new();
+        body.append_chunk(3, &mut out).unwrap();
+        assert_eq!((out.as_slice(), body.held()), (&shared[..3], 2));
+        body.append_chunk(3, &mut out).unwrap();
+        assert_eq!((out.as_slice(), body.remaining()), (&shared[..], 0));
     }
 
     #[test]

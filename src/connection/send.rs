@@ -15,7 +15,7 @@ use super::{report_state, report_window, Closure, Connection, DataStep, Queued, 
 use crate::error::{ConnectionError, ErrorCode, StreamError};
 use crate::frame::{Continuation, Data, DataInPlace, Frame, Headers, MAX_MAX_FRAME_SIZE};
 use crate::hpack::{self, Encoder, Field, Representation};
-use crate::http::{Body, Fault, Response};
+use crate::http::{Body, Fault, FieldName, Response};
 use crate::trace::{self, Direction};
 
 /// An indexed field representation (RFC 7541 §6.1) of index 1000: `1` then 7-bit prefix 127 and
@@ -414,7 +414,7 @@ pub(super) enum BlockStart {
 
 /// The response's header list: `:status` first, then the regular fields with lowercase names —
 /// unless the response carries a fault of its header list, which is made here.
-fn header_list(status: u16, headers: Vec<(String, String)>, fault: Option<Fault>) -> Vec<Field> {
+fn header_list(status: u16, headers: Vec<(FieldName, String)>, fault: Option<Fault>) -> Vec<Field> {
     let mut fields = Vec::with_capacity(headers.len() + 2);
     // RFC 9113 §8.3: Endpoints MUST NOT generate pseudo-header fields other than those defined in
     // this document. Fault::StatusColon names the status `:status:`, the colon of an HTTP/1.1
@@ -436,15 +436,14 @@ fn header_list(status: u16, headers: Vec<(String, String)>, fault: Option<Fault>
         _ => (Some(status), None),
     };
     fields.extend(status_first);
-    for (mut name, value) in headers {
+    for (name, value) in headers {
         // RFC 9113 §8.2.1: A field name MUST NOT contain characters in the ranges 0x00-0x20,
-        // 0x41-0x5a, or 0x7f-0xff. (0x41-0x5a: uppercase.) Fault::UppercaseName writes each
-        // name as HTTP/1.1 does: `Content-Type`.
+        // 0x41-0x5a, or 0x7f-0xff. (0x41-0x5a: uppercase.) A `FieldName` is lowercase already;
+        // Fault::UppercaseName writes each name as HTTP/1.1 does: `Content-Type`.
         let name = if fault == Some(Fault::UppercaseName) {
-            http1_case(&name)
+            http1_case(name.as_str()).into_bytes()
         } else {
-            name.make_ascii_lowercase();
-            name
+            name.into_bytes()
         };
         fields.push(Field::new(name, value));
     }
@@ -525,7 +524,7 @@ fn replace_content(response: &mut Response, len: u64) {
         len,
     };
     for (name, value) in &mut response.headers {
-        if name.eq_ignore_ascii_case("content-length") {
+        if name.as_str() == "content-length" {
             *value = len.to_string();
         }
     }

@@ -39,7 +39,8 @@ const COMPRESSION_ERROR: u32 = 0x9;
 
 // ---- the test handler ---------------------------------------------------------------------------
 
-/// Answers by path: `/big/N` N octets, `/reader/N` N octets through a `Read`, `/empty` 204 without
+/// Answers by path: `/big/N` N octets, `/shared/N` N octets shared with other responses,
+/// `/reader/N` N octets through a `Read`, `/empty` 204 without
 /// a body, `/broken` a body whose reader fails, `/watched` a body that reports being dropped,
 /// `/wide` a response header of 40,000 octets; anything else: the number of request body octets
 /// received and of trailer fields, as text.
@@ -72,6 +73,8 @@ impl Exchange for TestExchange {
         let number = |prefix: &str| self.path.strip_prefix(prefix).and_then(|n| n.parse().ok());
         let (status, body) = if let Some(len) = number("/big/") {
             (200, Body::Bytes(vec![0x61; len]))
+        } else if let Some(len) = number("/shared/") {
+            (200, Body::Shared(vec![0x61; len].into()))
         } else if let Some(len) = number("/reader/") {
             let source = io::Cursor::new(vec![0x62; len]);
             (
@@ -104,9 +107,9 @@ impl Exchange for TestExchange {
             let text = format!("{} {}", self.received, trailers.len());
             (200, Body::Bytes(text.into_bytes()))
         };
-        let mut headers = vec![("content-type".to_string(), "text/plain".to_string())];
+        let mut headers = vec![("content-type".into(), "text/plain".to_string())];
         if self.path == "/wide" {
-            headers.push(("x-wide".to_string(), "x".repeat(40_000)));
+            headers.push(("x-wide".into(), "x".repeat(40_000)));
         }
         Response::new(status, headers, body)
     }
@@ -1676,6 +1679,21 @@ fn response_octets_held_past_the_limit_are_enhance_your_calm() {
     client.send_get(9, "/reader/1048576");
     assert_eq!(client.output().len(), 5);
     let fifth = client.get(11, "/big/1");
+    assert_calm(&mut client, &fifth, 11);
+}
+
+#[test]
+fn shared_response_octets_count_against_the_held_limit_as_a_response_of_its_own() {
+    // A body shared with other responses (a cached file's) is kept alive by the response that
+    // waits to send it, so it is held as much as `/big/`'s octets are.
+    let local = LocalSettings::default();
+    let mut client = Client::ready_with(local, &[(0x4, 0x0)]);
+    for stream in [1, 3, 5, 7] {
+        client.send_get(stream, "/shared/1048576");
+    }
+    client.send_get(9, "/reader/1048576");
+    assert_eq!(client.output().len(), 5);
+    let fifth = client.get(11, "/shared/1");
     assert_calm(&mut client, &fifth, 11);
 }
 

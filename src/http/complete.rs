@@ -11,6 +11,10 @@ use super::{Body, Response};
 /// The `server` field: the product and its version.
 const SERVER: &str = concat!("h2lab/", env!("CARGO_PKG_VERSION"));
 
+/// How many fields [`Response::complete`] adds at most. A handler that builds its list with room
+/// for them as well spares it a move to a larger allocation on every response.
+pub const COMPLETING_FIELDS: usize = 3;
+
 /// The latest instant an HTTP-date can name, 9999-12-31T23:59:59Z: its year has four digits.
 const LAST_HTTP_DATE: Duration = Duration::from_secs(253_402_300_799);
 
@@ -24,13 +28,12 @@ impl Response {
         if !self.headers.iter().any(|(n, _)| n == "content-length") {
             let len = self.body.len();
             self.headers
-                .push(("content-length".to_string(), len.to_string()));
+                .push(("content-length".into(), len.to_string()));
         }
         // RFC 9110 §6.6.1: "An origin server with a clock ... MUST generate a Date header field"
         // (for 2xx, 3xx and 4xx responses; it may for the rest, and h2lab always does).
-        self.headers.push(("date".to_string(), date_text(now)));
-        self.headers
-            .push(("server".to_string(), SERVER.to_string()));
+        self.headers.push(("date".into(), date_text(now)));
+        self.headers.push(("server".into(), SERVER.to_string()));
         if head {
             self.body = Body::Empty;
         }
@@ -78,7 +81,7 @@ mod tests {
     fn text(status: u16, body: &str) -> Response {
         Response::new(
             status,
-            vec![("content-type".to_string(), "text/plain".to_string())],
+            vec![("content-type".into(), "text/plain".to_string())],
             Body::Bytes(body.as_bytes().to_vec()),
         )
     }
@@ -89,14 +92,11 @@ mod tests {
         assert_eq!(
             response.headers,
             vec![
-                ("content-type".to_string(), "text/plain".to_string()),
-                ("content-length".to_string(), "2".to_string()),
+                ("content-type".into(), "text/plain".to_string()),
+                ("content-length".into(), "2".to_string()),
+                ("date".into(), "Sun, 06 Nov 1994 08:49:37 GMT".to_string()),
                 (
-                    "date".to_string(),
-                    "Sun, 06 Nov 1994 08:49:37 GMT".to_string()
-                ),
-                (
-                    "server".to_string(),
+                    "server".into(),
                     format!("h2lab/{}", env!("CARGO_PKG_VERSION"))
                 ),
             ]
@@ -136,7 +136,7 @@ mod tests {
         assert!(matches!(response.body, Body::Empty));
         assert!(response
             .headers
-            .contains(&("content-length".to_string(), "5".to_string())));
+            .contains(&("content-length".into(), "5".to_string())));
     }
 
     #[test]
@@ -144,14 +144,14 @@ mod tests {
         let mut not_modified = text(304, "");
         not_modified
             .headers
-            .push(("content-length".to_string(), "13".to_string()));
+            .push(("content-length".into(), "13".to_string()));
         let response = not_modified.complete(false, SystemTime::now());
         let lengths: Vec<_> = response
             .headers
             .iter()
             .filter(|(n, _)| n == "content-length")
             .collect();
-        assert_eq!(lengths, [&("content-length".to_string(), "13".to_string())]);
+        assert_eq!(lengths, [&("content-length".into(), "13".to_string())]);
     }
 
     #[test]

@@ -7,12 +7,15 @@
 //! control allows, so a large file is streamed, never read whole.
 
 use std::io::Read;
+use std::sync::Arc;
 
 mod complete;
 mod fault;
+mod field_name;
 mod validate;
-pub use complete::http_date;
+pub use complete::{http_date, COMPLETING_FIELDS};
 pub use fault::Fault;
+pub use field_name::FieldName;
 pub use validate::{validate_request, validate_trailers, ValidRequest};
 
 /// A request as the server decoded it (RFC 9113 §8.3.1).
@@ -71,6 +74,9 @@ pub enum Body {
     Empty,
     /// A body held in memory.
     Bytes(Vec<u8>),
+    /// A body held in memory that other responses share, a cached file's content: each response
+    /// takes a reference to it, not a copy.
+    Shared(Arc<[u8]>),
     /// A body read from a source of known length, a file for one.
     Reader {
         /// Where the octets come from.
@@ -86,6 +92,7 @@ impl Body {
         match self {
             Body::Empty => 0,
             Body::Bytes(bytes) => bytes.len() as u64,
+            Body::Shared(bytes) => bytes.len() as u64,
             Body::Reader { len, .. } => *len,
         }
     }
@@ -101,6 +108,7 @@ impl std::fmt::Debug for Body {
         match self {
             Body::Empty => f.write_str("Body::Empty"),
             Body::Bytes(bytes) => write!(f, "Body::Bytes({} octets)", bytes.len()),
+            Body::Shared(bytes) => write!(f, "Body::Shared({} octets)", bytes.len()),
             Body::Reader { len, .. } => write!(f, "Body::Reader({len} octets)"),
         }
     }
@@ -113,7 +121,7 @@ pub struct Response {
     /// The status code, sent as `:status`.
     pub status: u16,
     /// Regular fields in order; [`Response::complete`] adds `content-length`, `date`, `server`.
-    pub headers: Vec<(String, String)>,
+    pub headers: Vec<(FieldName, String)>,
     /// The body.
     pub body: Body,
     /// A mistake the connection makes on purpose when it sends this response; `None` for a
@@ -131,7 +139,7 @@ pub struct Response {
 
 impl Response {
     /// A plain response: no fault, nothing pushed, the connection kept.
-    pub fn new(status: u16, headers: Vec<(String, String)>, body: Body) -> Response {
+    pub fn new(status: u16, headers: Vec<(FieldName, String)>, body: Body) -> Response {
         Response {
             status,
             headers,
