@@ -42,6 +42,9 @@ pub struct Limits {
     unproductive: u32,
     client_resets: u32,
     provoked_resets: u32,
+    /// At least the octets of response bodies held now: what the last count found, plus every
+    /// body added since (sending only lowers the true figure).
+    held_bound: u64,
 }
 
 impl Limits {
@@ -103,8 +106,21 @@ impl Limits {
         self.provoked_resets = self.provoked_resets.saturating_sub(1);
     }
 
-    /// Checks the octets of response bodies held in memory, a new one included.
-    pub fn check_held(&self, held: u64) -> Result<(), ConnectionError> {
+    /// Checks the octets of response bodies held in memory with `new` more. The held ones are
+    /// counted (`count_held`, a walk over the streams) only when a bound kept for nothing could
+    /// pass the limit: a connection of small responses never walks its streams for this.
+    pub fn check_held(
+        &mut self,
+        new: u64,
+        count_held: impl FnOnce() -> u64,
+    ) -> Result<(), ConnectionError> {
+        let bound = self.held_bound.saturating_add(new);
+        if bound <= HELD_RESPONSE_OCTETS {
+            self.held_bound = bound;
+            return Ok(());
+        }
+        let held = count_held().saturating_add(new);
+        self.held_bound = held;
         if held <= HELD_RESPONSE_OCTETS {
             return Ok(());
         }
@@ -219,6 +235,21 @@ mod tests {
         let limits = Limits::default();
         assert_eq!(limits.check_queue(QUEUED_CONTROL_FRAMES), Ok(()));
         let error = limits.check_queue(QUEUED_CONTROL_FRAMES + 1).unwrap_err();
+        assert_eq!(error.code, ErrorCode::ENHANCE_YOUR_CALM);
+    }
+
+    #[test]
+    fn held_octets_are_counted_only_when_the_bound_could_pass_the_limit() {
+        let mut limits = Limits::default();
+        let never = || -> u64 { panic!("counted below the bound") };
+        assert_eq!(limits.check_held(HELD_RESPONSE_OCTETS / 2, never), Ok(()));
+        assert_eq!(limits.check_held(HELD_RESPONSE_OCTETS / 2, never), Ok(()));
+        // Past the bound: counted, and the count (what was sent meanwhile is gone) lets it pass.
+        assert_eq!(limits.check_held(1, || 1000), Ok(()));
+        assert_eq!(limits.check_held(1000, never), Ok(()));
+        let error = limits
+            .check_held(HELD_RESPONSE_OCTETS, || 2000)
+            .unwrap_err();
         assert_eq!(error.code, ErrorCode::ENHANCE_YOUR_CALM);
     }
 }

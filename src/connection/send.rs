@@ -70,13 +70,14 @@ impl Connection {
 
         let body = Outgoing::new(response.body);
         if let Some(new) = body.as_ref().map(Outgoing::held).filter(|&n| n > 0) {
-            let held: u64 = self
-                .streams
-                .values()
-                .filter_map(|s| s.body.as_ref())
-                .map(Outgoing::held)
-                .sum();
-            self.limits.check_held(held + new)?;
+            let streams = &self.streams;
+            self.limits.check_held(new, || {
+                streams
+                    .values()
+                    .filter_map(|s| s.body.as_ref())
+                    .map(Outgoing::held)
+                    .sum()
+            })?;
         }
         let Some(stream) = self.streams.get_mut(&stream_id) else {
             return Ok(());
