@@ -6,11 +6,11 @@
 //! it waits no longer than the instant the connection names ([`Connection::poll_timeout`]).
 //!
 //! Staying responsive with one thread: a large response is written in slices of [`SLICE`] octets of
-//! DATA, and between two slices the loop looks for input *without blocking* (the socket is switched
-//! to non-blocking for one read, `WouldBlock` meaning nothing is waiting, then back to blocking for
-//! the writes). So a PING is answered, an RST_STREAM stops its stream and a small request is answered
-//! while a 64 MiB download is still going. For TLS, OpenSSL keeps a partly read record for the next
-//! read, so the same trick works on a `TlsStream`.
+//! DATA, and between two slices the loop looks for input *without waiting*: after the opening the
+//! wire's reads never wait, and `WouldBlock` means nothing is waiting. So a PING is answered, an
+//! RST_STREAM stops its stream and a small request is answered while a 64 MiB download is still
+//! going. For TLS, OpenSSL keeps a partly read record for the next read, so the same look works on a
+//! `TlsStream`.
 //!
 //! Memory: an idle connection holds no buffer of this loop. The read buffer is taken when input
 //! is waiting and given back after it was handed over; the write buffer is given back before the
@@ -39,7 +39,7 @@ pub const LINGER: Duration = Duration::from_secs(1);
 
 /// A byte stream the loop runs on: TCP itself, or TLS over TCP.
 pub trait Transport: Read + Write {
-    /// The socket underneath, for waiting and the non-blocking switch.
+    /// The socket underneath, for waiting.
     fn wire(&self) -> &Wire;
 
     /// Octets already read off the socket and waiting to be read from here: `poll` on the socket
@@ -179,12 +179,11 @@ pub fn run<T: Transport>(
 /// `None` when nothing was waiting.
 fn read_now<T: Transport>(id: u64, io: &mut T, conn: &mut Connection) -> io::Result<Option<usize>> {
     let mut input = vec![0u8; READ_SIZE];
-    io.wire().tcp().set_nonblocking(true)?;
-    let result = io.read(&mut input);
-    io.wire().tcp().set_nonblocking(false)?;
-    let n = match result {
+    let n = match io.read(&mut input) {
         Ok(n) => n,
-        Err(e) if is_timeout(&e) || e.kind() == ErrorKind::Interrupted => return Ok(None),
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::Interrupted) => {
+            return Ok(None)
+        }
         Err(e) => return Err(e),
     };
     if let Err(e) = conn.receive(input.get(..n).unwrap_or_default()) {
@@ -194,25 +193,9 @@ fn read_now<T: Transport>(id: u64, io: &mut T, conn: &mut Connection) -> io::Res
     Ok(Some(n))
 }
 
-/// A read timeout shows as `WouldBlock` on Unix and `TimedOut` on Windows.
-fn is_timeout(e: &io::Error) -> bool {
-    matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
-}
-
 /// Closes our side, then reads (and drops) what the peer still sends, briefly: closing a socket
 /// with unread input makes the kernel send a reset, which can destroy our last octets in flight.
 pub fn close<T: Transport>(io: &mut T) {
     io.close();
-    let deadline = Instant::now() + LINGER;
-    let mut tcp = io.wire().tcp();
-    let mut sink = [0u8; 4 * 1024];
-    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-        if left.is_zero() || tcp.set_read_timeout(Some(left)).is_err() {
-            return;
-        }
-        match tcp.read(&mut sink) {
-            Ok(0) | Err(_) => return,
-            Ok(_) => {}
-        }
-    }
+    io.wire().discard_input(Instant::now() + LINGER);
 }

@@ -1,5 +1,10 @@
 //! One connection's socket, as its thread sees it: waits that the server's shutdown or the
-//! admission can interrupt, and reads that a deadline cuts short.
+//! admission can interrupt, reads that a deadline cuts short, and writes that wait for room.
+//!
+//! The socket never blocks: it is non-blocking (`O_NONBLOCK`) from the accept to its end, and the
+//! wire does the waiting itself, in `poll(2)`. So the loop's look for input between two slices of
+//! DATA is one `recv` that may say `WouldBlock`, without switching the socket's mode before and
+//! after it (two `ioctl`s a turn).
 //!
 //! A thread waits for input in `poll(2)` on two descriptors: its socket, and the server's
 //! shutdown pipe (see [`shutdown`](super::shutdown)). Nothing else wakes it: no read timeout that
@@ -7,14 +12,20 @@
 //! connection on its own by shutting its socket for reading, which `poll` reports as input; the
 //! thread then finds its place marked [`making_room`](super::admission::Place::making_room).
 //!
-//! During the opening (sniffing the first octets, the TLS handshake, an HTTP/1.1 request head)
-//! every read first waits, at most until the opening's deadline, counted from the accept: a
-//! client that trickles one octet at a time gets no more time than one that sends nothing.
+//! Reading. During the opening (sniffing the first octets, the TLS handshake, an HTTP/1.1 request
+//! head) every read first waits, at most until the opening's deadline, counted from the accept: a
+//! client that trickles one octet at a time gets no more time than one that sends nothing. After
+//! the opening a read takes what is waiting and says `WouldBlock` when nothing is; the session
+//! loop waits with [`Wire::wait`], until the instant its connection names.
+//!
+//! Writing. A write that finds the socket's buffer full waits for room, at most the write
+//! timeout, so above the wire a write never says `WouldBlock`: OpenSSL and the loop see a
+//! blocking socket.
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rustix::event::{poll, PollFd, PollFlags, Timespec};
 
@@ -40,27 +51,34 @@ pub struct Wire {
     place: Arc<Place>,
     shutdown: ShutdownSignal,
     /// While set, every read waits for input at most until then, and fails with
-    /// `ErrorKind::TimedOut` after.
+    /// `ErrorKind::TimedOut` after; once unset, a read never waits.
     deadline: Option<Instant>,
+    /// How long a write waits for room in the socket's buffer before it fails with
+    /// `ErrorKind::TimedOut`: a peer that reads nothing cannot hold the thread for ever.
+    write_timeout: Duration,
     /// Octets read while finding out the protocol, to be read again first.
     replay: Vec<u8>,
 }
 
 impl Wire {
-    /// The socket `tcp` of the connection at `place`, with reads cut at `deadline`.
+    /// The socket `tcp` of the connection at `place`, made non-blocking, with reads cut at
+    /// `deadline` and writes at `write_timeout` without progress.
     pub fn new(
         tcp: Arc<TcpStream>,
         place: Arc<Place>,
         shutdown: ShutdownSignal,
         deadline: Instant,
-    ) -> Wire {
-        Wire {
+        write_timeout: Duration,
+    ) -> io::Result<Wire> {
+        tcp.set_nonblocking(true)?;
+        Ok(Wire {
             tcp,
             place,
             shutdown,
             deadline: Some(deadline),
+            write_timeout,
             replay: Vec::new(),
-        }
+        })
     }
 
     /// The socket.
@@ -78,8 +96,8 @@ impl Wire {
         self.shutdown.is_triggered()
     }
 
-    /// The opening is over: reads no longer wait for a deadline (the connection's own timers
-    /// take over, see [`Wire::wait`]).
+    /// The opening is over: reads no longer wait (the connection's own timers take over, see
+    /// [`Wire::wait`]); with nothing to read, a read fails with `ErrorKind::WouldBlock`.
     pub fn end_deadline(&mut self) {
         self.deadline = None;
     }
@@ -106,16 +124,10 @@ impl Wire {
             if for_shutdown && self.shutdown.is_triggered() {
                 return Ok(Wake::Shutdown);
             }
-            let left = match until {
-                Some(until) => match until.checked_duration_since(Instant::now()) {
-                    Some(left) if !left.is_zero() => Some(left),
-                    _ => return Ok(Wake::Time),
-                },
-                None => None,
-            };
-            // A wait too long for a timespec is a wait without end; it cannot happen with the
-            // timeouts the command line allows.
-            let timeout = left.and_then(|left| Timespec::try_from(left).ok());
+            if until.is_some_and(|until| Instant::now() >= until) {
+                return Ok(Wake::Time);
+            }
+            let timeout = timeout(until);
             let mut fds = [
                 PollFd::new(&*self.tcp, PollFlags::IN),
                 PollFd::from_borrowed_fd(self.shutdown.fd(), PollFlags::IN),
@@ -134,6 +146,68 @@ impl Wire {
             }
         }
     }
+
+    /// Reads and drops what the peer still sends, until it closes its side or `until` comes.
+    /// Nothing interrupts it, the shutdown included.
+    pub fn discard_input(&self, until: Instant) {
+        let mut sink = [0u8; 4 * 1024];
+        loop {
+            match (&*self.tcp).read(&mut sink) {
+                Ok(0) => return,
+                Ok(_) => {}
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    if !matches!(self.ready(PollFlags::IN, until), Ok(true)) {
+                        return;
+                    }
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return,
+            }
+        }
+    }
+
+    /// Waits until the socket is ready for `events` (or has failed): `false` when `until` came
+    /// first. Only the socket is watched.
+    fn ready(&self, events: PollFlags, until: Instant) -> io::Result<bool> {
+        loop {
+            if Instant::now() >= until {
+                return Ok(false);
+            }
+            let timeout = timeout(Some(until));
+            let mut fds = [PollFd::new(&*self.tcp, events)];
+            match poll(&mut fds, timeout.as_ref()) {
+                Ok(_) => {}
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(e) => return Err(e.into()),
+            }
+            if !fds[0].revents().is_empty() {
+                return Ok(true);
+            }
+        }
+    }
+
+    /// One `send` of `octets` (or of the part that fits), waiting for room at most the write
+    /// timeout.
+    fn send(&self, octets: &[u8]) -> io::Result<usize> {
+        loop {
+            match (&*self.tcp).write(octets) {
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                    if !self.ready(PollFlags::OUT, Instant::now() + self.write_timeout)? {
+                        return Err(ErrorKind::TimedOut.into());
+                    }
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                result => return result,
+            }
+        }
+    }
+}
+
+/// How long `poll` may wait for `until`: `None`, without end, when there is no `until` or it is
+/// too far for a timespec (the timeouts the command line allows never are).
+fn timeout(until: Option<Instant>) -> Option<Timespec> {
+    let left = until?.saturating_duration_since(Instant::now());
+    Timespec::try_from(left).ok()
 }
 
 impl Read for Wire {
@@ -143,24 +217,31 @@ impl Read for Wire {
             self.replay.drain(..n);
             return Ok(n);
         }
-        if let Some(deadline) = self.deadline {
+        let Some(deadline) = self.deadline else {
+            return (&*self.tcp).read(buf);
+        };
+        loop {
             match self.wait(Some(deadline), true)? {
                 Wake::Input => {}
                 Wake::Time => return Err(ErrorKind::TimedOut.into()),
-                // The caller asks the wire why (see `opening_failure` in the server).
+                // The caller asks the wire why (see `Cutoff::reason` in the server).
                 Wake::Shutdown | Wake::MakeRoom => return Err(ErrorKind::ConnectionAborted.into()),
             }
+            match (&*self.tcp).read(buf) {
+                // `poll` saw an event that left nothing to read: wait again.
+                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+                result => return result,
+            }
         }
-        (&*self.tcp).read(buf)
     }
 }
 
 impl Write for Wire {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        (&*self.tcp).write(buf)
+        self.send(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        (&*self.tcp).flush()
+        Ok(())
     }
 }
