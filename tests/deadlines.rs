@@ -278,3 +278,39 @@ fn a_download_that_keeps_moving_outlives_the_idle_timeout() {
         client.ping(*b"still-up", Duration::from_secs(1)).unwrap();
     }
 }
+
+/// A client that stops reading holds the connection's thread in a write: the write waits for
+/// room at most the idle timeout, then the connection is closed and says so in the log.
+#[test]
+fn a_client_that_reads_nothing_is_closed_after_the_idle_timeout() {
+    let root = small_site();
+    std::fs::write(root.path().join("big.bin"), vec![0x61; 32 * 1024 * 1024]).unwrap();
+    let server = start(&root, &["--idle-timeout", "1"]);
+    let said = "read nothing we wrote for 1s: closed";
+    for (closed, transport) in Transport::ALL.into_iter().enumerate() {
+        let mut client = Client::connect(server.addr, transport).unwrap();
+        client
+            .handshake_with(&[(SettingId::INITIAL_WINDOW_SIZE, 0x7fff_ffff)])
+            .unwrap();
+        client
+            .send_frame(&Frame::WindowUpdate(WindowUpdate {
+                stream_id: 0,
+                increment: 0x7fff_ffff - 0xffff,
+            }))
+            .unwrap();
+        client
+            .send_headers(1, &client.request_fields("GET", "/big.bin"), true)
+            .unwrap();
+        let started = Instant::now();
+        while server.log().matches(said).count() == closed {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{transport:?}: still open\n{}",
+                server.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let took = started.elapsed();
+        assert!(took >= Duration::from_secs(1), "{transport:?}: {took:?}");
+    }
+}

@@ -440,19 +440,21 @@ fn connection_thread(
         deadline: started + shared.config.handshake_timeout,
         timeout: shared.config.handshake_timeout,
     };
-    let wire = Wire::new(
+    let served = Wire::new(
         tcp,
         Arc::clone(ticket.place()),
         shared.shutdown.clone(),
         cutoff.deadline,
-    );
-    match serve(id, wire, &cutoff, ticket.is_refused(), started, shared) {
+        shared.config.idle_timeout,
+    )
+    .and_then(|wire| serve(id, wire, &cutoff, ticket.is_refused(), started, shared));
+    match served {
         Ok(Ended::Plainly(how)) => log::debug!("[conn {id}] {how}"),
         Ok(Ended::Notably(how)) => log::info!("[conn {id}] {peer}: {how}"),
         // A browser closing a tab or curl giving up: the peer went away mid-write.
         Err(e) if is_hang_up(&e) => log::debug!("[conn {id}] the peer hung up: {e}"),
-        // Writes wait at most the idle timeout (set in `serve`).
-        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => log::info!(
+        // Writes wait at most the idle timeout (see `Wire::new`).
+        Err(e) if e.kind() == ErrorKind::TimedOut => log::info!(
             "[conn {id}] {peer}: read nothing we wrote for {:?}: closed",
             shared.config.idle_timeout
         ),
@@ -515,13 +517,8 @@ fn serve(
     started: Instant,
     shared: &Shared,
 ) -> io::Result<Ended> {
-    // Reads and writes block (BSD and macOS hand out accepted sockets non-blocking, as the
-    // listener is); the waits in between are `poll`'s.
-    wire.tcp().set_nonblocking(false)?;
     // Frames are written whole, a slice at a time: Nagle's delay only holds back PING ACKs.
     wire.tcp().set_nodelay(true)?;
-    wire.tcp()
-        .set_write_timeout(Some(shared.config.idle_timeout))?;
     let local = wire.tcp().local_addr()?;
     let opening = match sniff(&mut wire) {
         Ok(Some(opening)) => opening,

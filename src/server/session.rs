@@ -5,16 +5,22 @@
 //! connection is I/O-free and keeps its own timers; this file is the only place that waits, and
 //! it waits no longer than the instant the connection names ([`Connection::poll_timeout`]).
 //!
-//! Staying responsive with one thread: a large response is written in slices of [`SLICE`] octets of
-//! DATA, and between two slices the loop looks for input *without blocking* (the socket is switched
-//! to non-blocking for one read, `WouldBlock` meaning nothing is waiting, then back to blocking for
-//! the writes). So a PING is answered, an RST_STREAM stops its stream and a small request is answered
-//! while a 64 MiB download is still going. For TLS, OpenSSL keeps a partly read record for the next
-//! read, so the same trick works on a `TlsStream`.
+//! A turn costs three system calls, while the socket's send buffer has room: `poll` until input or
+//! the connection's next instant (none when input is buffered already), one `recv` (the [`Wire`]
+//! takes a TLS record's header and body together) and one `send` of everything the connection has
+//! to say (the wire gathers the TLS records of a turn into one).
 //!
-//! Memory: an idle connection holds no buffer of this loop. The read buffer is taken when input
-//! is waiting and given back after it was handed over; the write buffer is given back before the
-//! loop waits. With 10,000 idle connections, a 64 KiB buffer each would be 640 MiB.
+//! Staying responsive with one thread: a large response is written in slices of [`SLICE`] octets of
+//! DATA, and between two slices the loop looks for input *without waiting*: after the opening the
+//! wire's reads never wait, and `WouldBlock` means nothing is waiting. So a PING is answered, an
+//! RST_STREAM stops its stream and a small request is answered while a 64 MiB download is still
+//! going. For TLS, OpenSSL keeps a partly read record for the next read, so the same look works on a
+//! `TlsStream`.
+//!
+//! Memory: an idle connection holds no buffer of this loop. The read and write buffers are taken
+//! when there is something to read or write and kept while the connection is busy; before the loop
+//! waits, they are given back, and so are the wire's. With 10,000 idle connections, a 64 KiB buffer
+//! each would be 640 MiB.
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::Shutdown;
@@ -39,11 +45,15 @@ pub const LINGER: Duration = Duration::from_secs(1);
 
 /// A byte stream the loop runs on: TCP itself, or TLS over TCP.
 pub trait Transport: Read + Write {
-    /// The socket underneath, for waiting and the non-blocking switch.
+    /// The socket underneath, for waiting.
     fn wire(&self) -> &Wire;
 
+    /// The socket underneath, to give back its buffers.
+    fn wire_mut(&mut self) -> &mut Wire;
+
     /// Octets already read off the socket and waiting to be read from here: `poll` on the socket
-    /// would not see them (TLS: a record OpenSSL decrypted and did not hand out whole yet).
+    /// would not see them (read ahead by the wire; for TLS also a record OpenSSL decrypted and did
+    /// not hand out whole yet).
     fn buffered(&self) -> usize;
 
     /// Ends our side of the conversation (for TLS: a close_notify alert first).
@@ -55,8 +65,12 @@ impl Transport for Wire {
         self
     }
 
+    fn wire_mut(&mut self) -> &mut Wire {
+        self
+    }
+
     fn buffered(&self) -> usize {
-        self.replayed()
+        Wire::buffered(self)
     }
 
     fn close(&mut self) {
@@ -70,8 +84,12 @@ impl Transport for TlsStream<Wire> {
         self.get_ref()
     }
 
+    fn wire_mut(&mut self) -> &mut Wire {
+        self.get_mut()
+    }
+
     fn buffered(&self) -> usize {
-        self.buffered_read_size().unwrap_or(0)
+        self.buffered_read_size().unwrap_or(0) + self.get_ref().buffered()
     }
 
     fn close(&mut self) {
@@ -110,6 +128,7 @@ pub fn run<T: Transport>(
     conn: &mut Connection,
     drain: Duration,
 ) -> io::Result<End> {
+    let mut input = Vec::new();
     let mut output = Vec::new();
     let mut serving = false;
     let end = loop {
@@ -131,7 +150,7 @@ pub fn run<T: Transport>(
             output.clear();
             if conn.wants_write() {
                 // Between two slices: whatever the peer has sent, without waiting for it.
-                if read_now(id, io, conn)? == Some(0) {
+                if read_now(id, io, conn, &mut input)? == Some(0) {
                     break End::PeerClosed;
                 }
             }
@@ -140,16 +159,18 @@ pub fn run<T: Transport>(
         if conn.is_closed() {
             break End::Closed;
         }
-        output = Vec::new();
         let wake = if io.buffered() > 0 {
             Wake::Input
         } else {
+            input = Vec::new();
+            output = Vec::new();
+            io.wire_mut().release();
             io.wire()
                 .wait(conn.poll_timeout(), !conn.is_shutting_down())?
         };
         match wake {
             Wake::Input => {
-                if read_now(id, io, conn)? == Some(0) {
+                if read_now(id, io, conn, &mut input)? == Some(0) {
                     break End::PeerClosed;
                 }
             }
@@ -175,16 +196,22 @@ pub fn run<T: Transport>(
     Ok(end)
 }
 
-/// One read that does not wait, handed to the connection: `Some(0)` when the peer closed,
-/// `None` when nothing was waiting.
-fn read_now<T: Transport>(id: u64, io: &mut T, conn: &mut Connection) -> io::Result<Option<usize>> {
-    let mut input = vec![0u8; READ_SIZE];
-    io.wire().tcp().set_nonblocking(true)?;
-    let result = io.read(&mut input);
-    io.wire().tcp().set_nonblocking(false)?;
-    let n = match result {
+/// One read that does not wait, into `input` (given [`READ_SIZE`] octets if it has none), handed
+/// to the connection: `Some(0)` when the peer closed, `None` when nothing was waiting.
+fn read_now<T: Transport>(
+    id: u64,
+    io: &mut T,
+    conn: &mut Connection,
+    input: &mut Vec<u8>,
+) -> io::Result<Option<usize>> {
+    if input.is_empty() {
+        *input = vec![0u8; READ_SIZE];
+    }
+    let n = match io.read(input) {
         Ok(n) => n,
-        Err(e) if is_timeout(&e) || e.kind() == ErrorKind::Interrupted => return Ok(None),
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::Interrupted) => {
+            return Ok(None)
+        }
         Err(e) => return Err(e),
     };
     if let Err(e) = conn.receive(input.get(..n).unwrap_or_default()) {
@@ -194,25 +221,9 @@ fn read_now<T: Transport>(id: u64, io: &mut T, conn: &mut Connection) -> io::Res
     Ok(Some(n))
 }
 
-/// A read timeout shows as `WouldBlock` on Unix and `TimedOut` on Windows.
-fn is_timeout(e: &io::Error) -> bool {
-    matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
-}
-
 /// Closes our side, then reads (and drops) what the peer still sends, briefly: closing a socket
 /// with unread input makes the kernel send a reset, which can destroy our last octets in flight.
 pub fn close<T: Transport>(io: &mut T) {
     io.close();
-    let deadline = Instant::now() + LINGER;
-    let mut tcp = io.wire().tcp();
-    let mut sink = [0u8; 4 * 1024];
-    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-        if left.is_zero() || tcp.set_read_timeout(Some(left)).is_err() {
-            return;
-        }
-        match tcp.read(&mut sink) {
-            Ok(0) | Err(_) => return,
-            Ok(_) => {}
-        }
-    }
+    io.wire().discard_input(Instant::now() + LINGER);
 }
