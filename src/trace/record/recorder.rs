@@ -38,7 +38,8 @@ pub struct Recorder {
     decoder_table: Table,
     /// Our blocks encoded: the encoder's table.
     encoder_table: Table,
-    /// The entries of the static table (RFC 7541 Appendix A) met so far, by index.
+    /// The entries of the static table (RFC 7541 Appendix A) met so far, by index; empty until
+    /// the first, so that an idle connection holds none of it.
     statics: Vec<Option<KeptField>>,
     /// The last field that HPACK is to add to a table: the insertion that follows shares its
     /// octets.
@@ -129,12 +130,12 @@ impl Recorder {
         Recorder {
             record,
             started: Instant::now(),
-            pending: Vec::with_capacity(FILED_AT),
+            pending: Vec::new(),
             in_turn: false,
             micros: 0,
             decoder_table: Table::new(),
             encoder_table: Table::new(),
-            statics: vec![None; STATIC_LAST + 1],
+            statics: Vec::new(),
             last_field: None,
             recent_literals: Vec::with_capacity(RECENT_LITERALS),
             next_literal: 0,
@@ -404,6 +405,9 @@ impl Recorder {
             return known;
         }
         let kept = KeptField::new(field);
+        if index <= STATIC_LAST {
+            self.statics.resize(STATIC_LAST + 1, None);
+        }
         if let Some(slot) = self.statics.get_mut(index) {
             *slot = Some(kept.clone());
         }
