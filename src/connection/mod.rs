@@ -227,7 +227,9 @@ pub struct Connection {
     decoder: Decoder,
     encoder: Encoder,
     assembler: Assembler,
-    streams: BTreeMap<u32, Stream>,
+    /// The streams that are open (or reserved), boxed: a map's nodes then move pointers, not
+    /// whole streams, as streams come and go.
+    streams: BTreeMap<u32, Box<Stream>>,
     closed: ClosedStreams,
     /// Counters against what a client may make us do for nothing (§10.5).
     limits: Limits,

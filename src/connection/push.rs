@@ -49,7 +49,7 @@ impl Connection {
             stream.method.clone_from(&request.method);
             stream.path.clone_from(&request.path);
             self.closed.promised(promised_id);
-            self.streams.insert(promised_id, stream);
+            self.streams.insert(promised_id, Box::new(stream));
 
             let (block, steps) = self.encode_block(stream_id, promised_fields(&request));
             let start = BlockStart::PushPromise {

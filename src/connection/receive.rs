@@ -397,7 +397,7 @@ impl Connection {
         // so that the block was decoded first.)
         block.check_priority()?;
         let Some(fields) = fields else {
-            self.streams.insert(stream_id, stream);
+            self.streams.insert(stream_id, Box::new(stream));
             return Ok(self.refuse_large_header_list(stream_id, block.end_stream)?);
         };
         let mut valid = validate_request(stream_id, fields)?;
@@ -406,7 +406,7 @@ impl Connection {
         stream.path.clone_from(&valid.request.path);
         stream.content_length = valid.content_length;
         stream.exchange = Some(self.handler.start(valid.request));
-        self.streams.insert(stream_id, stream);
+        self.streams.insert(stream_id, Box::new(stream));
         if block.end_stream {
             return self.end_request(stream_id, Vec::new());
         }
