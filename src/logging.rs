@@ -14,6 +14,7 @@
 //! env_logger still decides which records are logged (`RUST_LOG`, `-v`); this module only
 //! formats and writes them.
 
+use std::cell::RefCell;
 use std::io::{self, Write};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
@@ -92,11 +93,19 @@ impl Log for BatchLogger {
         if !self.filter.matches(record) {
             return;
         }
-        let mut pending = lock(&self.lines.pending);
-        let first = pending.is_empty();
-        format(&mut pending, record);
-        let full = pending.len() >= BATCH;
-        drop(pending);
+        thread_local! {
+            /// This thread's line, formatted before the shared buffer is locked: the threads of
+            /// busy connections then hold the lock only to copy their lines in.
+            static LINE: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+        }
+        let (first, full) = LINE.with_borrow_mut(|line| {
+            line.clear();
+            format(line, record);
+            let mut pending = lock(&self.lines.pending);
+            let first = pending.is_empty();
+            pending.extend_from_slice(line);
+            (first, pending.len() >= BATCH)
+        });
         if full || record.level() <= Level::Warn {
             self.lines.write_out();
         } else if first {
