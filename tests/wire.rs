@@ -1,6 +1,7 @@
 //! The socket under one connection (`server::wire`): it never blocks; a read waits only during
 //! the opening, until its deadline or until something interrupts it; after the opening a read
-//! takes what is waiting; a write waits for room at most the write timeout.
+//! takes what is waiting; writes are gathered until `flush` and wait for room at most the write
+//! timeout.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -43,6 +44,17 @@ fn pair_in(
     )
     .unwrap();
     (wire, client, ticket)
+}
+
+/// What `client` receives within `timeout` (nothing, when nothing comes).
+fn received(client: &mut TcpStream, timeout: Duration) -> Vec<u8> {
+    client.set_read_timeout(Some(timeout)).unwrap();
+    let mut buf = [0u8; 1024];
+    match client.read(&mut buf) {
+        Ok(n) => buf[..n].to_vec(),
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => Vec::new(),
+        Err(e) => panic!("{e}"),
+    }
 }
 
 #[test]
@@ -118,6 +130,50 @@ fn octets_put_back_are_read_again_first() {
     let mut rest = [0u8; 6];
     wire.read_exact(&mut rest).unwrap();
     assert_eq!(&rest, b" world");
+}
+
+/// OpenSSL writes each TLS record it seals on its own; they leave together.
+#[test]
+fn small_writes_leave_together_at_flush() {
+    let (mut wire, mut client, _ticket) = pair(LONG, LONG);
+    for part in [&b"one "[..], b"two ", b"three"] {
+        wire.write_all(part).unwrap();
+    }
+    assert_eq!(received(&mut client, Duration::from_millis(200)), b"");
+    wire.flush().unwrap();
+    let mut all = Vec::new();
+    while all.len() < 13 {
+        let more = received(&mut client, LONG);
+        assert!(!more.is_empty());
+        all.extend_from_slice(&more);
+    }
+    assert_eq!(all, b"one two three");
+}
+
+#[test]
+fn a_read_sends_what_was_written_before_it_waits() {
+    let (mut wire, mut client, _ticket) = pair(LONG, LONG);
+    wire.write_all(b"ServerHelloDone").unwrap();
+    let peer = thread::spawn(move || {
+        let mut flight = [0u8; 15];
+        client.read_exact(&mut flight).unwrap();
+        assert_eq!(&flight, b"ServerHelloDone");
+        client.write_all(b"Finished").unwrap();
+        client
+    });
+    let mut buf = [0u8; 8];
+    wire.read_exact(&mut buf).unwrap();
+    assert_eq!(&buf, b"Finished");
+    peer.join().unwrap();
+}
+
+#[test]
+fn a_large_write_leaves_at_once() {
+    let (mut wire, mut client, _ticket) = pair(LONG, LONG);
+    let turn = vec![0x61; 64 * 1024];
+    let written = wire.write(&turn).unwrap();
+    assert!(written > 0);
+    assert!(!received(&mut client, LONG).is_empty());
 }
 
 /// A peer that reads nothing cannot hold the connection's thread for ever.
