@@ -119,6 +119,28 @@ fn after_the_opening_a_read_with_nothing_waiting_says_would_block_at_once() {
     assert_eq!(&buf[..n], b"now");
 }
 
+/// OpenSSL reads a TLS record's 5-octet header first: the wire reads ahead, and what it holds
+/// counts as buffered, since `poll` on the socket no longer sees it.
+#[test]
+fn a_small_read_takes_what_is_waiting_and_keeps_the_rest_for_the_next_reads() {
+    let (mut wire, mut client, _ticket) = pair(LONG, LONG);
+    wire.end_deadline();
+    let record: Vec<u8> = (0..100).collect();
+    client.write_all(&record).unwrap();
+    assert_eq!(
+        wire.wait(Some(Instant::now() + LONG), true).unwrap(),
+        Wake::Input
+    );
+    let mut header = [0u8; 5];
+    assert_eq!(wire.read(&mut header).unwrap(), 5);
+    assert_eq!(header, [0x00, 0x01, 0x02, 0x03, 0x04]);
+    assert_eq!(wire.buffered(), 95);
+    let mut body = [0u8; 95];
+    assert_eq!(wire.read(&mut body).unwrap(), 95);
+    assert_eq!(body[..], record[5..]);
+    assert_eq!(wire.buffered(), 0);
+}
+
 #[test]
 fn octets_put_back_are_read_again_first() {
     let (mut wire, mut client, _ticket) = pair(LONG, LONG);

@@ -23,9 +23,9 @@ const DESCRIPTORS_PER_CONNECTION: u64 = 2;
 
 /// What a busy connection may hold, rounded up: a write slice of DATA with its frame headers
 /// (about 80 KiB, see `session::SLICE`) and, over TLS, two records gathered for one send (36 KiB,
-/// see `wire`), a read buffer (16 KiB), OpenSSL's record buffers (about 34 KiB), a DATA frame's
-/// payload (16 KiB), two HPACK tables (8 KiB), the used part of its thread's stack (about 32 KiB)
-/// and its streams' state.
+/// see `wire`), a read buffer (16 KiB) and 2 KiB read ahead, OpenSSL's record buffers (about
+/// 34 KiB), a DATA frame's payload (16 KiB), two HPACK tables (8 KiB), the used part of its
+/// thread's stack (about 32 KiB) and its streams' state.
 const BUSY_CONNECTION_MEMORY: u64 = 256 * 1024;
 
 /// How many connections the process can hold, and what limits it.

@@ -5,8 +5,10 @@
 //! connection is I/O-free and keeps its own timers; this file is the only place that waits, and
 //! it waits no longer than the instant the connection names ([`Connection::poll_timeout`]).
 //!
-//! A turn's writes leave in few `send`s: the [`Wire`] gathers the TLS records of a turn, so that a
-//! slice of DATA, four full records, leaves in two.
+//! A turn costs three system calls, while the socket's send buffer has room: `poll` until input or
+//! the connection's next instant (none when input is buffered already), one `recv` (the [`Wire`]
+//! takes a TLS record's header and body together) and one `send` of what the connection has to say
+//! (the wire gathers the TLS records of a turn; a slice of DATA, four full records, takes two).
 //!
 //! Staying responsive with one thread: a large response is written in slices of [`SLICE`] octets of
 //! DATA, and between two slices the loop looks for input *without waiting*: after the opening the
@@ -50,7 +52,8 @@ pub trait Transport: Read + Write {
     fn wire_mut(&mut self) -> &mut Wire;
 
     /// Octets already read off the socket and waiting to be read from here: `poll` on the socket
-    /// would not see them (TLS: a record OpenSSL decrypted and did not hand out whole yet).
+    /// would not see them (read ahead by the wire; for TLS also a record OpenSSL decrypted and did
+    /// not hand out whole yet).
     fn buffered(&self) -> usize;
 
     /// Ends our side of the conversation (for TLS: a close_notify alert first).
@@ -67,7 +70,7 @@ impl Transport for Wire {
     }
 
     fn buffered(&self) -> usize {
-        self.replayed()
+        Wire::buffered(self)
     }
 
     fn close(&mut self) {
@@ -86,7 +89,7 @@ impl Transport for TlsStream<Wire> {
     }
 
     fn buffered(&self) -> usize {
-        self.buffered_read_size().unwrap_or(0)
+        self.buffered_read_size().unwrap_or(0) + self.get_ref().buffered()
     }
 
     fn close(&mut self) {

@@ -13,10 +13,12 @@
 //! thread then finds its place marked [`making_room`](super::admission::Place::making_room).
 //!
 //! Reading. During the opening (sniffing the first octets, the TLS handshake, an HTTP/1.1 request
-//! head) every read first waits, at most until the opening's deadline, counted from the accept: a
-//! client that trickles one octet at a time gets no more time than one that sends nothing. After
-//! the opening a read takes what is waiting and says `WouldBlock` when nothing is; the session
-//! loop waits with [`Wire::wait`], until the instant its connection names.
+//! head) a read with nothing waiting waits, at most until the opening's deadline, counted from the
+//! accept: a client that trickles one octet at a time gets no more time than one that sends
+//! nothing. After the opening a read takes what is waiting and says `WouldBlock` when nothing is;
+//! the session loop waits with [`Wire::wait`], until the instant its connection names. A small
+//! read takes more than it asks for when more is waiting, and keeps it for the next reads (see
+//! [`READ_AHEAD`]).
 //!
 //! Writing. A write that finds the socket's buffer full waits for room, at most the write
 //! timeout, so above the wire a write never says `WouldBlock`: OpenSSL and the loop see a
@@ -34,6 +36,15 @@ use rustix::event::{poll, PollFd, PollFlags, Timespec};
 
 use super::admission::Place;
 use super::shutdown::ShutdownSignal;
+
+/// A read asking for less than this takes up to this many octets off the socket and keeps the
+/// rest for the next reads. OpenSSL asks for a TLS record's 5-octet header, then for its body
+/// (RFC 5246 §6.2.1, RFC 8446 §5.1): a record of requests, a few hundred octets, then costs one
+/// `recv`, not two. Larger reads (a record of DATA, the session loop's reads of plain TCP) go
+/// straight to the socket. 2 KiB holds a record of requests or a client's handshake flight; with
+/// 4 KiB, every idle connection kept half a KiB more of the heap resident, and a buffer of 1 KiB
+/// or less stays in its thread's malloc cache once given back.
+const READ_AHEAD: usize = 2 * 1024;
 
 /// The most octets one TLS record takes on the wire: a 5-octet header and at most 2^14 + 2048
 /// octets of ciphertext (RFC 5246 §6.2.3; RFC 8446 §5.2 allows less). A larger write cannot be
@@ -66,14 +77,15 @@ pub struct Wire {
     tcp: Arc<TcpStream>,
     place: Arc<Place>,
     shutdown: ShutdownSignal,
-    /// While set, every read waits for input at most until then, and fails with
+    /// While set, a read that finds nothing waits for input at most until then, and fails with
     /// `ErrorKind::TimedOut` after; once unset, a read never waits.
     deadline: Option<Instant>,
     /// How long a write waits for room in the socket's buffer before it fails with
     /// `ErrorKind::TimedOut`: a peer that reads nothing cannot hold the thread for ever.
     write_timeout: Duration,
-    /// Octets read while finding out the protocol, to be read again first.
-    replay: Vec<u8>,
+    /// Octets read off the socket and not handed out yet, which `poll` does not see: read ahead
+    /// for a small read, or put back after finding out the protocol.
+    ahead: Vec<u8>,
     /// Octets written and not sent yet; they leave at `flush`, or when more would not fit in
     /// [`GATHER`].
     pending: Vec<u8>,
@@ -96,7 +108,7 @@ impl Wire {
             shutdown,
             deadline: Some(deadline),
             write_timeout,
-            replay: Vec::new(),
+            ahead: Vec::new(),
             pending: Vec::new(),
         })
     }
@@ -122,20 +134,21 @@ impl Wire {
         self.deadline = None;
     }
 
-    /// Puts `octets` back, to be read again before anything from the socket.
+    /// Puts `octets` back, to be read again before anything else.
     pub fn replay(&mut self, octets: &[u8]) {
-        self.replay.splice(0..0, octets.iter().copied());
+        self.ahead.splice(0..0, octets.iter().copied());
     }
 
-    /// Octets put back and not read yet.
-    pub fn replayed(&self) -> usize {
-        self.replay.len()
+    /// Octets read off the socket and not handed out yet.
+    pub fn buffered(&self) -> usize {
+        self.ahead.len()
     }
 
-    /// Gives back the memory of the gathered writes, which a flush emptied: called before a wait
-    /// that may be long, so that an idle connection holds no buffer.
+    /// Gives back the memory of the buffers it holds empty: called before a wait that may be
+    /// long, so that an idle connection holds none.
     pub fn release(&mut self) {
-        self.pending = Vec::new();
+        self.ahead.shrink_to_fit();
+        self.pending.shrink_to_fit();
     }
 
     /// Waits until the socket has input, `until` comes, or something interrupts: the admission
@@ -143,15 +156,8 @@ impl Wire {
     /// shutdown, the pipe stays readable and would wake it again and again).
     pub fn wait(&self, until: Option<Instant>, for_shutdown: bool) -> io::Result<Wake> {
         loop {
-            // The admission marks the place before it shuts the socket: look first.
-            if self.place.making_room() {
-                return Ok(Wake::MakeRoom);
-            }
-            if for_shutdown && self.shutdown.is_triggered() {
-                return Ok(Wake::Shutdown);
-            }
-            if until.is_some_and(|until| Instant::now() >= until) {
-                return Ok(Wake::Time);
+            if let Some(wake) = self.woken(until, for_shutdown) {
+                return Ok(wake);
             }
             let timeout = timeout(until);
             let mut fds = [
@@ -171,6 +177,21 @@ impl Wire {
                 return Ok(Wake::Input);
             }
         }
+    }
+
+    /// What ends a wait without input, if anything does now: the admission (it marks the place
+    /// before it shuts the socket, so look first), the shutdown while `for_shutdown`, or `until`.
+    fn woken(&self, until: Option<Instant>, for_shutdown: bool) -> Option<Wake> {
+        if self.place.making_room() {
+            return Some(Wake::MakeRoom);
+        }
+        if for_shutdown && self.shutdown.is_triggered() {
+            return Some(Wake::Shutdown);
+        }
+        if until.is_some_and(|until| Instant::now() >= until) {
+            return Some(Wake::Time);
+        }
+        None
     }
 
     /// Reads and drops what the peer still sends, until it closes its side or `until` comes.
@@ -212,6 +233,32 @@ impl Wire {
         }
     }
 
+    /// One `recv` into `buf`, or, for a small read, into `ahead` and handed out from there.
+    fn receive(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.len() >= READ_AHEAD {
+            return (&*self.tcp).read(buf);
+        }
+        self.ahead.resize(READ_AHEAD, 0);
+        match (&*self.tcp).read(&mut self.ahead) {
+            Ok(n) => self.ahead.truncate(n),
+            Err(e) => {
+                self.ahead.clear();
+                return Err(e);
+            }
+        }
+        Ok(self.hand_out(buf))
+    }
+
+    /// Moves the first octets of `ahead` to `buf`, as many as it takes.
+    fn hand_out(&mut self, buf: &mut [u8]) -> usize {
+        let n = buf.len().min(self.ahead.len());
+        if let (Some(to), Some(from)) = (buf.get_mut(..n), self.ahead.get(..n)) {
+            to.copy_from_slice(from);
+        }
+        self.ahead.drain(..n);
+        n
+    }
+
     /// Sends all of `octets`, waiting for room as [`Wire::send`] does.
     fn send_all(&self, mut octets: &[u8]) -> io::Result<()> {
         while !octets.is_empty() {
@@ -249,28 +296,31 @@ fn timeout(until: Option<Instant>) -> Option<Timespec> {
 
 impl Read for Wire {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if !self.replay.is_empty() {
-            let n = self.replay.as_slice().read(buf)?;
-            self.replay.drain(..n);
-            return Ok(n);
+        if !self.ahead.is_empty() {
+            return Ok(self.hand_out(buf));
         }
         // What the peer is to answer must be on its way before we wait for the answer (a TLS
         // handshake's flight, for one).
         self.flush()?;
         let Some(deadline) = self.deadline else {
-            return (&*self.tcp).read(buf);
+            return self.receive(buf);
         };
+        // The opening: what cuts it short comes first, then what is waiting, then a wait.
         loop {
-            match self.wait(Some(deadline), true)? {
+            let wake = match self.woken(Some(deadline), true) {
+                Some(wake) => wake,
+                None => match self.receive(buf) {
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                        self.wait(Some(deadline), true)?
+                    }
+                    result => return result,
+                },
+            };
+            match wake {
                 Wake::Input => {}
                 Wake::Time => return Err(ErrorKind::TimedOut.into()),
                 // The caller asks the wire why (see `Cutoff::reason` in the server).
                 Wake::Shutdown | Wake::MakeRoom => return Err(ErrorKind::ConnectionAborted.into()),
-            }
-            match (&*self.tcp).read(buf) {
-                // `poll` saw an event that left nothing to read: wait again.
-                Err(e) if e.kind() == ErrorKind::WouldBlock => {}
-                result => return result,
             }
         }
     }
