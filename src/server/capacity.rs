@@ -22,11 +22,11 @@ const RESERVED_DESCRIPTORS: u64 = 64;
 const DESCRIPTORS_PER_CONNECTION: u64 = 2;
 
 /// What a busy connection may hold, rounded up: a write slice of DATA with its frame headers
-/// (about 80 KiB, see `session::SLICE`) and, over TLS, the same again sealed in records and
-/// gathered for one send (see `wire`), a read buffer (16 KiB) and 2 KiB read ahead, OpenSSL's
-/// record buffers (about 34 KiB), a DATA frame's payload (16 KiB), two HPACK tables (8 KiB), the
-/// used part of its thread's stack (about 32 KiB) and its streams' state.
-const BUSY_CONNECTION_MEMORY: u64 = 320 * 1024;
+/// (about 80 KiB, see `session::SLICE`) and, over TLS, two records gathered for one send (36 KiB,
+/// see `wire`), a read buffer (16 KiB) and 2 KiB read ahead, OpenSSL's record buffers (about
+/// 34 KiB), a DATA frame's payload (16 KiB), two HPACK tables (8 KiB), the used part of its
+/// thread's stack (about 32 KiB) and its streams' state.
+const BUSY_CONNECTION_MEMORY: u64 = 256 * 1024;
 
 /// How many connections the process can hold, and what limits it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +134,7 @@ mod tests {
     #[test]
     fn memory_sets_it_when_it_is_short() {
         let capacity = Capacity::reckon(Some(1 << 20), Some(1 << 30));
-        assert_eq!(capacity.connections, 1_638);
+        assert_eq!(capacity.connections, 2_048);
         assert!(capacity.by_memory);
         assert_eq!(capacity.by_descriptors(), Some(524_256));
     }

@@ -7,8 +7,8 @@
 //!
 //! A turn costs three system calls, while the socket's send buffer has room: `poll` until input or
 //! the connection's next instant (none when input is buffered already), one `recv` (the [`Wire`]
-//! takes a TLS record's header and body together) and one `send` of everything the connection has
-//! to say (the wire gathers the TLS records of a turn into one).
+//! takes a TLS record's header and body together) and one `send` of what the connection has to say
+//! (the wire gathers the TLS records of a turn; a slice of DATA, four full records, takes two).
 //!
 //! Staying responsive with one thread: a large response is written in slices of [`SLICE`] octets of
 //! DATA, and between two slices the loop looks for input *without waiting*: after the opening the

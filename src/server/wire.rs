@@ -1,5 +1,5 @@
 //! One connection's socket, as its thread sees it: waits that the server's shutdown or the
-//! admission can interrupt, reads that a deadline cuts short, and writes gathered into one send.
+//! admission can interrupt, reads that a deadline cuts short, and writes gathered into few sends.
 //!
 //! The socket never blocks: it is non-blocking (`O_NONBLOCK`) from the accept to its end, and the
 //! wire does the waiting itself, in `poll(2)`. So the loop's look for input between two slices of
@@ -22,10 +22,10 @@
 //!
 //! Writing. A write that finds the socket's buffer full waits for room, at most the write
 //! timeout, so above the wire a write never says `WouldBlock`: OpenSSL and the loop see a
-//! blocking socket. Small writes are gathered and leave together at `flush`: OpenSSL writes every
-//! TLS record it seals on its own, at most 2^14 octets of plaintext each (RFC 5246 §6.2.1, RFC
-//! 8446 §5.1), so a turn of 64 KiB would otherwise take five `send`s, and as many TCP segments
-//! pushed out short of a full one.
+//! blocking socket. Small writes are gathered and leave together at `flush`, or once two TLS
+//! records wait: OpenSSL writes every record it seals on its own, at most 2^14 octets of plaintext
+//! each (RFC 5246 §6.2.1, RFC 8446 §5.1), so a turn of 64 KiB of DATA would take five `send`s,
+//! each pushing out a TCP segment short of a full one; gathered, it takes two.
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::TcpStream;
@@ -52,9 +52,12 @@ const READ_AHEAD: usize = 2 * 1024;
 /// and leaves without being copied.
 const LARGEST_RECORD: usize = 5 + (1 << 14) + 2048;
 
-/// The most octets gathered before they leave without waiting for `flush`: more than a turn of the
-/// session loop makes, sealed in TLS records.
-const GATHER: usize = 256 * 1024;
+/// The most octets gathered before they leave without waiting for `flush`: two full TLS records.
+/// Measured on loopback (`scripts/bench.sh`), gathering a whole turn of 64 KiB made one download
+/// cheaper (S3a) and four connections of four streams dearer (S3b), likely because a buffer that
+/// large is out of the CPU's cache again by the time it is sent; two records at a time did better
+/// on both.
+const GATHER: usize = 2 * LARGEST_RECORD;
 
 /// Why a wait ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,7 +86,8 @@ pub struct Wire {
     /// Octets read off the socket and not handed out yet, which `poll` does not see: read ahead
     /// for a small read, or put back after finding out the protocol.
     ahead: Vec<u8>,
-    /// Octets written and not sent yet; they leave at `flush`.
+    /// Octets written and not sent yet; they leave at `flush`, or when more would not fit in
+    /// [`GATHER`].
     pending: Vec<u8>,
 }
 
@@ -323,8 +327,9 @@ impl Read for Wire {
 }
 
 impl Write for Wire {
-    /// Gathers `buf` to leave at the next `flush`; a write larger than any TLS record, with
-    /// nothing gathered before it, leaves at once.
+    /// Gathers `buf` to leave at the next `flush`, sending what was gathered first if the two
+    /// would not fit in [`GATHER`]; a write larger than any TLS record, with nothing gathered
+    /// before it, leaves at once.
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if self.pending.len() + buf.len() > GATHER {
             self.flush()?;
