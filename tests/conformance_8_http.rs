@@ -510,7 +510,7 @@ fn s8_3_2_response_fields_are_well_formed() {
         let mut client = t.handshake();
         for path in [HELLO_PATH, ECHO_PATH, "/missing"] {
             let response = must(&mut client, |c| c.request(path), "the response");
-            let names: Vec<&[u8]> = response.fields.iter().map(|f| f.name.as_slice()).collect();
+            let names: Vec<&[u8]> = response.fields.iter().map(|f| &f.name[..]).collect();
             assert_eq!(
                 names.first(),
                 Some(&b":status".as_slice()),

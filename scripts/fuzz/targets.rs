@@ -352,7 +352,7 @@ impl Builder {
         if choice & 0x80 != 0 {
             let name = input.sized(0x10).to_vec();
             let value = input.sized(0x20).to_vec();
-            fields.push(Field { name, value });
+            fields.push(Field::new(name, value));
         }
         if choice & 0x40 != 0 {
             fields.swap(0, 3);
@@ -727,7 +727,7 @@ impl Exchange for FixtureExchange {
     }
 
     fn finish(self: Box<Self>, _trailers: &[(String, String)]) -> Response {
-        let mut headers = vec![("content-type".into(), "text/plain".to_string())];
+        let mut headers = vec![("content-type".into(), "text/plain".into())];
         let body = match self.path.as_str() {
             _ if self.method == "HEAD" => Body::Empty,
             "/large" => Body::Bytes(vec![0x61; 100_000]),
@@ -740,7 +740,7 @@ impl Exchange for FixtureExchange {
                 len: 70_000,
             },
             "/wide" => {
-                headers.push(("x-wide".into(), "w".repeat(40_000)));
+                headers.push(("x-wide".into(), "w".repeat(40_000).into()));
                 Body::Bytes(b"wide".to_vec())
             }
             _ => Body::Bytes(self.received.to_string().into_bytes()),

@@ -63,7 +63,7 @@ impl Echo {
         out.push_str("}\n");
         Response::new(
             200,
-            vec![("content-type".into(), mime::JSON.to_string())],
+            vec![("content-type".into(), mime::JSON.into())],
             Body::Bytes(out.into_bytes()),
         )
     }
@@ -175,7 +175,7 @@ mod tests {
             .headers
             .iter()
             .find(|(n, _)| n == "content-length")
-            .map(|(_, v)| v.clone());
+            .map(|(_, v)| v.to_string());
         assert_eq!(length, Some((get.body.len() + 2).to_string()));
     }
 

@@ -24,7 +24,7 @@ use httpdate::HttpDate;
 use super::cache::{FileCache, Found, SMALL_FILE};
 use super::path::{self, Target};
 use super::{mime, text};
-use crate::http::{http_date, Body, FieldName, Request, Response, COMPLETING_FIELDS};
+use crate::http::{http_date, Body, FieldName, FieldValue, Request, Response, COMPLETING_FIELDS};
 
 /// A static-file exchange: the answer is worked out when the request has ended.
 pub struct StaticFile {
@@ -55,9 +55,7 @@ fn serve(root: &Path, cache: &FileCache, request: &Request) -> Response {
         // RFC 9110 §15.5.6: "The origin server MUST generate an Allow header field in a 405
         // response containing a list of the target resource's currently supported methods."
         let mut response = text(405, "method not allowed: only GET and HEAD");
-        response
-            .headers
-            .push(("allow".into(), "GET, HEAD".to_string()));
+        response.headers.push(("allow".into(), "GET, HEAD".into()));
         return response;
     }
     let key = request.path.split('?').next().unwrap_or_default();
@@ -167,7 +165,7 @@ fn folder(root: &Path, dir: &Path, target: &Target, request: &Request) -> Respon
             }
         }
         let mut response = text(301, "moved: this is a folder");
-        response.headers.push(("location".into(), location));
+        response.headers.push(("location".into(), location.into()));
         return response;
     }
     let index = resolve(root, dir, &[b"index.html".to_vec()]);
@@ -220,7 +218,7 @@ fn listing(root: &Path, dir: &Path, target: &Target) -> Response {
     page.push_str("</ul></body></html>\n");
     Response::new(
         200,
-        vec![("content-type".into(), mime::HTML.to_string())],
+        vec![("content-type".into(), mime::HTML.into())],
         Body::Bytes(page.into_bytes()),
     )
 }
@@ -267,10 +265,13 @@ fn file(found: &Found, request: &Request) -> Option<Response> {
     // gets included, so that adding them never moves the list.
     let mut headers = Vec::with_capacity(FILE_FIELDS + COMPLETING_FIELDS);
     headers.extend([
-        ("content-type".into(), found.content_type.to_string()),
-        ("last-modified".into(), validators.last_modified.clone()),
-        ("etag".into(), validators.etag.clone()),
-        ("accept-ranges".into(), "bytes".to_string()),
+        ("content-type".into(), found.content_type.into()),
+        (
+            "last-modified".into(),
+            Arc::clone(&validators.last_modified).into(),
+        ),
+        ("etag".into(), Arc::clone(&validators.etag).into()),
+        ("accept-ranges".into(), "bytes".into()),
     ]);
     if not_modified(request, validators) {
         return Some(unchanged(len, headers));
@@ -315,12 +316,12 @@ fn opened(found: &Found, first: u64, last: u64) -> Option<Body> {
 }
 
 /// 304: the client's copy is current; the fields of a 200 without its content type.
-fn unchanged(len: u64, mut headers: Vec<(FieldName, String)>) -> Response {
+fn unchanged(len: u64, mut headers: Vec<(FieldName, FieldValue)>) -> Response {
     // RFC 9110 §8.6: a server "MUST NOT send Content-Length in such a response unless its field
     // value equals the decimal number of octets that would have been sent in the content of a
     // 200 (OK) response to the same request" — which is what is sent here.
     headers.retain(|(n, _)| n != "content-type");
-    headers.push(("content-length".into(), len.to_string()));
+    headers.push(("content-length".into(), len.to_string().into()));
     Response::new(304, headers, Body::Empty)
 }
 
@@ -328,13 +329,13 @@ fn unchanged(len: u64, mut headers: Vec<(FieldName, String)>) -> Response {
 fn part(
     body: Body,
     len: u64,
-    mut headers: Vec<(FieldName, String)>,
+    mut headers: Vec<(FieldName, FieldValue)>,
     first: u64,
     last: u64,
 ) -> Response {
     headers.push((
         "content-range".into(),
-        format!("bytes {first}-{last}/{len}"),
+        format!("bytes {first}-{last}/{len}").into(),
     ));
     Response::new(206, headers, body)
 }
@@ -346,7 +347,7 @@ fn unsatisfiable(len: u64) -> Response {
     let mut response = text(416, "range not satisfiable");
     response
         .headers
-        .push(("content-range".into(), format!("bytes */{len}")));
+        .push(("content-range".into(), format!("bytes */{len}").into()));
     response
 }
 
@@ -362,11 +363,11 @@ fn unsatisfiable(len: u64) -> Response {
 pub struct Validators {
     /// Modification time, in whole seconds as HTTP-date has them.
     modified: HttpDate,
-    /// `modified` as the `last-modified` field's value.
-    last_modified: String,
+    /// `modified` as the `last-modified` field's value, which every response shares.
+    last_modified: Arc<str>,
     /// `"<size hex>-<mtime nanoseconds hex>"`: changes when the size or the modification time
     /// does, which is as strong as a file server that does not hash its files can make it.
-    etag: String,
+    etag: Arc<str>,
 }
 
 impl Validators {
@@ -376,8 +377,8 @@ impl Validators {
         let modified = http_date(modified);
         Validators {
             modified,
-            last_modified: modified.to_string(),
-            etag: format!("\"{:x}-{:x}\"", len, mtime.as_nanos()),
+            last_modified: modified.to_string().into(),
+            etag: format!("\"{:x}-{:x}\"", len, mtime.as_nanos()).into(),
         }
     }
 }
@@ -436,7 +437,7 @@ fn range(request: &Request, validators: &Validators, len: u64) -> RangeAnswer {
         // for a tag; an exact match for a date), else the whole representation is sent.
         let condition = condition.trim();
         let matches = if condition.starts_with('"') {
-            condition == validators.etag
+            condition == &*validators.etag
         } else {
             condition.parse::<HttpDate>().ok() == Some(validators.modified)
         };

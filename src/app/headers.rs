@@ -50,7 +50,7 @@ pub fn respond(path: &str) -> Response {
             .collect();
         response
             .headers
-            .push((format!("x-h2lab-fill-{number}").into(), value));
+            .push((format!("x-h2lab-fill-{number}").into(), value.into()));
         left -= len;
     }
     response

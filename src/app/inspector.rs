@@ -82,10 +82,10 @@ fn error(status: u16, message: &str) -> Response {
 }
 
 /// A response that no cache keeps: the record changes with every request.
-fn answer(status: u16, content_type: &str, body: String) -> Response {
+fn answer(status: u16, content_type: &'static str, body: String) -> Response {
     let headers = vec![
-        ("content-type".into(), content_type.to_string()),
-        ("cache-control".into(), "no-store".to_string()),
+        ("content-type".into(), content_type.into()),
+        ("cache-control".into(), "no-store".into()),
     ];
     Response::new(status, headers, Body::Bytes(body.into_bytes()))
 }

@@ -32,7 +32,7 @@ pub fn respond(path: &str) -> Response {
     );
     Response {
         status: 200,
-        headers: vec![("content-type".into(), mime::TEXT.to_string())],
+        headers: vec![("content-type".into(), mime::TEXT.into())],
         body: Body::Bytes(text.into_bytes()),
         fault: Some(fault),
         push: Vec::new(),
@@ -61,7 +61,7 @@ fn index() -> Response {
     page.push_str("</ul>\n</body></html>\n");
     Response::new(
         200,
-        vec![("content-type".into(), mime::HTML.to_string())],
+        vec![("content-type".into(), mime::HTML.into())],
         Body::Bytes(page.into_bytes()),
     )
 }
@@ -75,7 +75,7 @@ fn unknown(name: &str) -> Response {
     }
     Response::new(
         404,
-        vec![("content-type".into(), mime::TEXT.to_string())],
+        vec![("content-type".into(), mime::TEXT.into())],
         Body::Bytes(text.into_bytes()),
     )
 }

@@ -146,7 +146,7 @@ impl Exchange for Finishing {
 fn text(status: u16, message: &str) -> Response {
     Response::new(
         status,
-        vec![("content-type".into(), mime::TEXT.to_string())],
+        vec![("content-type".into(), mime::TEXT.into())],
         Body::Bytes(format!("{message}\n").into_bytes()),
     )
 }

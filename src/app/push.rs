@@ -47,7 +47,7 @@ pub fn respond(path: &str, request: &Request) -> Option<Response> {
     };
     Some(Response {
         status: 200,
-        headers: vec![("content-type".into(), content_type.to_string())],
+        headers: vec![("content-type".into(), content_type.into())],
         body: Body::Bytes(body.as_bytes().to_vec()),
         fault: None,
         push,

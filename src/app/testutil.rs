@@ -130,7 +130,7 @@ pub fn run(
         headers: response
             .headers
             .into_iter()
-            .map(|(name, value)| (name.as_str().to_string(), value))
+            .map(|(name, value)| (name.as_str().to_string(), value.to_string()))
             .collect(),
         empty,
         body,

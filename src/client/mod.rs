@@ -790,7 +790,7 @@ pub fn find_field<'a>(fields: &'a [Field], name: &str) -> Option<&'a [u8]> {
     fields
         .iter()
         .find(|f| f.name == name.as_bytes())
-        .map(|f| f.value.as_slice())
+        .map(|f| &f.value[..])
 }
 
 /// The octets of one frame exactly as given, valid or not: the 9-octet header (RFC 9113 §4.1)

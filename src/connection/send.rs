@@ -14,8 +14,8 @@ use super::stream::{Event, State};
 use super::{report_state, report_window, Closure, Connection, DataStep, Queued, Stream};
 use crate::error::{ConnectionError, ErrorCode, StreamError};
 use crate::frame::{Continuation, Data, DataInPlace, Frame, Headers, MAX_MAX_FRAME_SIZE};
-use crate::hpack::{self, Encoder, Field, Representation};
-use crate::http::{Body, Fault, FieldName, Response};
+use crate::hpack::{self, Encoder, Field, Octets, Representation};
+use crate::http::{Body, Fault, FieldName, FieldValue, Response};
 use crate::trace::{self, Direction};
 
 /// An indexed field representation (RFC 7541 §6.1) of index 1000: `1` then 7-bit prefix 127 and
@@ -415,7 +415,11 @@ pub(super) enum BlockStart {
 
 /// The response's header list: `:status` first, then the regular fields with lowercase names —
 /// unless the response carries a fault of its header list, which is made here.
-fn header_list(status: u16, headers: Vec<(FieldName, String)>, fault: Option<Fault>) -> Vec<Field> {
+fn header_list(
+    status: u16,
+    headers: Vec<(FieldName, FieldValue)>,
+    fault: Option<Fault>,
+) -> Vec<Field> {
     let mut fields = Vec::with_capacity(headers.len() + 2);
     // RFC 9113 §8.3: Endpoints MUST NOT generate pseudo-header fields other than those defined in
     // this document. Fault::StatusColon names the status `:status:`, the colon of an HTTP/1.1
@@ -425,7 +429,10 @@ fn header_list(status: u16, headers: Vec<(FieldName, String)>, fault: Option<Fau
     } else {
         ":status"
     };
-    let status = Field::new(name, status.to_string());
+    let status = Field {
+        name: Octets::Static(name.as_bytes()),
+        value: status_value(status),
+    };
     // RFC 9113 §8.3.2: This pseudo-header field MUST be included in all responses.
     // Fault::NoStatus leaves `:status` out.
     // RFC 9113 §8.3: All pseudo-header fields MUST appear in a field block before all regular
@@ -442,11 +449,14 @@ fn header_list(status: u16, headers: Vec<(FieldName, String)>, fault: Option<Fau
         // 0x41-0x5a, or 0x7f-0xff. (0x41-0x5a: uppercase.) A `FieldName` is lowercase already;
         // Fault::UppercaseName writes each name as HTTP/1.1 does: `Content-Type`.
         let name = if fault == Some(Fault::UppercaseName) {
-            http1_case(name.as_str()).into_bytes()
+            http1_case(name.as_str()).into()
         } else {
-            name.into_bytes()
+            name.into_octets()
         };
-        fields.push(Field::new(name, value));
+        fields.push(Field {
+            name,
+            value: value.into_octets(),
+        });
     }
     if fault == Some(Fault::ContentLengthMismatch) {
         // RFC 9113 §8.1.1: A request or response is also malformed if the value of a
@@ -455,7 +465,7 @@ fn header_list(status: u16, headers: Vec<(FieldName, String)>, fault: Option<Fau
         for field in fields.iter_mut().filter(|f| f.name == b"content-length") {
             let announced = std::str::from_utf8(&field.value).ok();
             if let Some(len) = announced.and_then(|v| v.parse::<u64>().ok()) {
-                field.value = (len + 1).to_string().into_bytes();
+                field.value = (len + 1).to_string().into();
             }
         }
     }
@@ -463,10 +473,26 @@ fn header_list(status: u16, headers: Vec<(FieldName, String)>, fault: Option<Fau
         // RFC 9113 §8.2.2: An endpoint MUST NOT generate an HTTP/2 message containing
         // connection-specific header fields. Fault::ConnectionHeader adds the one an HTTP/1.1
         // server sends most.
-        fields.push(Field::new("connection", "keep-alive"));
+        fields.push(Field::fixed("connection", "keep-alive"));
     }
     fields.extend(status_last);
     fields
+}
+
+/// The `:status` value: the three digits of a common status borrowed, others made.
+fn status_value(status: u16) -> Octets {
+    let common: &'static str = match status {
+        200 => "200",
+        204 => "204",
+        206 => "206",
+        301 => "301",
+        304 => "304",
+        400 => "400",
+        404 => "404",
+        500 => "500",
+        _ => return status.to_string().into(),
+    };
+    Octets::Static(common.as_bytes())
 }
 
 /// `text`, or `-` for the method and path of a request whose head never arrived whole (a 431).
@@ -526,7 +552,7 @@ fn replace_content(response: &mut Response, len: u64) {
     };
     for (name, value) in &mut response.headers {
         if name.as_str() == "content-length" {
-            *value = len.to_string();
+            *value = len.to_string().into();
         }
     }
 }

@@ -107,9 +107,9 @@ impl Exchange for TestExchange {
             let text = format!("{} {}", self.received, trailers.len());
             (200, Body::Bytes(text.into_bytes()))
         };
-        let mut headers = vec![("content-type".into(), "text/plain".to_string())];
+        let mut headers = vec![("content-type".into(), "text/plain".into())];
         if self.path == "/wide" {
-            headers.push(("x-wide".into(), "x".repeat(40_000)));
+            headers.push(("x-wide".into(), "x".repeat(40_000).into()));
         }
         Response::new(status, headers, body)
     }
@@ -308,8 +308,8 @@ impl Client {
         let fields: Vec<Field> = fields
             .iter()
             .map(|(n, v)| Field {
-                name: n.as_bytes().to_vec(),
-                value: v.as_bytes().to_vec(),
+                name: (*n).into(),
+                value: (*v).into(),
             })
             .collect();
         let mut block = Vec::new();

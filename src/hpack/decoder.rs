@@ -11,7 +11,7 @@
 //! ```
 
 use super::table::DynamicTable;
-use super::{integer, static_table, string, DecodeError, Field, DEFAULT_TABLE_SIZE};
+use super::{integer, static_table, string, DecodeError, Field, Octets, DEFAULT_TABLE_SIZE};
 
 /// Decodes the header blocks that one peer sends on one connection, keeping the dynamic table
 /// in step with the peer's encoder.
@@ -225,7 +225,7 @@ impl Decoder {
         first: u8,
         on_event: &mut dyn FnMut(Event<'_>),
     ) -> Result<(Field, usize), DecodeError> {
-        let (field, representation, next) = match first {
+        let (mut field, representation, next) = match first {
             0x80..=0xff => {
                 let (index, next) = integer::decode(block, pos, 7)?;
                 let field = self.lookup(index, pos)?;
@@ -235,16 +235,23 @@ impl Decoder {
             0x10..=0x1f => self.literal(block, pos, Indexing::NeverIndexed)?,
             _ => self.literal(block, pos, Indexing::WithoutIndexing)?,
         };
+        let incremental = matches!(
+            representation,
+            Representation::Literal {
+                indexing: Indexing::Incremental,
+                ..
+            }
+        );
+        if incremental {
+            // Shared before it is reported: the entry and the field returned hold one copy.
+            field = field.into_shared();
+        }
         on_event(Event::Field {
             offset: pos,
             representation,
             field: &field,
         });
-        if let Representation::Literal {
-            indexing: Indexing::Incremental,
-            ..
-        } = representation
-        {
+        if incremental {
             self.insert(field.clone(), on_event);
         }
         Ok((field, next))
@@ -308,7 +315,7 @@ impl Decoder {
         let (name_index, next) = integer::decode(block, pos, prefix_bits)?;
         let (name, name_index, name_huffman, next) = if name_index == 0 {
             let name = string::decode(block, next)?;
-            (name.value, None, name.huffman, name.end)
+            (name.value.into(), None, name.huffman, name.end)
         } else {
             let entry = self.lookup(name_index, pos)?;
             (entry.name, Some(name_index), false, next)
@@ -323,7 +330,7 @@ impl Decoder {
         Ok((
             Field {
                 name,
-                value: value.value,
+                value: value.value.into(),
             },
             representation,
             value.end,
@@ -338,7 +345,10 @@ impl Decoder {
             return Err(DecodeError::IndexZero { offset });
         }
         if let Some((name, value)) = static_table::get(index) {
-            return Ok(Field::new(name, value));
+            return Ok(Field {
+                name: Octets::Static(name),
+                value: Octets::Static(value),
+            });
         }
         // RFC 7541 §2.3.3: "Indices strictly greater than the sum of the lengths of both tables
         // MUST be treated as a decoding error."

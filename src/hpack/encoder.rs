@@ -410,7 +410,7 @@ mod tests {
             prop::sample::select(vec!["GET", "/", "200", "", "gzip"]).prop_map(|v| v.into()),
             prop::collection::vec(any::<u8>(), 0..80),
         ];
-        (name, value).prop_map(|(name, value)| Field { name, value })
+        (name, value).prop_map(|(name, value)| Field::new(name, value))
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! make up the index address space (§2.3.3); [`Decoder`] reads the representations of §6 and
 //! [`Encoder`] writes them.
 //!
-//! HPACK works on octets: names and values are `Vec<u8>`, and whether they are valid HTTP field
+//! HPACK works on octets: names and values are [`Octets`], and whether they are valid HTTP field
 //! names and values (RFC 9113 §8.2) is for the layer above to check ([`is_valid_field_name`] is
 //! here only so that every layer reads that rule from one place).
 
@@ -15,6 +15,7 @@ mod decoder;
 mod encoder;
 mod huffman;
 mod integer;
+mod octets;
 mod static_table;
 mod string;
 mod table;
@@ -25,6 +26,7 @@ use crate::error::{ConnectionError, ErrorCode};
 
 pub use decoder::{Decoder, Event, Indexing, Representation};
 pub use encoder::Encoder;
+pub use octets::Octets;
 
 /// The maximum dynamic table size both ends of an HTTP/2 connection start with: 4096 octets, the
 /// initial value of SETTINGS_HEADER_TABLE_SIZE (RFC 9113 §6.5.2; RFC 7541 §4.2 leaves the limit to
@@ -35,17 +37,34 @@ pub const DEFAULT_TABLE_SIZE: usize = 0x1000;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
     /// The field name (lowercase in HTTP/2, but HPACK does not check).
-    pub name: Vec<u8>,
+    pub name: Octets,
     /// The field value.
-    pub value: Vec<u8>,
+    pub value: Octets,
 }
 
 impl Field {
-    /// A field from anything that gives octets (`&str`, `&[u8]`, `String`, `Vec<u8>`).
-    pub fn new(name: impl Into<Vec<u8>>, value: impl Into<Vec<u8>>) -> Field {
+    /// A field from anything that gives octets (`&str`, `&[u8]`, `String`, `Vec<u8>`: borrowed
+    /// ones are copied) or from [`Octets`] as they are.
+    pub fn new(name: impl Into<Octets>, value: impl Into<Octets>) -> Field {
         Field {
             name: name.into(),
             value: value.into(),
+        }
+    }
+
+    /// The same field with its octets shared ([`Octets::into_shared`]), as a table entry keeps it.
+    pub fn into_shared(self) -> Field {
+        Field {
+            name: self.name.into_shared(),
+            value: self.value.into_shared(),
+        }
+    }
+
+    /// A field written in the program, which costs nothing to make.
+    pub const fn fixed(name: &'static str, value: &'static str) -> Field {
+        Field {
+            name: Octets::Static(name.as_bytes()),
+            value: Octets::Static(value.as_bytes()),
         }
     }
 

@@ -79,16 +79,14 @@ impl DynamicTable {
         }
         self.evict_to(self.max_size - entry_size, on_evict);
         self.size += entry_size;
-        self.entries.push_front(field);
+        // Shared, so that each field taken from the entry later refers to it (see `Octets`).
+        self.entries.push_front(field.into_shared());
         true
     }
 
     /// The position of an entry with this name and value, else of the newest entry with this name.
     pub(super) fn find(&self, name: &[u8], value: &[u8]) -> Option<(usize, bool)> {
-        let entries = self
-            .entries
-            .iter()
-            .map(|e| (e.name.as_slice(), e.value.as_slice()));
+        let entries = self.entries.iter().map(|e| (&e.name[..], &e.value[..]));
         super::find_entry(entries, name, value)
     }
 

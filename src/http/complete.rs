@@ -2,6 +2,7 @@
 //! (Server) — added in one place, whoever made the response: a handler or the connection itself.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use httpdate::HttpDate;
@@ -28,12 +29,12 @@ impl Response {
         if !self.headers.iter().any(|(n, _)| n == "content-length") {
             let len = self.body.len();
             self.headers
-                .push(("content-length".into(), len.to_string()));
+                .push(("content-length".into(), len.to_string().into()));
         }
         // RFC 9110 §6.6.1: "An origin server with a clock ... MUST generate a Date header field"
         // (for 2xx, 3xx and 4xx responses; it may for the rest, and h2lab always does).
-        self.headers.push(("date".into(), date_text(now)));
-        self.headers.push(("server".into(), SERVER.to_string()));
+        self.headers.push(("date".into(), date_text(now).into()));
+        self.headers.push(("server".into(), SERVER.into()));
         if head {
             self.body = Body::Empty;
         }
@@ -42,11 +43,11 @@ impl Response {
 }
 
 /// `now` as the `date` field's value. Every response within one second carries the same text,
-/// so each thread formats it once a second and copies it for the responses after.
-fn date_text(now: SystemTime) -> String {
+/// so each thread formats it once a second and shares it with the responses after.
+fn date_text(now: SystemTime) -> Arc<str> {
     thread_local! {
         /// The second (since the epoch) last formatted on this thread, and its text.
-        static LAST: RefCell<(Option<u64>, String)> = const { RefCell::new((None, String::new())) };
+        static LAST: RefCell<(Option<u64>, Arc<str>)> = RefCell::new((None, Arc::from("")));
     }
     let second = now
         .duration_since(UNIX_EPOCH)
@@ -54,9 +55,9 @@ fn date_text(now: SystemTime) -> String {
     LAST.with_borrow_mut(|(last_second, text)| {
         if *last_second != Some(second) {
             *last_second = Some(second);
-            *text = http_date(now).to_string();
+            *text = http_date(now).to_string().into();
         }
-        text.clone()
+        Arc::clone(text)
     })
 }
 
@@ -81,7 +82,7 @@ mod tests {
     fn text(status: u16, body: &str) -> Response {
         Response::new(
             status,
-            vec![("content-type".into(), "text/plain".to_string())],
+            vec![("content-type".into(), "text/plain".into())],
             Body::Bytes(body.as_bytes().to_vec()),
         )
     }
@@ -92,12 +93,12 @@ mod tests {
         assert_eq!(
             response.headers,
             vec![
-                ("content-type".into(), "text/plain".to_string()),
-                ("content-length".into(), "2".to_string()),
-                ("date".into(), "Sun, 06 Nov 1994 08:49:37 GMT".to_string()),
+                ("content-type".into(), "text/plain".into()),
+                ("content-length".into(), "2".into()),
+                ("date".into(), "Sun, 06 Nov 1994 08:49:37 GMT".into()),
                 (
                     "server".into(),
-                    format!("h2lab/{}", env!("CARGO_PKG_VERSION"))
+                    format!("h2lab/{}", env!("CARGO_PKG_VERSION")).into()
                 ),
             ]
         );
@@ -136,7 +137,7 @@ mod tests {
         assert!(matches!(response.body, Body::Empty));
         assert!(response
             .headers
-            .contains(&("content-length".into(), "5".to_string())));
+            .contains(&("content-length".into(), "5".into())));
     }
 
     #[test]
@@ -144,14 +145,14 @@ mod tests {
         let mut not_modified = text(304, "");
         not_modified
             .headers
-            .push(("content-length".into(), "13".to_string()));
+            .push(("content-length".into(), "13".into()));
         let response = not_modified.complete(false, SystemTime::now());
         let lengths: Vec<_> = response
             .headers
             .iter()
             .filter(|(n, _)| n == "content-length")
             .collect();
-        assert_eq!(lengths, [&("content-length".into(), "13".to_string())]);
+        assert_eq!(lengths, [&("content-length".into(), "13".into())]);
     }
 
     #[test]

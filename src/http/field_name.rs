@@ -2,6 +2,8 @@
 
 use std::borrow::Cow;
 
+use crate::hpack::Octets;
+
 /// The name of a field that a handler puts in a [`super::Response`]: lowercase from the moment it
 /// is made, so that the connection sends it as it is. A name written in the source, as nearly
 /// every one is, is borrowed: it costs nothing until HPACK takes its octets.
@@ -18,10 +20,13 @@ impl FieldName {
         &self.0
     }
 
-    /// The name's octets, for an HPACK field: a name made at run time is moved, one written in the
-    /// source copied.
-    pub fn into_bytes(self) -> Vec<u8> {
-        self.0.into_owned().into_bytes()
+    /// The name's octets, for an HPACK field: a name written in the source is borrowed, one made
+    /// at run time moved.
+    pub fn into_octets(self) -> Octets {
+        match self.0 {
+            Cow::Borrowed(name) => Octets::Static(name.as_bytes()),
+            Cow::Owned(name) => Octets::Owned(name.into_bytes()),
+        }
     }
 }
 
@@ -55,11 +60,18 @@ mod tests {
     fn a_name_is_lowercase_however_it_was_written() {
         assert_eq!(FieldName::from("Content-Type").as_str(), "content-type");
         assert_eq!(FieldName::from("X-Fill".to_string()).as_str(), "x-fill");
-        assert_eq!(FieldName::from("etag").into_bytes(), b"etag");
+        assert_eq!(
+            FieldName::from("X-Fill".to_string()).into_octets(),
+            b"x-fill"
+        );
     }
 
     #[test]
     fn a_lowercase_name_written_in_the_source_is_borrowed() {
         assert!(matches!(FieldName::from("etag").0, Cow::Borrowed("etag")));
+        assert!(matches!(
+            FieldName::from("etag").into_octets(),
+            Octets::Static(b"etag")
+        ));
     }
 }

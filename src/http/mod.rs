@@ -12,10 +12,12 @@ use std::sync::Arc;
 mod complete;
 mod fault;
 mod field_name;
+mod field_value;
 mod validate;
 pub use complete::{http_date, COMPLETING_FIELDS};
 pub use fault::Fault;
 pub use field_name::FieldName;
+pub use field_value::FieldValue;
 pub use validate::{validate_request, validate_trailers, ValidRequest};
 
 /// A request as the server decoded it (RFC 9113 §8.3.1).
@@ -121,7 +123,7 @@ pub struct Response {
     /// The status code, sent as `:status`.
     pub status: u16,
     /// Regular fields in order; [`Response::complete`] adds `content-length`, `date`, `server`.
-    pub headers: Vec<(FieldName, String)>,
+    pub headers: Vec<(FieldName, FieldValue)>,
     /// The body.
     pub body: Body,
     /// A mistake the connection makes on purpose when it sends this response; `None` for a
@@ -139,7 +141,7 @@ pub struct Response {
 
 impl Response {
     /// A plain response: no fault, nothing pushed, the connection kept.
-    pub fn new(status: u16, headers: Vec<(FieldName, String)>, body: Body) -> Response {
+    pub fn new(status: u16, headers: Vec<(FieldName, FieldValue)>, body: Body) -> Response {
         Response {
             status,
             headers,

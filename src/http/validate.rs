@@ -115,7 +115,10 @@ fn agreeing_content_length(earlier: Option<u64>, value: &str) -> Result<u64, Str
 /// A field that passed [`check_field`], as text: its name is ASCII; its value is kept as UTF-8,
 /// an octet sequence that is not UTF-8 becoming U+FFFD.
 fn text(field: Field) -> (String, String) {
-    (into_text(field.name), into_text(field.value))
+    (
+        into_text(field.name.into_vec()),
+        into_text(field.value.into_vec()),
+    )
 }
 
 /// `octets` as a `String`, without a copy when they are UTF-8, as nearly every field is.
@@ -143,8 +146,8 @@ mod tests {
         pairs
             .iter()
             .map(|(n, v)| Field {
-                name: n.as_bytes().to_vec(),
-                value: v.as_bytes().to_vec(),
+                name: (*n).into(),
+                value: (*v).into(),
             })
             .collect()
     }
@@ -275,8 +278,8 @@ mod tests {
         for value in ["a\0b", "a\rb", "a\nb", " a", "a ", "\ta", "a\t"] {
             let mut block = with(&[]);
             block.push(Field {
-                name: b"x-test".to_vec(),
-                value: value.as_bytes().to_vec(),
+                name: b"x-test".into(),
+                value: value.into(),
             });
             rejects(&block);
         }
@@ -286,8 +289,8 @@ mod tests {
     fn a_value_is_kept_as_utf8_and_octets_that_are_not_become_replacement_characters() {
         let mut block = with(&[("x-utf8", "café")]);
         block.push(Field {
-            name: b"x-latin1".to_vec(),
-            value: b"caf\xe9".to_vec(),
+            name: b"x-latin1".into(),
+            value: b"caf\xe9".into(),
         });
         let fields = validate_request(1, block).unwrap().request.fields;
         assert_eq!(fields[4], ("x-utf8".into(), "café".into()));

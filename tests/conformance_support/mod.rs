@@ -471,8 +471,8 @@ pub fn literal_with_indexing(name: &[u8], value: &[u8], out: &mut Vec<u8>) {
 /// A field from octets.
 pub fn field_bytes(name: &[u8], value: &[u8]) -> Field {
     Field {
-        name: name.to_vec(),
-        value: value.to_vec(),
+        name: name.into(),
+        value: value.into(),
     }
 }
 

@@ -25,8 +25,8 @@ impl Exchange for FaultyExchange {
         Response {
             status: 200,
             headers: vec![
-                ("content-type".into(), "text/plain".to_string()),
-                ("content-length".into(), BODY.len().to_string()),
+                ("content-type".into(), "text/plain".into()),
+                ("content-length".into(), BODY.len().to_string().into()),
             ],
             body: Body::Bytes(BODY.to_vec()),
             fault: Fault::from_name(self.0.trim_start_matches('/')),

@@ -397,7 +397,7 @@ impl KeptField {
 
     /// Whether this is `field`, whole.
     pub(super) fn is(&self, field: &Field) -> bool {
-        !self.is_cut() && self.name() == field.name && self.value() == field.value
+        !self.is_cut() && self.name() == &field.name[..] && self.value() == &field.value[..]
     }
 }
 

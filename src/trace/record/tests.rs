@@ -218,7 +218,7 @@ fn both_dynamic_tables_are_rebuilt_from_insertions_and_evictions() {
     };
     let expected: Vec<(Vec<u8>, Vec<u8>)> = decoder
         .table_entries()
-        .map(|f| (f.name.clone(), f.value.clone()))
+        .map(|f| (f.name.to_vec(), f.value.to_vec()))
         .collect();
     assert_eq!(entries(&record.decoder_table), expected);
     assert_eq!(record.decoder_table.size, decoder.table_size());
