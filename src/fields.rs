@@ -5,6 +5,8 @@
 //! rule that a request, a response or a trailer section breaks. Both read the rules from here, so
 //! the module sits low, just above `hpack`. Each check returns why it failed, RFC section included.
 
+use std::ops::Deref;
+
 use crate::hpack::{is_valid_field_name, Field};
 
 /// Header fields that only mean something on a single HTTP/1.1 hop (RFC 9113 §8.2.2).
@@ -123,31 +125,44 @@ pub fn check_trailer_field(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The pseudo-header fields of a request (§8.3.1), as they arrive.
-#[derive(Debug, Default)]
-pub struct RequestPseudo {
-    method: Option<String>,
-    scheme: Option<String>,
-    authority: Option<String>,
-    path: Option<String>,
+/// The pseudo-header fields of a request (§8.3.1), as they arrive, their values kept as `V`: the
+/// server keeps the [`Text`](crate::http::Text) it builds the request of, `h2lab-decode` a
+/// `String`.
+#[derive(Debug)]
+pub struct RequestPseudo<V> {
+    method: Option<V>,
+    scheme: Option<V>,
+    authority: Option<V>,
+    path: Option<V>,
+}
+
+impl<V> Default for RequestPseudo<V> {
+    fn default() -> Self {
+        RequestPseudo {
+            method: None,
+            scheme: None,
+            authority: None,
+            path: None,
+        }
+    }
 }
 
 /// What a complete request's pseudo-header fields say: the request line of HTTP/1.1.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestTarget {
+pub struct RequestTarget<V> {
     /// `:method`.
-    pub method: String,
+    pub method: V,
     /// `:scheme`; empty for CONNECT (§8.5).
-    pub scheme: String,
+    pub scheme: V,
     /// `:authority`, when present.
-    pub authority: Option<String>,
+    pub authority: Option<V>,
     /// `:path`; empty for CONNECT (§8.5).
-    pub path: String,
+    pub path: V,
 }
 
-impl RequestPseudo {
+impl<V: Deref<Target = str> + Default> RequestPseudo<V> {
     /// Records the pseudo-header field `name` (colon included).
-    pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
+    pub fn set(&mut self, name: &str, value: V) -> Result<(), String> {
         let slot = match name {
             ":method" => &mut self.method,
             ":scheme" => &mut self.scheme,
@@ -167,14 +182,14 @@ impl RequestPseudo {
 
     /// The request target, once the whole block is read: the rules of §8.3.1 and §8.5 on which
     /// pseudo-header fields a request must have, which depend on its method.
-    pub fn complete(self) -> Result<RequestTarget, String> {
+    pub fn complete(self) -> Result<RequestTarget<V>, String> {
         // RFC 9113 §8.3.1: All HTTP/2 requests MUST include exactly one valid value for the
         // ":method" ... pseudo-header field[s]. An HTTP request that omits mandatory
         // pseudo-header fields is malformed.
         let Some(method) = self.method else {
             return Err("no :method pseudo-header field (RFC 9113 §8.3.1)".to_string());
         };
-        let (scheme, path) = if method == "CONNECT" {
+        let (scheme, path) = if &*method == "CONNECT" {
             // RFC 9113 §8.5: The ":scheme" and ":path" pseudo-header fields MUST be omitted. The
             // ":authority" pseudo-header field contains the host and port to connect to.
             if self.scheme.is_some() || self.path.is_some() || self.authority.is_none() {
@@ -183,7 +198,7 @@ impl RequestPseudo {
                         .to_string(),
                 );
             }
-            (String::new(), String::new())
+            (V::default(), V::default())
         } else {
             // RFC 9113 §8.3.1: All HTTP/2 requests MUST include exactly one valid value for the
             // ":method", ":scheme", and ":path" pseudo-header fields, unless they are CONNECT
@@ -224,7 +239,7 @@ impl ResponsePseudo {
                 "pseudo-header field {name} is not one of a response (RFC 9113 §8.3)"
             ));
         }
-        set_once(&mut self.status, name, value)
+        set_once(&mut self.status, name, value.to_string())
     }
 
     /// The status, once the whole block is read.
@@ -237,7 +252,7 @@ impl ResponsePseudo {
 }
 
 /// Fills `slot` with the value of pseudo-header field `name`, unless it came before.
-fn set_once(slot: &mut Option<String>, name: &str, value: &str) -> Result<(), String> {
+fn set_once<V>(slot: &mut Option<V>, name: &str, value: V) -> Result<(), String> {
     // RFC 9113 §8.3: The same pseudo-header field name MUST NOT appear more than once in a field
     // block. A field block for an HTTP request or response that contains a repeated pseudo-header
     // field name MUST be treated as malformed.
@@ -246,7 +261,7 @@ fn set_once(slot: &mut Option<String>, name: &str, value: &str) -> Result<(), St
             "pseudo-header field {name} appears twice (RFC 9113 §8.3)"
         ));
     }
-    *slot = Some(value.to_string());
+    *slot = Some(value);
     Ok(())
 }
 

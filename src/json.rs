@@ -49,7 +49,7 @@ pub fn string(bytes: &[u8]) -> String {
 
 /// Appends `[[name, value], …]`: a list of fields that keeps order and repeated names, which a JSON
 /// object would not.
-pub fn push_fields(out: &mut String, fields: &[(String, String)]) {
+pub fn push_fields<T: std::ops::Deref<Target = str>>(out: &mut String, fields: &[(T, T)]) {
     push_field_list(
         out,
         fields

@@ -13,7 +13,7 @@ struct Paths;
 
 impl Handler for Paths {
     fn start(&self, request: Request) -> Box<dyn Exchange> {
-        Box::new(Path(request.path))
+        Box::new(Path(request.path.to_string()))
     }
 }
 

@@ -23,7 +23,7 @@ use h2lab::connection::{Connection, LocalSettings};
 use h2lab::error::ErrorCode;
 use h2lab::frame::{split_frame, Frame, FrameHeader, FrameType, MAX_MAX_FRAME_SIZE, PREFACE};
 use h2lab::hpack::{Decoder, Encoder, Field};
-use h2lab::http::{Body, Exchange, Handler, Request, Response};
+use h2lab::http::{Body, Exchange, Handler, Request, Response, Text};
 
 /// A target: it takes any octets, and panics on a finding.
 pub type Target = fn(&[u8]);
@@ -706,8 +706,8 @@ impl OutputCheck {
 pub struct Fixture;
 
 struct FixtureExchange {
-    method: String,
-    path: String,
+    method: Text,
+    path: Text,
     received: usize,
 }
 

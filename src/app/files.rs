@@ -24,7 +24,7 @@ use httpdate::HttpDate;
 use super::cache::{FileCache, Found, SMALL_FILE};
 use super::path::{self, Target};
 use super::{mime, text};
-use crate::http::{http_date, Body, FieldName, FieldValue, Request, Response, COMPLETING_FIELDS};
+use crate::http::{http_date, Body, FieldName, Request, Response, Text, COMPLETING_FIELDS};
 
 /// A static-file exchange: the answer is worked out when the request has ended.
 pub struct StaticFile {
@@ -316,7 +316,7 @@ fn opened(found: &Found, first: u64, last: u64) -> Option<Body> {
 }
 
 /// 304: the client's copy is current; the fields of a 200 without its content type.
-fn unchanged(len: u64, mut headers: Vec<(FieldName, FieldValue)>) -> Response {
+fn unchanged(len: u64, mut headers: Vec<(FieldName, Text)>) -> Response {
     // RFC 9110 §8.6: a server "MUST NOT send Content-Length in such a response unless its field
     // value equals the decimal number of octets that would have been sent in the content of a
     // 200 (OK) response to the same request" — which is what is sent here.
@@ -329,7 +329,7 @@ fn unchanged(len: u64, mut headers: Vec<(FieldName, FieldValue)>) -> Response {
 fn part(
     body: Body,
     len: u64,
-    mut headers: Vec<(FieldName, FieldValue)>,
+    mut headers: Vec<(FieldName, Text)>,
     first: u64,
     last: u64,
 ) -> Response {

@@ -71,15 +71,15 @@ mod tests {
         assert_eq!(
             answer.push,
             vec![Request {
-                method: "GET".to_string(),
-                scheme: "https".to_string(),
-                authority: Some("localhost".to_string()),
-                path: STYLESHEET.to_string(),
+                method: "GET".into(),
+                scheme: "https".into(),
+                authority: Some("localhost".into()),
+                path: STYLESHEET.into(),
                 fields: vec![
-                    (":method".to_string(), "GET".to_string()),
-                    (":scheme".to_string(), page_request.scheme.clone()),
-                    (":authority".to_string(), "localhost".to_string()),
-                    (":path".to_string(), STYLESHEET.to_string()),
+                    (":method".into(), "GET".into()),
+                    (":scheme".into(), page_request.scheme.clone()),
+                    (":authority".into(), "localhost".into()),
+                    (":path".into(), STYLESHEET.into()),
                 ],
                 connection: page_request.connection,
             }]

@@ -70,17 +70,21 @@ impl Answer {
 /// The request a client would send, pseudo-header fields first.
 pub fn request(method: &str, path: &str, extra: &[(&str, &str)]) -> Request {
     let mut fields = vec![
-        (":method".to_string(), method.to_string()),
-        (":scheme".to_string(), "https".to_string()),
-        (":authority".to_string(), "localhost".to_string()),
-        (":path".to_string(), path.to_string()),
+        (":method".into(), method.to_string().into()),
+        (":scheme".into(), "https".into()),
+        (":authority".into(), "localhost".into()),
+        (":path".into(), path.to_string().into()),
     ];
-    fields.extend(extra.iter().map(|(n, v)| (n.to_string(), v.to_string())));
+    fields.extend(
+        extra
+            .iter()
+            .map(|(n, v)| (n.to_string().into(), v.to_string().into())),
+    );
     Request {
-        method: method.to_string(),
-        scheme: "https".to_string(),
-        authority: Some("localhost".to_string()),
-        path: path.to_string(),
+        method: method.to_string().into(),
+        scheme: "https".into(),
+        authority: Some("localhost".into()),
+        path: path.to_string().into(),
         fields,
         connection: 1,
     }

@@ -73,7 +73,7 @@ use std::time::Instant;
 use crate::error::{ConnectionError, ErrorCode, ProtocolError, StreamError};
 use crate::frame::{Frame, FrameHeader, GoAway, RstStream, Settings, WindowUpdate, HEADER_LEN};
 use crate::hpack::{Decoder, Encoder};
-use crate::http::{Exchange, Fault, Handler};
+use crate::http::{Exchange, Fault, Handler, Text};
 use crate::trace::{self, Direction, Observer, Observers};
 
 use body::Outgoing;
@@ -122,8 +122,8 @@ struct Stream {
     /// The response asked for our GOAWAY once it has gone out (`Response::goaway_after`).
     goaway_after: bool,
     /// For the access line: the request's `:method` and `:path`, empty until they are known.
-    method: String,
-    path: String,
+    method: Text,
+    path: Text,
     status: u16,
     sent: u64,
     started: Instant,
@@ -145,8 +145,8 @@ impl Stream {
             fault: None,
             wire_id: stream_id,
             goaway_after: false,
-            method: String::new(),
-            path: String::new(),
+            method: Text::default(),
+            path: Text::default(),
             status: 0,
             sent: 0,
             started: Instant::now(),

@@ -15,7 +15,7 @@ use super::{report_state, report_window, Closure, Connection, DataStep, Queued, 
 use crate::error::{ConnectionError, ErrorCode, StreamError};
 use crate::frame::{Continuation, Data, DataInPlace, Frame, Headers, MAX_MAX_FRAME_SIZE};
 use crate::hpack::{self, Encoder, Field, Octets, Representation};
-use crate::http::{Body, Fault, FieldName, FieldValue, Response};
+use crate::http::{Body, Fault, FieldName, Response, Text};
 use crate::trace::{self, Direction};
 
 /// An indexed field representation (RFC 7541 §6.1) of index 1000: `1` then 7-bit prefix 127 and
@@ -415,11 +415,7 @@ pub(super) enum BlockStart {
 
 /// The response's header list: `:status` first, then the regular fields with lowercase names —
 /// unless the response carries a fault of its header list, which is made here.
-fn header_list(
-    status: u16,
-    headers: Vec<(FieldName, FieldValue)>,
-    fault: Option<Fault>,
-) -> Vec<Field> {
+fn header_list(status: u16, headers: Vec<(FieldName, Text)>, fault: Option<Fault>) -> Vec<Field> {
     let mut fields = Vec::with_capacity(headers.len() + 2);
     // RFC 9113 §8.3: Endpoints MUST NOT generate pseudo-header fields other than those defined in
     // this document. Fault::StatusColon names the status `:status:`, the colon of an HTTP/1.1

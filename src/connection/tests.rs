@@ -57,7 +57,7 @@ struct TestExchange {
 impl Handler for TestHandler {
     fn start(&self, request: Request) -> Box<dyn Exchange> {
         Box::new(TestExchange {
-            path: request.path,
+            path: request.path.to_string(),
             received: 0,
             dropped: Arc::clone(&self.dropped),
         })

@@ -329,7 +329,7 @@ mod tests {
 
     impl Handler for Sizes {
         fn start(&self, request: Request) -> Box<dyn Exchange> {
-            Box::new(SizesExchange(request.path))
+            Box::new(SizesExchange(request.path.to_string()))
         }
     }
 

@@ -18,6 +18,9 @@ pub enum Octets {
     Static(&'static [u8]),
     /// Held by a table entry or a cache, and shared with it.
     Shared(Arc<[u8]>),
+    /// Shared as [`Octets::Shared`], and known to be UTF-8, as nearly every field is: the layer
+    /// above reads it as text without checking it again.
+    SharedText(Arc<str>),
     /// Made for this one field.
     Owned(Vec<u8>),
 }
@@ -32,10 +35,13 @@ impl Octets {
     }
 
     /// The same octets, shared: what a table entry holds, so that each field taken from it later
-    /// is a reference, not a copy.
+    /// is a reference, not a copy. Octets that are UTF-8 are shared as text.
     pub fn into_shared(self) -> Octets {
         match self {
-            Octets::Owned(octets) => Octets::Shared(octets.into()),
+            Octets::Owned(octets) => match String::from_utf8(octets) {
+                Ok(text) => Octets::SharedText(text.into()),
+                Err(error) => Octets::Shared(error.into_bytes().into()),
+            },
             other => other,
         }
     }
@@ -48,6 +54,7 @@ impl Deref for Octets {
         match self {
             Octets::Static(octets) => octets,
             Octets::Shared(octets) => octets,
+            Octets::SharedText(text) => text.as_bytes(),
             Octets::Owned(octets) => octets,
         }
     }
@@ -166,6 +173,7 @@ mod tests {
     fn octets_compare_by_content_however_held() {
         let shared = Octets::Shared(Arc::from(&b"gzip"[..]));
         assert_eq!(Octets::Static(b"gzip"), shared);
+        assert_eq!(Octets::SharedText(Arc::from("gzip")), shared);
         assert_eq!(shared, Octets::from("gzip"));
         assert_eq!(shared, b"gzip");
         assert_eq!(format!("{shared:?}"), format!("{:?}", b"gzip".to_vec()));
@@ -174,7 +182,9 @@ mod tests {
     #[test]
     fn sharing_owned_octets_keeps_them_and_moving_them_out_copies_only_borrowed_ones() {
         let shared = Octets::from("etag").into_shared();
-        assert!(matches!(&shared, Octets::Shared(octets) if &octets[..] == b"etag"));
+        assert!(matches!(&shared, Octets::SharedText(text) if &text[..] == "etag"));
+        let latin1 = Octets::from(&b"caf\xe9"[..]).into_shared();
+        assert!(matches!(&latin1, Octets::Shared(octets) if &octets[..] == b"caf\xe9"));
         assert!(matches!(
             Octets::Static(b"x").into_shared(),
             Octets::Static(b"x")

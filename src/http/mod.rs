@@ -12,27 +12,27 @@ use std::sync::Arc;
 mod complete;
 mod fault;
 mod field_name;
-mod field_value;
+mod text;
 mod validate;
 pub use complete::{http_date, COMPLETING_FIELDS};
 pub use fault::Fault;
 pub use field_name::FieldName;
-pub use field_value::FieldValue;
+pub use text::Text;
 pub use validate::{validate_request, validate_trailers, ValidRequest};
 
 /// A request as the server decoded it (RFC 9113 §8.3.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     /// `:method`.
-    pub method: String,
+    pub method: Text,
     /// `:scheme`.
-    pub scheme: String,
+    pub scheme: Text,
     /// `:authority`, or the `host` field when `:authority` is absent.
-    pub authority: Option<String>,
+    pub authority: Option<Text>,
     /// `:path` (for CONNECT, empty).
-    pub path: String,
+    pub path: Text,
     /// Every field of the header block in the order received, pseudo-header fields included.
-    pub fields: Vec<(String, String)>,
+    pub fields: Vec<(Text, Text)>,
     /// The connection it came over, as the server numbers them (`[conn N]` in the log): with it
     /// the inspector page shows the connection that the page itself came over.
     pub connection: u64,
@@ -43,19 +43,20 @@ impl Request {
     /// `path`, with the `:scheme` and `:authority` of the request it is associated with, for
     /// which the server is therefore authoritative.
     pub fn promised(original: &Request, path: &str) -> Request {
+        let path = Text::from(path.to_string());
         let mut fields = vec![
-            (":method".to_string(), "GET".to_string()),
-            (":scheme".to_string(), original.scheme.clone()),
+            (":method".into(), "GET".into()),
+            (":scheme".into(), original.scheme.clone()),
         ];
         if let Some(authority) = &original.authority {
-            fields.push((":authority".to_string(), authority.clone()));
+            fields.push((":authority".into(), authority.clone()));
         }
-        fields.push((":path".to_string(), path.to_string()));
+        fields.push((":path".into(), path.clone()));
         Request {
-            method: "GET".to_string(),
+            method: "GET".into(),
             scheme: original.scheme.clone(),
             authority: original.authority.clone(),
-            path: path.to_string(),
+            path,
             fields,
             connection: original.connection,
         }
@@ -123,7 +124,7 @@ pub struct Response {
     /// The status code, sent as `:status`.
     pub status: u16,
     /// Regular fields in order; [`Response::complete`] adds `content-length`, `date`, `server`.
-    pub headers: Vec<(FieldName, FieldValue)>,
+    pub headers: Vec<(FieldName, Text)>,
     /// The body.
     pub body: Body,
     /// A mistake the connection makes on purpose when it sends this response; `None` for a
@@ -141,7 +142,7 @@ pub struct Response {
 
 impl Response {
     /// A plain response: no fault, nothing pushed, the connection kept.
-    pub fn new(status: u16, headers: Vec<(FieldName, FieldValue)>, body: Body) -> Response {
+    pub fn new(status: u16, headers: Vec<(FieldName, Text)>, body: Body) -> Response {
         Response {
             status,
             headers,

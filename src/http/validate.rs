@@ -12,7 +12,7 @@ use crate::fields::{
 };
 use crate::hpack::Field;
 
-use super::Request;
+use super::{Request, Text};
 
 /// A request that passed validation, with its announced body length.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +23,7 @@ pub struct ValidRequest {
     pub content_length: Option<u64>,
 }
 
-/// Checks a request's header block and builds the [`Request`], whose text takes over the
+/// Checks a request's header block and builds the [`Request`], whose [`Text`] takes over the
 /// fields' octets rather than copying them.
 pub fn validate_request(stream_id: u32, fields: Vec<Field>) -> Result<ValidRequest, StreamError> {
     request(fields).map_err(|reason| malformed(stream_id, reason))
@@ -46,27 +46,33 @@ fn malformed(stream_id: u32, reason: String) -> StreamError {
 
 /// The request of a header block, or why it is malformed.
 fn request(fields: Vec<Field>) -> Result<ValidRequest, String> {
-    let mut pseudo = RequestPseudo::default();
+    let mut pseudo = RequestPseudo::<Text>::default();
     let mut host = None;
     let mut content_length: Option<u64> = None;
     let mut regular_seen = false;
     let mut named = Vec::with_capacity(fields.len());
     for field in fields {
         check_field(&field)?;
-        let (name, value) = text(field);
+        let (name, value) = (
+            Text::from_octets(field.name),
+            Text::from_octets(field.value),
+        );
         if name.starts_with(':') {
             check_position(&name, regular_seen)?;
-            pseudo.set(&name, &value)?;
-        } else {
-            regular_seen = true;
-            check_regular(&name, &value)?;
-            match name.as_str() {
-                "host" if host.is_none() => host = Some(value.clone()),
-                "content-length" => {
-                    content_length = Some(agreeing_content_length(content_length, &value)?)
-                }
-                _ => {}
+            // Shared, so that the request's field and its target hold one copy.
+            let value = value.into_shared();
+            pseudo.set(&name, value.clone())?;
+            named.push((name, value));
+            continue;
+        }
+        regular_seen = true;
+        check_regular(&name, &value)?;
+        match name.as_str() {
+            "host" if host.is_none() => host = Some(value.clone()),
+            "content-length" => {
+                content_length = Some(agreeing_content_length(content_length, &value)?)
             }
+            _ => {}
         }
         named.push((name, value));
     }
@@ -112,8 +118,8 @@ fn agreeing_content_length(earlier: Option<u64>, value: &str) -> Result<u64, Str
     Ok(length)
 }
 
-/// A field that passed [`check_field`], as text: its name is ASCII; its value is kept as UTF-8,
-/// an octet sequence that is not UTF-8 becoming U+FFFD.
+/// A trailer field that passed [`check_field`], as text: its name is ASCII; its value is kept as
+/// UTF-8, an octet sequence that is not UTF-8 becoming U+FFFD.
 fn text(field: Field) -> (String, String) {
     (
         into_text(field.name.into_vec()),

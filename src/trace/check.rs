@@ -157,7 +157,7 @@ fn message_problems(message: Message, fields: &[Field], end_stream: bool) -> Vec
     if message == Message::Trailers {
         note(check_trailers_end_stream(end_stream));
     }
-    let mut request = RequestPseudo::default();
+    let mut request = RequestPseudo::<String>::default();
     let mut response = ResponsePseudo::default();
     let mut regular_seen = false;
     for field in fields {
@@ -173,7 +173,7 @@ fn message_problems(message: Message, fields: &[Field], end_stream: bool) -> Vec
         if name.starts_with(':') {
             note(check_position(&name, regular_seen));
             note(match message {
-                Message::Request => request.set(&name, &value),
+                Message::Request => request.set(&name, value.to_string()),
                 Message::Response => response.set(&name, &value),
                 Message::Trailers => check_trailer_field(&name),
             });

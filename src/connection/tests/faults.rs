@@ -12,7 +12,7 @@ struct Faulty;
 
 impl Handler for Faulty {
     fn start(&self, request: Request) -> Box<dyn Exchange> {
-        Box::new(FaultyExchange(request.path))
+        Box::new(FaultyExchange(request.path.to_string()))
     }
 }
 

@@ -26,7 +26,7 @@ impl Exchange for PushingExchange {
             "/page" => (PAGE, vec![Request::promised(&request, "/style.css")]),
             "/unsafe" => {
                 let mut post = Request::promised(&request, "/style.css");
-                post.method = "POST".to_string();
+                post.method = "POST".into();
                 (PAGE, vec![post])
             }
             _ => (CSS, Vec::new()),
