@@ -15,6 +15,7 @@
 //! formats and writes them.
 
 use std::cell::RefCell;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
@@ -96,14 +97,14 @@ impl Log for BatchLogger {
         thread_local! {
             /// This thread's line, formatted before the shared buffer is locked: the threads of
             /// busy connections then hold the lock only to copy their lines in.
-            static LINE: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+            static LINE: RefCell<String> = const { RefCell::new(String::new()) };
         }
         let (first, full) = LINE.with_borrow_mut(|line| {
             line.clear();
             format(line, record);
             let mut pending = lock(&self.lines.pending);
             let first = pending.is_empty();
-            pending.extend_from_slice(line);
+            pending.extend_from_slice(line.as_bytes());
             (first, pending.len() >= BATCH)
         });
         if full || record.level() <= Level::Warn {
@@ -120,12 +121,21 @@ impl Log for BatchLogger {
 
 /// One line of the log. Debug and trace lines (`-v`, `-vv`) are printed as they are: they carry
 /// their own connection and time. The access log and warnings keep a short level tag.
-fn format(out: &mut Vec<u8>, record: &Record<'_>) {
-    // Writing to a Vec fails only if a Display implementation does; the line is then cut short.
-    let _ = match record.level() {
-        Level::Debug | Level::Trace => writeln!(out, "{}", record.args()),
-        level => writeln!(out, "{level:<5} {}", record.args()),
-    };
+///
+/// A busy server formats a line per response, so this stays off the costlier ways of
+/// `core::fmt`: the tag is written as it is rather than padded by a formatter, and the message
+/// goes into a `String`, which takes each piece with a plain copy (a `Vec` through `io::Write`
+/// pays for an adapter that keeps the error of every piece).
+fn format(out: &mut String, record: &Record<'_>) {
+    out.push_str(match record.level() {
+        Level::Error => "ERROR ",
+        Level::Warn => "WARN  ",
+        Level::Info => "INFO  ",
+        Level::Debug | Level::Trace => "",
+    });
+    // Writing to a String fails only if a Display implementation does; the line is then cut short.
+    let _ = out.write_fmt(*record.args());
+    out.push('\n');
 }
 
 impl Lines {
