@@ -98,27 +98,6 @@ const NAME_OCTETS: [bool; 256] = {
     table
 };
 
-/// Where a table's entries (`(name, value)`, in index order) offer a field to the encoder: the
-/// position of the first entry with the same name and value, `true`; else of the first with the
-/// same name, `false`.
-fn find_entry<'a>(
-    entries: impl Iterator<Item = (&'a [u8], &'a [u8])>,
-    name: &[u8],
-    value: &[u8],
-) -> Option<(usize, bool)> {
-    let mut name_match = None;
-    for (position, (entry_name, entry_value)) in entries.enumerate() {
-        if entry_name != name {
-            continue;
-        }
-        if entry_value == value {
-            return Some((position, true));
-        }
-        name_match = name_match.or(Some((position, false)));
-    }
-    name_match
-}
-
 /// Why a header block could not be decoded. `offset` is the position, in octets from the start of
 /// the block, of the representation, integer or string at fault.
 ///
