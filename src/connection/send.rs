@@ -555,9 +555,10 @@ fn replace_content(response: &mut Response, len: u64) {
 
 /// The steps our HPACK encoder took for one header block, kept until the block's first frame is
 /// written, so that observers see the frame first and its fields after it, as for a block
-/// received. The block's fields are kept whole (they were made for this block and are moved
-/// here, not copied), and a step names its field by position; only an eviction, rare, copies the
-/// entry that left. Empty when nobody watches.
+/// received. A step names its field by position in `fields`: the block's fields kept whole (they
+/// were made for this block and are moved here, not copied), or, when nobody wants the field
+/// steps, copies of the few that entered the table. Only an eviction, rare, copies the entry that
+/// left. Empty when nobody watches.
 #[derive(Default)]
 pub(super) struct EncodedSteps {
     fields: Vec<Field>,
@@ -589,6 +590,9 @@ impl EncodedSteps {
         block: &mut Vec<u8>,
         fields_wanted: bool,
     ) -> EncodedSteps {
+        if !fields_wanted {
+            return EncodedSteps::encode_table_changes(encoder, &fields, block);
+        }
         let mut steps = Vec::new();
         // The encoder reports one field step per field, in order; an insertion follows the
         // field it inserts.
@@ -627,6 +631,48 @@ impl EncodedSteps {
             return EncodedSteps::default();
         }
         EncodedSteps { fields, steps }
+    }
+
+    /// Encodes `fields` keeping only the changes of the table: nothing is done for a field that
+    /// the table does not take, so that a block nobody wants the fields of costs what it costs
+    /// unwatched. The block's fields are not kept; a field that enters the table is copied
+    /// (rarely: once the table holds a server's usual fields, they are sent as indices).
+    fn encode_table_changes(
+        encoder: &mut Encoder,
+        fields: &[Field],
+        block: &mut Vec<u8>,
+    ) -> EncodedSteps {
+        let mut kept = EncodedSteps::default();
+        // A closure this small is inlined into the encoder, and a field step, built for nothing,
+        // is not built at all.
+        encoder.encode_with(fields, block, &mut |step| {
+            if !matches!(step, hpack::Event::Field { .. }) {
+                kept.keep_table_change(step);
+            }
+        });
+        kept
+    }
+
+    /// Keeps a size update, an insertion (its field copied) or an eviction.
+    #[inline(never)]
+    fn keep_table_change(&mut self, step: hpack::Event<'_>) {
+        let step = match step {
+            hpack::Event::Field { .. } => return,
+            hpack::Event::SizeUpdate { offset, max_size } => {
+                EncodedStep::SizeUpdate { offset, max_size }
+            }
+            hpack::Event::Inserted { field, table_size } => {
+                self.fields.push(field.clone());
+                EncodedStep::Inserted {
+                    field: self.fields.len() - 1,
+                    table_size,
+                }
+            }
+            hpack::Event::Evicted { field } => EncodedStep::Evicted {
+                field: field.clone(),
+            },
+        };
+        self.steps.push(step);
     }
 
     /// The steps as the encoder reported them.

@@ -92,21 +92,12 @@ const FILED_AT: usize = 64;
 impl Observer for Recorder {
     fn event(&mut self, event: &Event<'_>) {
         if !self.in_turn {
-            self.in_turn = true;
-            self.micros = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
-            self.refill();
+            self.begin_turn();
         }
         if self.follow(event) {
             return;
         }
-        let what = self.compact(event);
-        self.pending.push(Entry {
-            micros: self.micros,
-            what,
-        });
-        if self.pending.len() >= FILED_AT {
-            self.file();
-        }
+        self.keep(event);
     }
 
     fn wants_fields(&mut self, stream_id: u32) -> bool {
@@ -146,6 +137,31 @@ impl Recorder {
             last_asked: (0, true),
             last_frame_unrecorded: false,
             followed: Followed::default(),
+        }
+    }
+
+    /// Reads the clock for the turn's events, and gives back the streams earned since the last
+    /// turn.
+    #[inline(never)]
+    fn begin_turn(&mut self) {
+        self.in_turn = true;
+        self.micros = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.refill();
+    }
+
+    /// Gathers what the record keeps of `event`. Out of line, as are the other steps that most
+    /// events skip ([`Recorder::begin_turn`], [`Recorder::decide`], [`Recorder::forget`]): the
+    /// events of a busy connection's followed streams, nearly all of them, take the short way
+    /// through [`Recorder::follow`] and pay for none of this.
+    #[inline(never)]
+    fn keep(&mut self, event: &Event<'_>) {
+        let what = self.compact(event);
+        self.pending.push(Entry {
+            micros: self.micros,
+            what,
+        });
+        if self.pending.len() >= FILED_AT {
+            self.file();
         }
     }
 
@@ -196,12 +212,18 @@ impl Recorder {
         }
         self.followed.events += 1;
         if let Event::StreamState { to: "closed", .. } = *event {
-            if let Ok(position) = self.unrecorded.binary_search(&stream_id) {
-                self.unrecorded.remove(position);
-            }
-            self.last_asked = (stream_id, true);
+            self.forget(stream_id);
         }
         true
+    }
+
+    /// A stream not recorded has closed: its later events, if any, are recorded.
+    #[inline(never)]
+    fn forget(&mut self, stream_id: u32) {
+        if let Ok(position) = self.unrecorded.binary_search(&stream_id) {
+            self.unrecorded.remove(position);
+        }
+        self.last_asked = (stream_id, true);
     }
 
     /// Whether `stream_id` is not recorded; for a new stream, decides.
@@ -215,6 +237,7 @@ impl Recorder {
     }
 
     /// [`Recorder::is_unrecorded`], looked up or decided.
+    #[inline(never)]
     fn decide(&mut self, stream_id: u32) -> bool {
         let newest = &mut self.newest[(stream_id % 2) as usize];
         if stream_id <= *newest {
