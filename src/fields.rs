@@ -7,7 +7,7 @@
 
 use std::ops::Deref;
 
-use crate::hpack::{is_valid_field_name, Field};
+use crate::hpack::{is_valid_field_name, Field, Octets};
 
 /// Header fields that only mean something on a single HTTP/1.1 hop (RFC 9113 §8.2.2).
 pub const CONNECTION_SPECIFIC: [&str; 5] = [
@@ -19,9 +19,16 @@ pub const CONNECTION_SPECIFIC: [&str; 5] = [
 ];
 
 /// The checks of §8.2.1 that apply to every field, pseudo or not: [`check_name`], then
-/// [`check_value`].
+/// [`check_value`]. Octets written in the program ([`Octets::Static`]) are not checked: in a
+/// decoded field they are the static table's (RFC 7541 Appendix A), whose names and values keep
+/// the rules, and a request's `:method GET` or `:scheme https` is nearly always one.
 pub fn check_field(field: &Field) -> Result<(), String> {
-    check_name(&field.name)?;
+    if !matches!(field.name, Octets::Static(_)) {
+        check_name(&field.name)?;
+    }
+    if matches!(field.value, Octets::Static(_)) {
+        return Ok(());
+    }
     check_value(&field.name, &field.value)
 }
 

@@ -426,7 +426,7 @@ fn header_list(status: u16, headers: Vec<(FieldName, Text)>, fault: Option<Fault
         ":status"
     };
     let status = Field {
-        name: Octets::Static(name.as_bytes()),
+        name: Octets::Static(name),
         value: status_value(status),
     };
     // RFC 9113 §8.3.2: This pseudo-header field MUST be included in all responses.
@@ -488,7 +488,7 @@ fn status_value(status: u16) -> Octets {
         500 => "500",
         _ => return status.to_string().into(),
     };
-    Octets::Static(common.as_bytes())
+    Octets::Static(common)
 }
 
 /// `text`, or `-` for the method and path of a request whose head never arrived whole (a 431).

@@ -63,8 +63,8 @@ impl Field {
     /// A field written in the program, which costs nothing to make.
     pub const fn fixed(name: &'static str, value: &'static str) -> Field {
         Field {
-            name: Octets::Static(name.as_bytes()),
-            value: Octets::Static(value.as_bytes()),
+            name: Octets::Static(name),
+            value: Octets::Static(value),
         }
     }
 

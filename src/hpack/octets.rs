@@ -14,8 +14,8 @@ use std::sync::Arc;
 /// The octets of a field name or value.
 #[derive(Clone)]
 pub enum Octets {
-    /// Written in the program: the static table's, or a name or value in the source.
-    Static(&'static [u8]),
+    /// Written in the program, and so text: the static table's, or a name or value in the source.
+    Static(&'static str),
     /// Held by a table entry or a cache, and shared with it.
     Shared(Arc<[u8]>),
     /// Shared as [`Octets::Shared`], and known to be UTF-8, as nearly every field is: the layer
@@ -52,7 +52,7 @@ impl Deref for Octets {
 
     fn deref(&self) -> &[u8] {
         match self {
-            Octets::Static(octets) => octets,
+            Octets::Static(text) => text.as_bytes(),
             Octets::Shared(octets) => octets,
             Octets::SharedText(text) => text.as_bytes(),
             Octets::Owned(octets) => octets,
@@ -68,7 +68,7 @@ impl AsRef<[u8]> for Octets {
 
 impl Default for Octets {
     fn default() -> Octets {
-        Octets::Static(b"")
+        Octets::Static("")
     }
 }
 
@@ -172,7 +172,7 @@ mod tests {
     #[test]
     fn octets_compare_by_content_however_held() {
         let shared = Octets::Shared(Arc::from(&b"gzip"[..]));
-        assert_eq!(Octets::Static(b"gzip"), shared);
+        assert_eq!(Octets::Static("gzip"), shared);
         assert_eq!(Octets::SharedText(Arc::from("gzip")), shared);
         assert_eq!(shared, Octets::from("gzip"));
         assert_eq!(shared, b"gzip");
@@ -186,8 +186,8 @@ mod tests {
         let latin1 = Octets::from(&b"caf\xe9"[..]).into_shared();
         assert!(matches!(&latin1, Octets::Shared(octets) if &octets[..] == b"caf\xe9"));
         assert!(matches!(
-            Octets::Static(b"x").into_shared(),
-            Octets::Static(b"x")
+            Octets::Static("x").into_shared(),
+            Octets::Static("x")
         ));
         assert_eq!(shared.into_vec(), b"etag");
     }

@@ -5,75 +5,75 @@
 
 /// The entries in index order (index 1 first), written out once from RFC 7541 Appendix A. The test
 /// `table_matches_rfc_7541_appendix_a` checks every row against the RFC text.
-pub(super) const ENTRIES: [(&[u8], &[u8]); 61] = [
-    (b":authority", b""),                   // 1
-    (b":method", b"GET"),                   // 2
-    (b":method", b"POST"),                  // 3
-    (b":path", b"/"),                       // 4
-    (b":path", b"/index.html"),             // 5
-    (b":scheme", b"http"),                  // 6
-    (b":scheme", b"https"),                 // 7
-    (b":status", b"200"),                   // 8
-    (b":status", b"204"),                   // 9
-    (b":status", b"206"),                   // 10
-    (b":status", b"304"),                   // 11
-    (b":status", b"400"),                   // 12
-    (b":status", b"404"),                   // 13
-    (b":status", b"500"),                   // 14
-    (b"accept-charset", b""),               // 15
-    (b"accept-encoding", b"gzip, deflate"), // 16
-    (b"accept-language", b""),              // 17
-    (b"accept-ranges", b""),                // 18
-    (b"accept", b""),                       // 19
-    (b"access-control-allow-origin", b""),  // 20
-    (b"age", b""),                          // 21
-    (b"allow", b""),                        // 22
-    (b"authorization", b""),                // 23
-    (b"cache-control", b""),                // 24
-    (b"content-disposition", b""),          // 25
-    (b"content-encoding", b""),             // 26
-    (b"content-language", b""),             // 27
-    (b"content-length", b""),               // 28
-    (b"content-location", b""),             // 29
-    (b"content-range", b""),                // 30
-    (b"content-type", b""),                 // 31
-    (b"cookie", b""),                       // 32
-    (b"date", b""),                         // 33
-    (b"etag", b""),                         // 34
-    (b"expect", b""),                       // 35
-    (b"expires", b""),                      // 36
-    (b"from", b""),                         // 37
-    (b"host", b""),                         // 38
-    (b"if-match", b""),                     // 39
-    (b"if-modified-since", b""),            // 40
-    (b"if-none-match", b""),                // 41
-    (b"if-range", b""),                     // 42
-    (b"if-unmodified-since", b""),          // 43
-    (b"last-modified", b""),                // 44
-    (b"link", b""),                         // 45
-    (b"location", b""),                     // 46
-    (b"max-forwards", b""),                 // 47
-    (b"proxy-authenticate", b""),           // 48
-    (b"proxy-authorization", b""),          // 49
-    (b"range", b""),                        // 50
-    (b"referer", b""),                      // 51
-    (b"refresh", b""),                      // 52
-    (b"retry-after", b""),                  // 53
-    (b"server", b""),                       // 54
-    (b"set-cookie", b""),                   // 55
-    (b"strict-transport-security", b""),    // 56
-    (b"transfer-encoding", b""),            // 57
-    (b"user-agent", b""),                   // 58
-    (b"vary", b""),                         // 59
-    (b"via", b""),                          // 60
-    (b"www-authenticate", b""),             // 61
+pub(super) const ENTRIES: [(&str, &str); 61] = [
+    (":authority", ""),                   // 1
+    (":method", "GET"),                   // 2
+    (":method", "POST"),                  // 3
+    (":path", "/"),                       // 4
+    (":path", "/index.html"),             // 5
+    (":scheme", "http"),                  // 6
+    (":scheme", "https"),                 // 7
+    (":status", "200"),                   // 8
+    (":status", "204"),                   // 9
+    (":status", "206"),                   // 10
+    (":status", "304"),                   // 11
+    (":status", "400"),                   // 12
+    (":status", "404"),                   // 13
+    (":status", "500"),                   // 14
+    ("accept-charset", ""),               // 15
+    ("accept-encoding", "gzip, deflate"), // 16
+    ("accept-language", ""),              // 17
+    ("accept-ranges", ""),                // 18
+    ("accept", ""),                       // 19
+    ("access-control-allow-origin", ""),  // 20
+    ("age", ""),                          // 21
+    ("allow", ""),                        // 22
+    ("authorization", ""),                // 23
+    ("cache-control", ""),                // 24
+    ("content-disposition", ""),          // 25
+    ("content-encoding", ""),             // 26
+    ("content-language", ""),             // 27
+    ("content-length", ""),               // 28
+    ("content-location", ""),             // 29
+    ("content-range", ""),                // 30
+    ("content-type", ""),                 // 31
+    ("cookie", ""),                       // 32
+    ("date", ""),                         // 33
+    ("etag", ""),                         // 34
+    ("expect", ""),                       // 35
+    ("expires", ""),                      // 36
+    ("from", ""),                         // 37
+    ("host", ""),                         // 38
+    ("if-match", ""),                     // 39
+    ("if-modified-since", ""),            // 40
+    ("if-none-match", ""),                // 41
+    ("if-range", ""),                     // 42
+    ("if-unmodified-since", ""),          // 43
+    ("last-modified", ""),                // 44
+    ("link", ""),                         // 45
+    ("location", ""),                     // 46
+    ("max-forwards", ""),                 // 47
+    ("proxy-authenticate", ""),           // 48
+    ("proxy-authorization", ""),          // 49
+    ("range", ""),                        // 50
+    ("referer", ""),                      // 51
+    ("refresh", ""),                      // 52
+    ("retry-after", ""),                  // 53
+    ("server", ""),                       // 54
+    ("set-cookie", ""),                   // 55
+    ("strict-transport-security", ""),    // 56
+    ("transfer-encoding", ""),            // 57
+    ("user-agent", ""),                   // 58
+    ("vary", ""),                         // 59
+    ("via", ""),                          // 60
+    ("www-authenticate", ""),             // 61
 ];
 
 /// The number of entries: dynamic table indices start at `LEN + 1` (§2.3.3).
 pub(super) const LEN: usize = ENTRIES.len();
 
 /// The entry at `index` (1-based), or `None` past the static table.
-pub(super) fn get(index: usize) -> Option<(&'static [u8], &'static [u8])> {
+pub(super) fn get(index: usize) -> Option<(&'static str, &'static str)> {
     ENTRIES.get(index.checked_sub(1)?).copied()
 }
 
@@ -82,7 +82,8 @@ pub(super) fn get(index: usize) -> Option<(&'static [u8], &'static [u8])> {
 pub(super) fn find(name: &[u8], value: &[u8]) -> Option<(usize, bool)> {
     let names = names_by_length().get(name.len())?;
     let &(_, first, last) = names.iter().find(|(known, ..)| *known == name)?;
-    let exact = (first..=last).find(|&index| get(index).is_some_and(|(_, v)| v == value));
+    let exact =
+        (first..=last).find(|&index| get(index).is_some_and(|(_, v)| v.as_bytes() == value));
     Some(exact.map_or((first, false), |index| (index, true)))
 }
 
@@ -104,9 +105,12 @@ fn names_by_length() -> &'static [Vec<Name>] {
         for (position, (name, _)) in ENTRIES.iter().enumerate() {
             let index = position + 1;
             let same_length = &mut names[name.len()];
-            match same_length.iter_mut().find(|(known, ..)| known == name) {
+            match same_length
+                .iter_mut()
+                .find(|(known, ..)| *known == name.as_bytes())
+            {
                 Some((_, _, last)) => *last = index,
-                None => same_length.push((name, index, index)),
+                None => same_length.push((name.as_bytes(), index, index)),
             }
         }
         names
@@ -120,8 +124,8 @@ mod tests {
     #[test]
     fn indices_start_at_1_and_end_at_61() {
         assert_eq!(get(0), None);
-        assert_eq!(get(1), Some((&b":authority"[..], &b""[..])));
-        assert_eq!(get(61), Some((&b"www-authenticate"[..], &b""[..])));
+        assert_eq!(get(1), Some((":authority", "")));
+        assert_eq!(get(61), Some(("www-authenticate", "")));
         assert_eq!(get(62), None);
     }
 
@@ -130,6 +134,18 @@ mod tests {
         assert_eq!(find(b":status", b"404"), Some((13, true)));
         assert_eq!(find(b":status", b"302"), Some((8, false)));
         assert_eq!(find(b"x-custom", b""), None);
+    }
+
+    /// `fields::check_field` does not check the static table's octets: this is why it need not.
+    #[test]
+    fn every_entry_keeps_the_field_rules_of_rfc_9113() {
+        for (name, value) in ENTRIES {
+            assert_eq!(crate::fields::check_name(name.as_bytes()), Ok(()));
+            assert_eq!(
+                crate::fields::check_value(name.as_bytes(), value.as_bytes()),
+                Ok(())
+            );
+        }
     }
 
     /// Parses the rows of Table 1 (`| 2     | :method   | GET   |`) and checks each against
@@ -153,11 +169,7 @@ mod tests {
             };
             count += 1;
             assert_eq!(index, count, "rows in order");
-            assert_eq!(
-                get(index),
-                Some((name.as_bytes(), value.as_bytes())),
-                "static index {index}"
-            );
+            assert_eq!(get(index), Some((name, value)), "static index {index}");
         }
         assert_eq!(count, 61);
     }

@@ -24,7 +24,7 @@ impl FieldName {
     /// at run time moved.
     pub fn into_octets(self) -> Octets {
         match self.0 {
-            Cow::Borrowed(name) => Octets::Static(name.as_bytes()),
+            Cow::Borrowed(name) => Octets::Static(name),
             Cow::Owned(name) => Octets::Owned(name.into_bytes()),
         }
     }
@@ -71,7 +71,7 @@ mod tests {
         assert!(matches!(FieldName::from("etag").0, Cow::Borrowed("etag")));
         assert!(matches!(
             FieldName::from("etag").into_octets(),
-            Octets::Static(b"etag")
+            Octets::Static("etag")
         ));
     }
 }

@@ -30,9 +30,7 @@ impl Text {
     pub fn from_octets(octets: Octets) -> Text {
         let lossy = |octets: &[u8]| Held::Owned(String::from_utf8_lossy(octets).into_owned());
         Text(match octets {
-            Octets::Static(octets) => std::str::from_utf8(octets)
-                .map(Held::Static)
-                .unwrap_or_else(|_| lossy(octets)),
+            Octets::Static(text) => Held::Static(text),
             Octets::SharedText(text) => Held::Shared(text),
             Octets::Shared(octets) => lossy(&octets),
             Octets::Owned(octets) => String::from_utf8(octets)
@@ -61,7 +59,7 @@ impl Text {
     /// The text's octets, for an HPACK field: borrowed, shared or owned as the text is.
     pub fn into_octets(self) -> Octets {
         match self.0 {
-            Held::Static(text) => Octets::Static(text.as_bytes()),
+            Held::Static(text) => Octets::Static(text),
             Held::Shared(text) => Octets::SharedText(text),
             Held::Owned(text) => Octets::Owned(text.into_bytes()),
         }
@@ -142,7 +140,7 @@ mod tests {
         let shared: Arc<str> = Arc::from("\"d-1\"");
         assert!(matches!(
             Text::from("bytes").into_octets(),
-            Octets::Static(b"bytes")
+            Octets::Static("bytes")
         ));
         assert!(matches!(
             Text::from(Arc::clone(&shared)).into_octets(),
