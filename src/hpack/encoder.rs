@@ -159,9 +159,15 @@ impl Encoder {
         out: &mut Vec<u8>,
         on_event: &mut impl FnMut(Event<'_>),
     ) {
-        let sensitive = is_sensitive(field);
-        let found = self.lookup(field);
-        if let (false, Some(index)) = (sensitive, found.exact) {
+        let indexing = if is_sensitive(field) {
+            Indexing::NeverIndexed
+        } else if worth_indexing(field) && field.size() <= self.table.max_size() {
+            Indexing::Incremental
+        } else {
+            Indexing::WithoutIndexing
+        };
+        let found = self.lookup(field, indexing);
+        if let (false, Some(index)) = (indexing == Indexing::NeverIndexed, found.exact) {
             on_event(Event::Field {
                 offset: out.len() - start,
                 representation: Representation::Indexed { index },
@@ -170,24 +176,26 @@ impl Encoder {
             integer::encode(index, 7, 0x80, out);
             return;
         }
-        let indexing = if sensitive {
-            Indexing::NeverIndexed
-        } else if worth_indexing(field) && field.size() <= self.table.max_size() {
-            Indexing::Incremental
-        } else {
-            Indexing::WithoutIndexing
-        };
         self.literal(field, indexing, found.name, start, out, on_event);
     }
 
     /// What the tables offer for `field`, static table first (RFC 7541 §2.3.3: indices 1 to 61,
-    /// then the dynamic table from 62).
-    fn lookup(&self, field: &Field) -> Found {
+    /// then the dynamic table from 62). Our table holds only fields that this encoder added with
+    /// incremental indexing, and it decides that the same way for the same field (entries larger
+    /// than the table leave it, §4.3, §4.4): a field it would not add now cannot be in the table,
+    /// and the table is not searched for it once the static table offers its name.
+    fn lookup(&self, field: &Field, indexing: Indexing) -> Found {
         let in_static = static_table::find(&field.name, &field.value);
         if let Some((index, true)) = in_static {
             return Found {
                 exact: Some(index),
                 name: Some(index),
+            };
+        }
+        if indexing != Indexing::Incremental && in_static.is_some() {
+            return Found {
+                exact: None,
+                name: in_static.map(|(index, _)| index),
             };
         }
         let in_dynamic = self
