@@ -15,6 +15,12 @@
 //! A literal takes its name from a table when it can (lowest static index first, then the newest
 //! dynamic entry), and a string is Huffman-coded unless that makes it longer (§5.2).
 //!
+//! A response's fields mostly come back in the same order with the same values (`:status 200`,
+//! `server`, the `date` of this second, a file's `etag`), and the same field written against the
+//! same table is the same octets. So the encoder remembers what it wrote for each position of the
+//! last block, and while its table has not changed since, a field equal to the one remembered is
+//! written by copying those octets, without looking in either table or Huffman-coding it again.
+//!
 //! [`Encoder::encode_with`] reports what it writes in the decoder's terms ([`Event`]), so that a
 //! person watching our side sees the same steps as one watching the peer's decoder.
 
@@ -29,6 +35,11 @@ const SHORT_COOKIE: usize = 20;
 /// `:path` values longer than this are not indexed.
 const LONG_PATH: usize = 0x20;
 
+/// How many positions of a block the encoder remembers what it wrote for, and the longest
+/// representation it remembers: a response's usual fields, not a large value's copy.
+const REMEMBERED_POSITIONS: usize = 16;
+const REMEMBERED_OCTETS: usize = 0x80;
+
 /// Encodes the header blocks that we send on one connection, keeping a dynamic table that the
 /// peer's decoder mirrors.
 #[derive(Debug, Clone)]
@@ -40,6 +51,21 @@ pub struct Encoder {
     smallest_pending: Option<usize>,
     /// Whether strings may be Huffman-coded.
     huffman: bool,
+    /// How many times the table (or the Huffman setting) has changed: what was written for a
+    /// field stands for it again only while this has not moved.
+    changes: u64,
+    /// What was written at each position of the last blocks (see the module documentation).
+    written: Vec<Written>,
+}
+
+/// The representation written for a field at one position of a block, and when.
+#[derive(Debug, Clone)]
+struct Written {
+    field: Field,
+    /// [`Encoder::changes`] at the time.
+    changes: u64,
+    representation: Representation,
+    octets: Vec<u8>,
 }
 
 impl Default for Encoder {
@@ -63,6 +89,8 @@ impl Encoder {
             pending_size: None,
             smallest_pending: None,
             huffman: true,
+            changes: 0,
+            written: Vec::new(),
         }
     }
 
@@ -79,6 +107,7 @@ impl Encoder {
     /// octets, as in the RFC 7541 C.3 and C.5 examples.
     pub fn set_huffman(&mut self, enabled: bool) {
         self.huffman = enabled;
+        self.changes += 1;
     }
 
     /// The dynamic table's current size (§4.1).
@@ -107,8 +136,53 @@ impl Encoder {
     ) {
         let start = out.len();
         self.size_updates(start, out, on_event);
-        for field in fields {
-            self.field(field, start, out, on_event);
+        for (position, field) in fields.iter().enumerate() {
+            let remembered = self
+                .written
+                .get(position)
+                .filter(|written| written.changes == self.changes && written.field == *field);
+            if let Some(written) = remembered {
+                on_event(Event::Field {
+                    offset: out.len() - start,
+                    representation: written.representation,
+                    field,
+                });
+                out.extend_from_slice(&written.octets);
+                continue;
+            }
+            let (changes, from) = (self.changes, out.len());
+            let representation = self.field(field, start, out, on_event);
+            if self.changes == changes {
+                self.remember(position, field, representation, &out[from..]);
+            }
+        }
+    }
+
+    /// Keeps what was written for `field` at `position`, unless the block is longer than the
+    /// positions remembered or the octets are many.
+    fn remember(
+        &mut self,
+        position: usize,
+        field: &Field,
+        representation: Representation,
+        octets: &[u8],
+    ) {
+        if position >= REMEMBERED_POSITIONS || octets.len() > REMEMBERED_OCTETS {
+            return;
+        }
+        if let Some(slot) = self.written.get_mut(position) {
+            slot.field = field.clone();
+            slot.changes = self.changes;
+            slot.representation = representation;
+            slot.octets.clear();
+            slot.octets.extend_from_slice(octets);
+        } else if position == self.written.len() {
+            self.written.push(Written {
+                field: field.clone(),
+                changes: self.changes,
+                representation,
+                octets: octets.to_vec(),
+            });
         }
     }
 
@@ -149,16 +223,17 @@ impl Encoder {
         integer::encode(size, 5, 0x20, out);
         self.table
             .set_max_size(size, &mut |field| on_event(Event::Evicted { field }));
+        self.changes += 1;
     }
 
-    /// One field, as the module documentation describes.
+    /// One field, as the module documentation describes; returns how it was represented.
     fn field(
         &mut self,
         field: &Field,
         start: usize,
         out: &mut Vec<u8>,
         on_event: &mut impl FnMut(Event<'_>),
-    ) {
+    ) -> Representation {
         let indexing = if is_sensitive(field) {
             Indexing::NeverIndexed
         } else if worth_indexing(field) && field.size() <= self.table.max_size() {
@@ -168,15 +243,16 @@ impl Encoder {
         };
         let found = self.lookup(field, indexing);
         if let (false, Some(index)) = (indexing == Indexing::NeverIndexed, found.exact) {
+            let representation = Representation::Indexed { index };
             on_event(Event::Field {
                 offset: out.len() - start,
-                representation: Representation::Indexed { index },
+                representation,
                 field,
             });
             integer::encode(index, 7, 0x80, out);
-            return;
+            return representation;
         }
-        self.literal(field, indexing, found.name, start, out, on_event);
+        self.literal(field, indexing, found.name, start, out, on_event)
     }
 
     /// What the tables offer for `field`, static table first (RFC 7541 §2.3.3: indices 1 to 61,
@@ -221,25 +297,27 @@ impl Encoder {
         start: usize,
         out: &mut Vec<u8>,
         on_event: &mut impl FnMut(Event<'_>),
-    ) {
+    ) -> Representation {
         let offset = out.len() - start;
         let (pattern, prefix_bits) = indexing.prefix();
         integer::encode(name_index.unwrap_or(0), prefix_bits, pattern, out);
         let name_huffman = name_index.is_none() && string::encode(&field.name, self.huffman, out);
         let value_huffman = string::encode(&field.value, self.huffman, out);
+        let representation = Representation::Literal {
+            indexing,
+            name_index,
+            name_huffman,
+            value_huffman,
+        };
         on_event(Event::Field {
             offset,
-            representation: Representation::Literal {
-                indexing,
-                name_index,
-                name_huffman,
-                value_huffman,
-            },
+            representation,
             field,
         });
         if indexing != Indexing::Incremental {
-            return;
+            return representation;
         }
+        self.changes += 1;
         let inserted = self.table.insert(field.clone(), &mut |field| {
             on_event(Event::Evicted { field })
         });
@@ -249,6 +327,7 @@ impl Encoder {
                 table_size: self.table.size(),
             });
         }
+        representation
     }
 }
 
@@ -487,7 +566,53 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_field_remembered_is_written_afresh_once_the_table_has_changed() {
+        let mut encoder = plain();
+        let x_a = [Field::new("x-a", "1")];
+        assert_eq!(encode(&mut encoder, &x_a), b"\x40\x03x-a\x011");
+        assert_eq!(encode(&mut encoder, &x_a), [0x80 | 62]);
+        assert_eq!(encode(&mut encoder, &x_a), [0x80 | 62]);
+        encode(&mut encoder, &[Field::new("x-b", "2")]);
+        assert_eq!(encode(&mut encoder, &x_a), [0x80 | 63]);
+    }
+
     proptest! {
+        #[test]
+        fn a_field_written_from_memory_is_what_encoding_it_afresh_gives(
+            blocks in prop::collection::vec(prop::collection::vec(0usize..7, 0..10), 1..16),
+            sizes in prop::collection::vec(prop::option::of(0usize..400), 16),
+            huffman in any::<bool>(),
+        ) {
+            let pool = [
+                Field::fixed(":status", "200"),
+                Field::fixed("server", "h2lab"),
+                Field::new("date", "Tue, 01 Dec 2026 07:06:44 GMT"),
+                Field::fixed("etag", "\"d-1\""),
+                Field::new("x-a", "1"),
+                Field::new("cookie", "short"),
+                Field::new("x-long", "v".repeat(200)),
+            ];
+            let mut remembering = Encoder::new();
+            let mut afresh = Encoder::new();
+            remembering.set_huffman(huffman);
+            afresh.set_huffman(huffman);
+            for (block, size) in blocks.iter().zip(sizes) {
+                if let Some(size) = size {
+                    remembering.set_max_table_size(size);
+                    afresh.set_max_table_size(size);
+                }
+                let fields: Vec<Field> = block.iter().map(|&i| pool[i].clone()).collect();
+                afresh.written.clear();
+                let (mut from_memory, mut computed) = (Vec::new(), Vec::new());
+                let (mut told, mut expected) = (Vec::new(), Vec::new());
+                remembering.encode_with(&fields, &mut from_memory, &mut |e| told.push(format!("{e:?}")));
+                afresh.encode_with(&fields, &mut computed, &mut |e| expected.push(format!("{e:?}")));
+                prop_assert_eq!(from_memory, computed);
+                prop_assert_eq!(told, expected);
+            }
+        }
+
         #[test]
         fn whatever_we_encode_our_decoder_decodes_to_the_same_list(
             blocks in prop::collection::vec(
