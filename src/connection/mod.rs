@@ -51,6 +51,7 @@
 //! [`Connection::observe`]; it formats no text. Events that cost work to build are built only
 //! when someone watches.
 
+mod access;
 mod body;
 mod closed;
 mod flow;

@@ -9,6 +9,7 @@ use std::io::Read;
 
 use log::info;
 
+use super::access::AccessLine;
 use super::body::Outgoing;
 use super::stream::{Event, State};
 use super::{report_state, report_window, Closure, Connection, DataStep, Queued, Stream};
@@ -291,13 +292,16 @@ impl Connection {
             return;
         };
         info!(
-            "[conn {}] stream={stream_id} {} {} {} {} octets {} ms",
-            self.id,
-            or_dash(&stream.method),
-            or_dash(&stream.path),
-            stream.status,
-            stream.sent,
-            stream.started.elapsed().as_millis()
+            "{}",
+            AccessLine {
+                connection: self.id,
+                stream: stream_id,
+                method: &stream.method,
+                path: &stream.path,
+                status: stream.status,
+                octets: stream.sent,
+                elapsed: stream.started.elapsed(),
+            }
         );
         self.limits.on_response_completed();
         let closed = stream.state == State::Closed;
@@ -489,15 +493,6 @@ fn status_value(status: u16) -> Octets {
         _ => return status.to_string().into(),
     };
     Octets::Static(common)
-}
-
-/// `text`, or `-` for the method and path of a request whose head never arrived whole (a 431).
-fn or_dash(text: &str) -> &str {
-    if text.is_empty() {
-        "-"
-    } else {
-        text
-    }
 }
 
 /// A field name as HTTP/1.1 messages usually write it: each word capitalised, `Content-Type`.
