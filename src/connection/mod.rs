@@ -41,7 +41,8 @@
 //! state machine; `flow.rs` a flow-control window; `settings.rs` both ends' SETTINGS;
 //! `header_block.rs` HEADERS + CONTINUATION assembly; `body.rs` a response body read in slices;
 //! `timers.rs` deadlines, the idle timer and graceful shutdown; `closed.rs` what is remembered of
-//! closed streams; `limits.rs` what a client may make us do for nothing.
+//! closed streams; `limits.rs` what a client may make us do for nothing; `access.rs` the access
+//! line each response ends with.
 //!
 //! For lessons: `push.rs` pushes the responses a handler names (§8.4), and `send.rs` makes, when a
 //! response asks for one, the mistake of its [`Fault`] (DESIGN.md, "Faults on purpose").
