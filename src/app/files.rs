@@ -359,7 +359,7 @@ fn unsatisfiable(len: u64) -> Response {
 /// RFC 9110 §5.6.7. It reads an rfc850-date's two-digit year as 1970–2069 rather than relative to
 /// today, and refuses a leap second or a weekday that does not fit the date; a date it misreads
 /// that way only ever costs a full 200 where a 304 or a 206 might have done.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Validators {
     /// Modification time, in whole seconds as HTTP-date has them.
     modified: HttpDate,
@@ -379,6 +379,15 @@ impl Validators {
             modified,
             last_modified: modified.to_string().into(),
             etag: format!("\"{:x}-{:x}\"", len, mtime.as_nanos()).into(),
+        }
+    }
+
+    /// A copy that shares nothing with `self` (see `cache`: a thread's own copy of a file).
+    pub fn copy(&self) -> Validators {
+        Validators {
+            modified: self.modified,
+            last_modified: Arc::from(&*self.last_modified),
+            etag: Arc::from(&*self.etag),
         }
     }
 }
