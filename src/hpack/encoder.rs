@@ -36,9 +36,10 @@ const SHORT_COOKIE: usize = 20;
 const LONG_PATH: usize = 0x20;
 
 /// How many positions of a block the encoder remembers what it wrote for, and the longest
-/// representation it remembers: a response's usual fields, not a large value's copy.
+/// representation it remembers: a response's usual fields (a Huffman-coded `last-modified` takes
+/// 24 octets), not a large value's copy.
 const REMEMBERED_POSITIONS: usize = 16;
-const REMEMBERED_OCTETS: usize = 0x80;
+const REMEMBERED_OCTETS: usize = 48;
 
 /// Encodes the header blocks that we send on one connection, keeping a dynamic table that the
 /// peer's decoder mirrors.
@@ -58,14 +59,23 @@ pub struct Encoder {
     written: Vec<Written>,
 }
 
-/// The representation written for a field at one position of a block, and when.
+/// The representation written for a field at one position of a block, and when. The octets are
+/// held in place, not behind a pointer of their own: a connection's thread comes back to its
+/// encoder after others ran, and each pointer followed then is a likely cache miss.
 #[derive(Debug, Clone)]
 struct Written {
     field: Field,
     /// [`Encoder::changes`] at the time.
     changes: u64,
     representation: Representation,
-    octets: Vec<u8>,
+    len: usize,
+    octets: [u8; REMEMBERED_OCTETS],
+}
+
+impl Written {
+    fn octets(&self) -> &[u8] {
+        &self.octets[..self.len]
+    }
 }
 
 impl Default for Encoder {
@@ -147,7 +157,7 @@ impl Encoder {
                     representation: written.representation,
                     field,
                 });
-                out.extend_from_slice(&written.octets);
+                out.extend_from_slice(written.octets());
                 continue;
             }
             let (changes, from) = (self.changes, out.len());
@@ -170,19 +180,18 @@ impl Encoder {
         if position >= REMEMBERED_POSITIONS || octets.len() > REMEMBERED_OCTETS {
             return;
         }
+        let mut written = Written {
+            field: field.clone(),
+            changes: self.changes,
+            representation,
+            len: octets.len(),
+            octets: [0; REMEMBERED_OCTETS],
+        };
+        written.octets[..octets.len()].copy_from_slice(octets);
         if let Some(slot) = self.written.get_mut(position) {
-            slot.field = field.clone();
-            slot.changes = self.changes;
-            slot.representation = representation;
-            slot.octets.clear();
-            slot.octets.extend_from_slice(octets);
+            *slot = written;
         } else if position == self.written.len() {
-            self.written.push(Written {
-                field: field.clone(),
-                changes: self.changes,
-                representation,
-                octets: octets.to_vec(),
-            });
+            self.written.push(written);
         }
     }
 
