@@ -76,7 +76,7 @@ use crate::error::{ConnectionError, ErrorCode, ProtocolError, StreamError};
 use crate::frame::{Frame, FrameHeader, GoAway, RstStream, Settings, WindowUpdate, HEADER_LEN};
 use crate::hpack::{Decoder, Encoder};
 use crate::http::{Exchange, Fault, Handler, Text};
-use crate::trace::{self, Direction, Observer, Observers};
+use crate::trace::{self, Direction, Followed, Observer, Observers, Watchers};
 
 use body::Outgoing;
 use closed::{ClosedStreams, Closure};
@@ -109,6 +109,9 @@ struct Stream {
     send_window: Window,
     /// The observers were told that the stream waits for window, and it has not sent since.
     waiting: bool,
+    /// The observers that want this stream's events, asked once as it opened; the others are
+    /// told only what its events add up to.
+    watchers: Watchers,
     /// The handler's side of the request, until the request ends.
     exchange: Option<Box<dyn Exchange>>,
     /// The request's `content-length`, to check against the DATA received (§8.1.1).
@@ -140,6 +143,7 @@ impl Stream {
             recv_window: ReceiveWindow::new(recv_window),
             send_window: Window::new(send_window),
             waiting: false,
+            watchers: Watchers::ALL,
             exchange: None,
             content_length: None,
             received: 0,
@@ -166,7 +170,7 @@ impl Stream {
     ) -> Result<(), ProtocolError> {
         let next = self.state.on(event, stream_id)?;
         if next != self.state {
-            report_state(observers, stream_id, (self.state, next));
+            report_state(observers, self.watchers, stream_id, (self.state, next));
         }
         self.state = next;
         Ok(())
@@ -249,6 +253,9 @@ pub struct Connection {
     goaway_received: bool,
     /// Whoever watches this connection (the `-v` log, a capture); often no one.
     observers: Observers,
+    /// The stream whose HEADERS are arriving, not open yet, and the observers that want its
+    /// events: asked at its first frame, kept on the stream once it opens.
+    opening: Option<(u32, Watchers)>,
     /// Deadlines, the idle timer and a graceful shutdown.
     timers: Timers,
 }
@@ -289,6 +296,7 @@ impl Connection {
             goaway_sent: false,
             goaway_received: false,
             observers: Observers::default(),
+            opening: None,
             timers: Timers::default(),
         };
         connection.queue(Frame::Settings(Settings {
@@ -466,6 +474,7 @@ impl Connection {
             error_code: error.code,
         }));
         if let Some(stream) = self.streams.remove(&stream_id) {
+            queued.watchers = stream.watchers;
             self.timers.progress();
             // The table holds no idle streams, so RST_STREAM always leads to "closed".
             debug_assert_eq!(
@@ -473,7 +482,11 @@ impl Connection {
                 Ok(State::Closed)
             );
             if stream.state != State::Closed {
-                queued.state_change = Some((stream_id, (stream.state, State::Closed)));
+                queued.state_change = Some(StateChange {
+                    stream_id,
+                    watchers: stream.watchers,
+                    states: (stream.state, State::Closed),
+                });
             }
         }
         self.control.push_back(queued);
@@ -514,9 +527,15 @@ impl Connection {
         self.control.push_back(Queued::frame(frame));
     }
 
-    /// Tells the observers about a frame just written to `out` from `start`: its header and
-    /// octets, and the decoded frame when there is one at hand.
-    fn report_written(&mut self, out: &[u8], start: usize, frame: Option<&Frame>) {
+    /// Tells `watchers` about a frame just written to `out` from `start`: its header and octets,
+    /// and the decoded frame when there is one at hand.
+    fn emit_written(
+        &mut self,
+        watchers: Watchers,
+        out: &[u8],
+        start: usize,
+        frame: Option<&Frame>,
+    ) {
         let Some(octets) = out.get(start..) else {
             return;
         };
@@ -526,12 +545,29 @@ impl Connection {
         else {
             return;
         };
-        self.observers.emit(&trace::Event::Frame {
+        let event = trace::Event::Frame {
             direction: Direction::Send,
             header: &FrameHeader::decode(head),
             frame,
             octets,
-        });
+        };
+        self.observers.emit_to(watchers, &event);
+    }
+
+    /// The observers that watch `stream_id`: those the stream kept as it opened, or those asked
+    /// as its HEADERS began to arrive; every observer for the connection (stream 0) and for a
+    /// stream that is not open (its frames are rare, and errors).
+    fn stream_watchers(&self, stream_id: u32) -> Watchers {
+        if !self.observers.is_watching() || stream_id == 0 {
+            return Watchers::ALL;
+        }
+        match self.opening {
+            Some((opening, watchers)) if opening == stream_id => watchers,
+            _ => self
+                .streams
+                .get(&stream_id)
+                .map_or(Watchers::ALL, |s| s.watchers),
+        }
     }
 
     /// Tells the observers about each stream that has body left but no window to send it in
@@ -550,33 +586,47 @@ impl Connection {
                 continue;
             }
             stream.waiting = true;
-            self.observers.emit(&trace::Event::Blocked {
-                stream_id,
-                window,
-                queued: body.remaining(),
-            });
+            let queued = body.remaining();
+            self.observers
+                .report(stream.watchers, Followed::events(1), || {
+                    trace::Event::Blocked {
+                        stream_id,
+                        window,
+                        queued,
+                    }
+                });
         }
     }
 }
 
 /// Tells the observers that a stream went from one state to another (§5.1).
-fn report_state(observers: &mut Observers, stream_id: u32, (from, to): (State, State)) {
-    observers.emit(&trace::Event::StreamState {
-        stream_id,
-        from: from.name(),
-        to: to.name(),
+#[inline]
+fn report_state(
+    observers: &mut Observers,
+    watchers: Watchers,
+    stream_id: u32,
+    (from, to): (State, State),
+) {
+    observers.report(watchers, Followed::events(1), || {
+        trace::Event::StreamState {
+            stream_id,
+            from: from.name(),
+            to: to.name(),
+        }
     });
 }
 
-/// Tells the observers that a window changed by `change` (§6.9); stream 0 is the connection.
+/// Tells the observers that a stream's window changed by `change` (§6.9).
+#[inline]
 fn report_window(
     observers: &mut Observers,
+    watchers: Watchers,
     direction: Direction,
     stream_id: u32,
     window: &Window,
     change: i64,
 ) {
-    observers.emit(&trace::Event::Window {
+    observers.report(watchers, Followed::events(1), || trace::Event::Window {
         direction,
         stream_id,
         size: window.size(),
@@ -584,24 +634,57 @@ fn report_window(
     });
 }
 
+/// Tells the observers that the connection's window changed by `change` (§6.9).
+fn report_connection_window(
+    observers: &mut Observers,
+    direction: Direction,
+    window: &Window,
+    change: i64,
+) {
+    observers.emit(&trace::Event::Window {
+        direction,
+        stream_id: 0,
+        size: window.size(),
+        change,
+    });
+}
+
 /// A control frame waiting to be written, with what the observers learn once it is: the HPACK
 /// steps of its header block (recorded only when someone watches) and the stream state change
-/// that sending it makes, with its stream (a PUSH_PROMISE changes the stream it promises).
+/// that sending it makes, with its stream (a PUSH_PROMISE changes the stream it promises). It
+/// keeps the observers that watch its stream, for a stream that may be gone once it is written.
 struct Queued {
     frame: Frame,
+    watchers: Watchers,
     steps: EncodedSteps,
-    state_change: Option<(u32, (State, State))>,
+    state_change: Option<StateChange>,
 }
 
 impl Queued {
-    /// A frame with nothing more to report.
+    /// A frame with nothing more to report, that every observer sees.
     fn frame(frame: Frame) -> Queued {
+        Queued::on_stream(frame, Watchers::ALL)
+    }
+
+    /// A frame with nothing more to report, on a stream that `watchers` watch.
+    fn on_stream(frame: Frame, watchers: Watchers) -> Queued {
         Queued {
             frame,
+            watchers,
             steps: EncodedSteps::default(),
             state_change: None,
         }
     }
+}
+
+/// A stream's change of state (§5.1) that a queued frame makes, reported once it is written.
+#[derive(Clone, Copy)]
+struct StateChange {
+    stream_id: u32,
+    /// The observers that watch the stream.
+    watchers: Watchers,
+    /// The states before and after.
+    states: (State, State),
 }
 
 /// What one turn of the round-robin did for a stream.

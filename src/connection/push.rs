@@ -17,7 +17,7 @@
 
 use super::send::BlockStart;
 use super::stream::{Event, State};
-use super::{Connection, Stream};
+use super::{Connection, StateChange, Stream};
 use crate::error::ConnectionError;
 use crate::hpack::Field;
 use crate::http::Request;
@@ -48,16 +48,25 @@ impl Connection {
             };
             stream.method.clone_from(&request.method);
             stream.path.clone_from(&request.path);
+            if self.observers.is_watching() {
+                stream.watchers = self.observers.watchers(promised_id);
+            }
+            let state_change = StateChange {
+                stream_id: promised_id,
+                watchers: stream.watchers,
+                states: state_change,
+            };
             self.closed.promised(promised_id);
             self.streams.insert(promised_id, Box::new(stream));
 
-            let (block, steps) = self.encode_block(stream_id, promised_fields(&request));
+            // The PUSH_PROMISE is a frame of the request's stream, its fields that stream's.
+            let watchers = self.stream_watchers(stream_id);
+            let (block, steps) = self.encode_block(watchers, promised_fields(&request));
             let start = BlockStart::PushPromise {
                 stream_id,
                 promised_stream_id: promised_id,
             };
-            let state_change = Some((promised_id, state_change));
-            self.queue_header_block(start, block, steps, state_change, None);
+            self.queue_header_block(start, block, (steps, watchers), Some(state_change), None);
             promised.push((promised_id, request));
         }
         promised

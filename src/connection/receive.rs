@@ -6,7 +6,7 @@
 
 use super::header_block::HeaderBlock;
 use super::stream::{Event, State};
-use super::{report_window, Closure, Connection, Phase, Queued, Stream};
+use super::{report_connection_window, report_window, Closure, Connection, Phase, Queued, Stream};
 use crate::error::{ConnectionError, ErrorCode, ProtocolError, StreamError};
 use crate::frame::{
     flags, split_frame, Data, Frame, FrameHeader, FrameType, GoAway, Ping, RstStream, Settings,
@@ -14,7 +14,7 @@ use crate::frame::{
 };
 use crate::hpack::{self, DecodeError, Field};
 use crate::http::{validate_request, validate_trailers, Response};
-use crate::trace::{self, Direction};
+use crate::trace::{self, Direction, Followed, Observers, Watchers};
 
 /// Input buffer capacity kept once the buffer is empty: a few ordinary reads' worth. More, left
 /// behind by a large frame, is given back.
@@ -82,16 +82,35 @@ impl Connection {
         octets: &[u8],
     ) -> Result<(), ConnectionError> {
         let decoded = self.decode_frame(header, payload);
-        self.observers.emit(&trace::Event::Frame {
-            direction: Direction::Recv,
-            header,
-            frame: decoded.as_ref().ok(),
-            octets,
-        });
+        let watchers = self.frame_watchers(header);
+        let followed = Followed::frame(Direction::Recv, octets.len(), 0);
+        self.observers
+            .report(watchers, followed, || trace::Event::Frame {
+                direction: Direction::Recv,
+                header,
+                frame: decoded.as_ref().ok(),
+                octets,
+            });
         decoded
             .and_then(|frame| self.on_decoded_frame(frame))
             .or_else(|error| self.on_state_error(error))?;
         self.limits.check_queue(self.control.len())
+    }
+
+    /// The observers that watch the stream of a frame that arrived ([`Connection::stream_watchers`]).
+    /// The first frame of a request's HEADERS asks them, for the stream it is to open.
+    fn frame_watchers(&mut self, header: &FrameHeader) -> Watchers {
+        let stream_id = header.stream_id;
+        let opens = header.kind == FrameType::HEADERS
+            && self.observers.is_watching()
+            && !stream_id.is_multiple_of(2)
+            && stream_id > self.closed.highest_opened();
+        if !opens {
+            return self.stream_watchers(stream_id);
+        }
+        let watchers = self.observers.watchers(stream_id);
+        self.opening = Some((stream_id, watchers));
+        watchers
     }
 
     /// Checks a frame against the header block in progress and the preface, then decodes it.
@@ -216,7 +235,15 @@ impl Connection {
         })?;
         let taken = -i64::from(flow_len);
         let window = self.recv_window.window();
-        report_window(&mut self.observers, Direction::Recv, 0, window, taken);
+        let watchers = self.stream_watchers(stream_id);
+        let followed = Followed::events(0).connection_window(Direction::Recv, window.size());
+        self.observers
+            .report(watchers, followed, || trace::Event::Window {
+                direction: Direction::Recv,
+                stream_id: 0,
+                size: window.size(),
+                change: taken,
+            });
         // Whatever happens to the frame below, it is consumed now: `give_back_credit` returns its
         // credit on the connection.
 
@@ -237,6 +264,7 @@ impl Connection {
         let window = stream.recv_window.window();
         report_window(
             &mut self.observers,
+            stream.watchers,
             Direction::Recv,
             stream_id,
             window,
@@ -287,15 +315,12 @@ impl Connection {
     fn decode_block(&mut self, block: &HeaderBlock) -> Result<Option<Vec<Field>>, ConnectionError> {
         let decoded = if self.observers.is_watching() {
             let stream_id = block.stream_id;
-            let fields_wanted = self.observers.want_fields(stream_id);
+            let watchers = self.stream_watchers(stream_id);
+            let fields_wanted = watchers.any();
             let observers = &mut self.observers;
             self.decoder.decode_with(&block.block, &mut |step| {
                 if fields_wanted || !matches!(step, hpack::Event::Field { .. }) {
-                    observers.emit(&trace::Event::Hpack {
-                        direction: Direction::Recv,
-                        stream_id,
-                        step: &step,
-                    });
+                    report_step(observers, watchers, stream_id, &step);
                 }
             })
         } else {
@@ -350,6 +375,8 @@ impl Connection {
         fields: Option<Vec<Field>>,
     ) -> Result<(), ProtocolError> {
         let stream_id = block.stream_id;
+        let watchers = self.stream_watchers(stream_id);
+        self.opening = None;
         self.closed.opened(stream_id);
         self.limits.on_useful_frame();
         // RFC 9113 §6.8: Once the GOAWAY is sent, the sender will ignore frames sent on streams
@@ -391,6 +418,7 @@ impl Connection {
             self.local.initial_window_in_force(self.settings_acked),
             self.peer.initial_window_size,
         );
+        stream.watchers = watchers;
         stream.transition(Event::RecvHeaders, stream_id, &mut self.observers)?;
         // RFC 9113 §5.3.1 (RFC 7540): A stream cannot depend on itself. An endpoint MUST treat
         // this as a stream error of type PROTOCOL_ERROR. (Checked here, not by the frame layer,
@@ -549,6 +577,7 @@ impl Connection {
                 let (window, delta) = (&stream.send_window, changes.window_delta);
                 report_window(
                     &mut self.observers,
+                    stream.watchers,
                     Direction::Send,
                     stream_id,
                     window,
@@ -627,7 +656,7 @@ impl Connection {
                     )
                 })?;
             let window = &self.send_window;
-            report_window(&mut self.observers, Direction::Send, 0, window, increment);
+            report_connection_window(&mut self.observers, Direction::Send, window, increment);
             return Ok(());
         }
         let Some(stream) = self.streams.get_mut(&stream_id) else {
@@ -651,6 +680,7 @@ impl Connection {
         let window = &stream.send_window;
         report_window(
             &mut self.observers,
+            stream.watchers,
             Direction::Send,
             stream_id,
             window,
@@ -700,7 +730,7 @@ impl Connection {
     pub(super) fn give_back_credit(&mut self) {
         if let Some(increment) = self.recv_window.credit_due(true) {
             let (window, change) = (self.recv_window.window(), i64::from(increment));
-            report_window(&mut self.observers, Direction::Recv, 0, window, change);
+            report_connection_window(&mut self.observers, Direction::Recv, window, change);
             self.queue(Frame::WindowUpdate(WindowUpdate {
                 stream_id: 0,
                 increment,
@@ -716,16 +746,38 @@ impl Connection {
             let (window, change) = (stream.recv_window.window(), i64::from(increment));
             report_window(
                 &mut self.observers,
+                stream.watchers,
                 Direction::Recv,
                 stream_id,
                 window,
                 change,
             );
+            let update = Frame::WindowUpdate(WindowUpdate {
+                stream_id,
+                increment,
+            });
             self.control
-                .push_back(Queued::frame(Frame::WindowUpdate(WindowUpdate {
-                    stream_id,
-                    increment,
-                })));
+                .push_back(Queued::on_stream(update, stream.watchers));
         }
+    }
+}
+
+/// Tells the observers about a step of the HPACK decoder on the block of `stream_id`: a field to
+/// those that watch the stream, a change of the table to every one.
+fn report_step(
+    observers: &mut Observers,
+    watchers: Watchers,
+    stream_id: u32,
+    step: &hpack::Event<'_>,
+) {
+    let event = trace::Event::Hpack {
+        direction: Direction::Recv,
+        stream_id,
+        step,
+    };
+    if matches!(step, hpack::Event::Field { .. }) {
+        observers.emit_to(watchers, &event);
+    } else {
+        observers.emit(&event);
     }
 }

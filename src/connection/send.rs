@@ -12,12 +12,12 @@ use log::info;
 use super::access::AccessLine;
 use super::body::Outgoing;
 use super::stream::{Event, State};
-use super::{report_state, report_window, Closure, Connection, DataStep, Queued, Stream};
+use super::{report_state, Closure, Connection, DataStep, Queued, StateChange, Stream};
 use crate::error::{ConnectionError, ErrorCode, StreamError};
 use crate::frame::{Continuation, Data, DataInPlace, Frame, Headers, MAX_MAX_FRAME_SIZE};
 use crate::hpack::{self, Encoder, Field, Octets, Representation};
 use crate::http::{Body, Fault, FieldName, Response, Text};
-use crate::trace::{self, Direction};
+use crate::trace::{self, Direction, Followed, Watchers};
 
 /// An indexed field representation (RFC 7541 §6.1) of index 1000: `1` then 7-bit prefix 127 and
 /// the continuation octets of 873 (§5.1). Our encoder's dynamic table holds at most 4096 octets,
@@ -59,9 +59,9 @@ impl Connection {
                 stream.wire_id = wire_id;
             }
         }
-        let wire_id = stream.wire_id;
+        let (wire_id, watchers) = (stream.wire_id, stream.watchers);
         let fields = header_list(response.status, response.headers, response.fault);
-        let (mut block, steps) = self.encode_block(wire_id, fields);
+        let (mut block, steps) = self.encode_block(watchers, fields);
         if response.fault == Some(Fault::BadHpackIndex) {
             // RFC 7541 §2.3.3: Indices strictly greater than the sum of the lengths of both
             // tables MUST be treated as a decoding error. (RFC 9113 §4.3: a connection error
@@ -96,8 +96,13 @@ impl Connection {
             stream_id: wire_id,
             end_stream,
         };
-        let state_change = Some((stream_id, state_change));
-        self.queue_header_block(start, block, steps, state_change, response.fault);
+        let state_change = StateChange {
+            stream_id,
+            watchers,
+            states: state_change,
+        };
+        let steps = (steps, watchers);
+        self.queue_header_block(start, block, steps, Some(state_change), response.fault);
         if end_stream {
             self.response_sent(stream_id);
         } else if has_body {
@@ -109,11 +114,12 @@ impl Connection {
         Ok(())
     }
 
-    /// The header block of `fields`, for a frame on `stream_id`, from the connection's one HPACK
-    /// encoder, and the steps it took when someone watches.
+    /// The header block of `fields`, for a frame on a stream that `watchers` watch, from the
+    /// connection's one HPACK encoder, and the steps it took when someone watches: the field
+    /// steps only when someone watches the stream.
     pub(super) fn encode_block(
         &mut self,
-        stream_id: u32,
+        watchers: Watchers,
         fields: Vec<Field>,
     ) -> (Vec<u8>, EncodedSteps) {
         // Our blocks are short once the table holds the usual fields: room for one from the start.
@@ -122,20 +128,20 @@ impl Connection {
             self.encoder.encode(&fields, &mut block);
             return (block, EncodedSteps::default());
         }
-        let fields_wanted = self.observers.want_fields(stream_id);
-        let steps = EncodedSteps::encode(&mut self.encoder, fields, &mut block, fields_wanted);
+        let steps = EncodedSteps::encode(&mut self.encoder, fields, &mut block, watchers.any());
         (block, steps)
     }
 
     /// A header block as HEADERS or PUSH_PROMISE, then CONTINUATION frames if the block is longer
     /// than the client's SETTINGS_MAX_FRAME_SIZE allows (§4.2, §6.10). The HPACK `steps` and the
-    /// state change go with the first frame, for the observers.
+    /// state change go with the first frame, for the observers, with those that watch the stream
+    /// the frames are on.
     pub(super) fn queue_header_block(
         &mut self,
         start: BlockStart,
         block: Vec<u8>,
-        steps: EncodedSteps,
-        state_change: Option<(u32, (State, State))>,
+        (steps, watchers): (EncodedSteps, Watchers),
+        state_change: Option<StateChange>,
         fault: Option<Fault>,
     ) {
         let max = self.peer.max_frame_size as usize;
@@ -178,6 +184,7 @@ impl Connection {
         let stream_id = frame.stream_id();
         self.control.push_back(Queued {
             frame,
+            watchers,
             steps,
             state_change,
         });
@@ -186,20 +193,23 @@ impl Connection {
             // with no interleaved frames of any other type or from any other stream.
             // Fault::InterleavedHeaderBlock sends an empty DATA frame between HEADERS and the
             // CONTINUATION that ends its block.
-            self.queue(Frame::Data(Data {
+            let data = Frame::Data(Data {
                 stream_id,
                 data: Vec::new(),
                 end_stream: false,
                 pad_len: None,
-            }));
+            });
+            self.control.push_back(Queued::on_stream(data, watchers));
         }
         let count = fragments.len();
         for (index, fragment) in fragments.into_iter().enumerate() {
-            self.queue(Frame::Continuation(Continuation {
+            let continuation = Frame::Continuation(Continuation {
                 stream_id,
                 fragment,
                 end_headers: index + 1 == count,
-            }));
+            });
+            self.control
+                .push_back(Queued::on_stream(continuation, watchers));
         }
     }
 
@@ -260,7 +270,8 @@ impl Connection {
         self.send_window.send(len);
         let start = frame.finish(stream.wire_id, end_stream, out);
         if self.observers.is_watching() {
-            self.report_data(stream_id, out, start, state_change);
+            let watchers = stream.watchers;
+            self.report_data(stream_id, watchers, out, start, state_change);
         }
         if end_stream {
             self.response_sent(stream_id);
@@ -326,35 +337,49 @@ impl Connection {
     }
 
     /// Tells the observers about a DATA frame just written: the frame, both windows it took
-    /// from, and the stream's state change if it carried END_STREAM.
+    /// from, and the stream's state change if it carried END_STREAM. Those that do not watch the
+    /// stream (`watchers`) are told what that adds up to.
     fn report_data(
         &mut self,
         stream_id: u32,
+        watchers: Watchers,
         out: &[u8],
         start: usize,
         state_change: (State, State),
     ) {
-        self.report_written(out, start, None);
-        let taken = -i64::try_from(out.len() - start - crate::frame::HEADER_LEN).unwrap_or(0);
-        if let Some(stream) = self.streams.get(&stream_id) {
-            let window = &stream.send_window;
-            report_window(
-                &mut self.observers,
-                Direction::Send,
-                stream_id,
-                window,
-                taken,
-            );
+        let octets = out.len().saturating_sub(start);
+        let changed = state_change.0 != state_change.1;
+        let followed = Followed::frame(Direction::Send, octets, 1 + u64::from(changed))
+            .connection_window(Direction::Send, self.send_window.size());
+        self.observers.follow(watchers, &followed);
+        if !watchers.any() {
+            return;
         }
-        report_window(
-            &mut self.observers,
-            Direction::Send,
-            0,
-            &self.send_window,
-            taken,
-        );
-        if state_change.0 != state_change.1 {
-            report_state(&mut self.observers, stream_id, state_change);
+        self.emit_written(watchers, out, start, None);
+        let taken = -i64::try_from(octets.saturating_sub(crate::frame::HEADER_LEN)).unwrap_or(0);
+        if let Some(stream) = self.streams.get(&stream_id) {
+            let event = trace::Event::Window {
+                direction: Direction::Send,
+                stream_id,
+                size: stream.send_window.size(),
+                change: taken,
+            };
+            self.observers.emit_to(watchers, &event);
+        }
+        let event = trace::Event::Window {
+            direction: Direction::Send,
+            stream_id: 0,
+            size: self.send_window.size(),
+            change: taken,
+        };
+        self.observers.emit_to(watchers, &event);
+        if changed {
+            let event = trace::Event::StreamState {
+                stream_id,
+                from: state_change.0.name(),
+                to: state_change.1.name(),
+            };
+            self.observers.emit_to(watchers, &event);
         }
     }
 
@@ -369,20 +394,35 @@ impl Connection {
     }
 
     /// Tells the observers about a control frame just written, then what it carried: the HPACK
-    /// steps of its header block and the stream's state change.
+    /// steps of its header block and the stream's state change. Those that do not watch its
+    /// stream are told what the frame and the change add up to, and see the table's changes.
     fn report_queued(&mut self, out: &[u8], start: usize, queued: &Queued) {
-        self.report_written(out, start, Some(&queued.frame));
+        let watchers = queued.watchers;
+        let followed = Followed::frame(Direction::Send, out.len().saturating_sub(start), 0);
+        self.observers.follow(watchers, &followed);
+        if watchers.any() {
+            self.emit_written(watchers, out, start, Some(&queued.frame));
+        }
         let stream_id = queued.frame.stream_id();
         for step in queued.steps.events() {
-            self.observers.emit(&trace::Event::Hpack {
+            let event = trace::Event::Hpack {
                 direction: Direction::Send,
                 stream_id,
                 step: &step,
-            });
+            };
+            if matches!(step, hpack::Event::Field { .. }) {
+                self.observers.emit_to(watchers, &event);
+            } else {
+                self.observers.emit(&event);
+            }
         }
-        if let Some((stream_id, change)) = queued.state_change.filter(|(_, (from, to))| from != to)
-        {
-            report_state(&mut self.observers, stream_id, change);
+        if let Some(change) = queued.state_change.filter(|c| c.states.0 != c.states.1) {
+            let StateChange {
+                stream_id,
+                watchers,
+                states,
+            } = change;
+            report_state(&mut self.observers, watchers, stream_id, states);
         }
     }
 }

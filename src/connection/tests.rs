@@ -1760,44 +1760,195 @@ fn an_observer_sees_preface_settings_fields_states_and_data_in_order() {
     );
 }
 
-/// Writes each event down as [`Recorder`] does, and declines the fields of every header block.
-struct WithoutFields(Recorder);
+/// Writes each event down as [`Recorder`] does, declines every stream, and adds up what the
+/// connection reports of them.
+struct Declining(Recorder, Arc<std::sync::Mutex<trace::Followed>>);
 
-impl Observer for WithoutFields {
+impl Observer for Declining {
     fn event(&mut self, event: &trace::Event<'_>) {
         self.0.event(event);
     }
 
-    fn wants_fields(&mut self, _stream_id: u32) -> bool {
+    fn wants_stream(&mut self, _stream_id: u32) -> bool {
         false
+    }
+
+    fn followed(&mut self, followed: &trace::Followed) {
+        self.1.lock().unwrap().add(followed);
     }
 }
 
 #[test]
-fn an_observer_that_declines_fields_still_sees_the_tables_change() {
+fn an_observer_that_declines_a_stream_sees_the_tables_change_and_what_the_stream_adds_up_to() {
     let mut client = Client::with(LocalSettings::default());
     let lines = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let observer = WithoutFields(Recorder(Arc::clone(&lines)));
+    let followed = Arc::new(std::sync::Mutex::new(trace::Followed::default()));
+    let observer = Declining(Recorder(Arc::clone(&lines)), Arc::clone(&followed));
     client.conn.observe(Box::new(observer));
     client.handshake();
     client.send_get(1, "/big/5");
     client.output();
+    client.conn.ended("closed by the peer");
     let lines = std::mem::take(&mut *lines.lock().unwrap());
-    let blocks: Vec<&str> = lines
+    let of_stream_1: Vec<&str> = lines
         .iter()
         .map(String::as_str)
-        .filter(|line| line.contains("HEADERS") || line.contains("  stream=1"))
+        .filter(|line| line.contains("stream=1") || line.contains("stream 1"))
         .collect();
     assert_eq!(
-        blocks,
+        of_stream_1,
         [
-            "recv HEADERS flags=END_STREAM|END_HEADERS stream=1 length=18 fragment_length=18",
             "recv   stream=1   + dynamic table [62]: :authority = \"h2lab.test\" (table now 52 octets)",
             "recv   stream=1   + dynamic table [62]: :path = \"/big/5\" (table now 95 octets)",
-            "send HEADERS flags=END_HEADERS stream=1 length=10 fragment_length=10",
             "send   stream=1   + dynamic table [62]: content-type = \"text/plain\" (table now 54 octets)",
         ]
     );
+    // HEADERS in (18 octets of block) and its two state changes; HEADERS out (10), DATA out (5),
+    // both windows it took from and the state change its END_STREAM made.
+    assert_eq!(
+        *followed.lock().unwrap(),
+        trace::Followed {
+            events: 3 + 1 + 4,
+            frames: [1, 2],
+            octets: [9 + 18, 9 + 10 + 9 + 5],
+            connection_window: [None, Some(65_530)],
+        }
+    );
+}
+
+/// Counts every event, and the field steps of the streams past the recorder's burst.
+struct Counting(Arc<std::sync::Mutex<(u64, u64)>>);
+
+impl Observer for Counting {
+    fn event(&mut self, event: &trace::Event<'_>) {
+        let mut counts = self.0.lock().unwrap();
+        counts.0 += 1;
+        if let trace::Event::Hpack {
+            stream_id,
+            step: crate::hpack::Event::Field { .. },
+            ..
+        } = event
+        {
+            counts.1 += u64::from(*stream_id > 2 * STREAMS_BURST_U32);
+        }
+    }
+}
+
+const STREAMS_BURST_U32: u32 = crate::trace::record::STREAMS_BURST as u32;
+
+/// The frames and octets of `octets` (whole frames, after the preface if it starts with it).
+fn frames_and_octets(octets: &[u8]) -> (u64, u64) {
+    let mut rest = octets.strip_prefix(PREFACE).unwrap_or(octets);
+    let (mut frames, mut total) = (0, 0);
+    while rest.len() >= 9 {
+        let len = 9 + u32::from_be_bytes([0, rest[0], rest[1], rest[2]]) as usize;
+        frames += 1;
+        total += len as u64;
+        rest = &rest[len..];
+    }
+    (frames, total)
+}
+
+/// A handshake and three more GETs of 5 octets than the inspector's recorder records whole,
+/// through a connection that it records, with `also` watching after it. Returns the record's
+/// JSON, and the frames and octets that went each way (received, sent).
+fn recorded_requests(also: Option<Box<dyn Observer>>) -> (serde_json::Value, [(u64, u64); 2]) {
+    use crate::trace::record::{json, Limits, Store};
+    let store = Store::new(Limits::default());
+    let mut client = Client::with(LocalSettings::default());
+    client.conn.observe(Box::new(store.recorder(7, None)));
+    if let Some(observer) = also {
+        client.conn.observe(observer);
+    }
+    let mut totals = [(0, 0); 2];
+    let mut count = |way: usize, octets: &[u8]| {
+        let (frames, octets) = frames_and_octets(octets);
+        totals[way].0 += frames;
+        totals[way].1 += octets;
+    };
+    let mut input = PREFACE.to_vec();
+    input.extend(settings(&[]));
+    input.extend(frame(SETTINGS, ACK, 0, &[]));
+    for n in 0..STREAMS_BURST_U32 + 3 {
+        input.extend(client.get(2 * n + 1, "/big/5"));
+        client.send(&input).unwrap();
+        count(0, &input);
+        let mut output = Vec::new();
+        client.conn.poll_output(&mut output, usize::MAX);
+        client.split(&output);
+        count(1, &output);
+        input.clear();
+    }
+    client.conn.ended("closed by the peer");
+    let record = serde_json::from_str(&json::connection(&store, 7).unwrap()).unwrap();
+    (record, totals)
+}
+
+#[test]
+fn the_record_counts_the_frames_octets_and_windows_of_the_streams_it_only_follows() {
+    let (record, [(frames_recv, octets_recv), (frames_sent, octets_sent)]) =
+        recorded_requests(None);
+    let counts = &record["counts"];
+    assert_eq!(counts["streams"], u64::from(STREAMS_BURST_U32) + 3);
+    assert_eq!(counts["streams_not_recorded"], 3);
+    assert_eq!(counts["frames_recv"], frames_recv);
+    assert_eq!(counts["octets_recv"], octets_recv);
+    assert_eq!(counts["frames_sent"], frames_sent);
+    assert_eq!(counts["octets_sent"], octets_sent);
+    let requests = i64::from(STREAMS_BURST_U32) + 3;
+    assert_eq!(record["windows"]["send"], 65_535 - 5 * requests);
+    let listed: Vec<u64> = record["streams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_u64().unwrap())
+        .collect();
+    let last_recorded = u64::from(2 * STREAMS_BURST_U32 - 1);
+    assert_eq!(listed.last(), Some(&last_recorded), "{listed:?}");
+}
+
+#[test]
+fn with_another_observer_watching_every_stream_the_record_is_the_same() {
+    let counted = Arc::new(std::sync::Mutex::new((0, 0)));
+    let (alone, totals) = recorded_requests(None);
+    let (beside, same_totals) = recorded_requests(Some(Box::new(Counting(Arc::clone(&counted)))));
+    assert_eq!(totals, same_totals);
+    for key in ["counts", "windows", "streams"] {
+        assert_eq!(alone[key], beside[key], "{key}");
+    }
+    // Every event is counted, but the field steps of the streams followed, which are never
+    // built for the record alone.
+    let (events, followed_fields) = *counted.lock().unwrap();
+    assert_eq!(alone["counts"]["events"], events - followed_fields);
+}
+
+#[test]
+fn the_vv_lines_are_the_same_with_the_record_watching() {
+    use crate::trace::record::{Limits, Store};
+    let store = Store::new(Limits::default());
+    let lines_of = |recorded: bool| {
+        let mut client = Client::with(LocalSettings::default());
+        if recorded {
+            client.conn.observe(Box::new(store.recorder(7, None)));
+        }
+        let mut lines = record(&mut client);
+        client.handshake();
+        for n in 0..STREAMS_BURST_U32 + 2 {
+            client.send_get(2 * n + 1, "/big/5");
+            client.output();
+        }
+        client.conn.ended("closed by the peer");
+        lines()
+    };
+    let bare = lines_of(false);
+    assert!(
+        bare.contains(&format!(
+            "stream {}: half-closed (remote) → closed",
+            2 * STREAMS_BURST_U32 + 3
+        )),
+        "the last stream, past the recorder's burst, is shown"
+    );
+    assert_eq!(lines_of(true), bare);
 }
 
 #[test]

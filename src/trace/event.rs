@@ -131,25 +131,136 @@ pub trait Observer: Send {
     /// inspector's record publishes a turn's events at once); the others have nothing to do.
     fn end_turn(&mut self) {}
 
-    /// Whether the observer wants the field steps of the header block of `stream_id` about to be
-    /// decoded or encoded: one [`hpack::Event::Field`] per field, the costliest events to report
-    /// and to keep. Size updates, insertions and evictions are reported whatever the answer, so
-    /// that a table followed from the events stays right. Asked once a block; when any observer
-    /// wants the fields, every observer gets them. By default, yes.
-    fn wants_fields(&mut self, _stream_id: u32) -> bool {
+    /// Whether the observer wants the events of `stream_id`, a stream that is opening (its
+    /// HEADERS arrived, or a push reserves it). Asked once a stream. When it does not, the
+    /// connection does not hand it the stream's events (its frames, field steps, states, windows,
+    /// the connection window changes its DATA makes) but only what they add up to, through
+    /// [`Observer::followed`]: that is what keeps watching a busy connection cheap. The
+    /// connection's own events, errors and both HPACK tables' changes come whatever the answer,
+    /// so that a table followed from the events stays right. By default, yes.
+    fn wants_stream(&mut self, _stream_id: u32) -> bool {
         true
+    }
+
+    /// What the events of streams the observer declined ([`Observer::wants_stream`]) add up to,
+    /// since the last report; always before the next event handed over, so that reports and
+    /// events keep their order. Never called for an observer that wants every stream.
+    fn followed(&mut self, _followed: &Followed) {}
+}
+
+/// What events of streams an observer does not watch add up to: how many there were, the frames
+/// and octets each way, and the connection's windows after the last change they made. Indexed by
+/// [`Direction`] (`Recv` 0, `Send` 1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Followed {
+    /// Events it stands for: a frame, a state or window change, a stream waiting for window.
+    pub events: u64,
+    /// Frames each way.
+    pub frames: [u64; 2],
+    /// Octets of those frames, headers included.
+    pub octets: [u64; 2],
+    /// The connection's windows after the DATA of these streams changed them, each way; `None`
+    /// when they did not.
+    pub connection_window: [Option<i64>; 2],
+}
+
+impl Followed {
+    /// A frame of `octets` octets, header included, and `more` events it caused on its stream.
+    pub fn frame(direction: Direction, octets: usize, more: u64) -> Followed {
+        let mut followed = Followed::events(1 + more);
+        followed.frames[direction as usize] = 1;
+        followed.octets[direction as usize] = octets as u64;
+        followed
+    }
+
+    /// `events` events that only count: state changes, a stream's windows, waits.
+    pub fn events(events: u64) -> Followed {
+        Followed {
+            events,
+            ..Followed::default()
+        }
+    }
+
+    /// The connection's window one way after a DATA frame of the stream changed it, to `size`.
+    pub fn connection_window(mut self, direction: Direction, size: i64) -> Followed {
+        self.events += 1;
+        self.connection_window[direction as usize] = Some(size);
+        self
+    }
+
+    /// Adds `later` to these: the counts summed, the windows it set the latest.
+    pub fn add(&mut self, later: &Followed) {
+        self.events += later.events;
+        for way in 0..2 {
+            self.frames[way] += later.frames[way];
+            self.octets[way] += later.octets[way];
+            if later.connection_window[way].is_some() {
+                self.connection_window[way] = later.connection_window[way];
+            }
+        }
     }
 }
 
-/// The observers of one connection, each seeing every event in order. Empty, reporting an event
-/// costs one branch.
+/// Which of a connection's observers watch one stream ([`Observer::wants_stream`]): a bit each,
+/// in the order they were added. A connection has a few (the record, the `-v` log, a capture);
+/// those from the 32nd on share the last bit, and see a stream's events when any of them wants
+/// them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Watchers(u32);
+
+impl Watchers {
+    /// Every observer: for the connection's own events, and for a stream that was never asked
+    /// about (one that is closed, or was never opened).
+    pub const ALL: Watchers = Watchers(u32::MAX);
+
+    /// Whether the observer at `index` watches.
+    fn has(self, index: usize) -> bool {
+        self.0 & Watchers::bit(index) != 0
+    }
+
+    /// Whether any observer watches: only then are the stream's events built.
+    pub fn any(self) -> bool {
+        self.0 != 0
+    }
+
+    fn bit(index: usize) -> u32 {
+        1 << index.min(31)
+    }
+}
+
+/// One observer, and what the streams it declined have added up to since it last heard.
+struct Watching {
+    observer: Box<dyn Observer>,
+    followed: Followed,
+}
+
+impl Watching {
+    /// Hands `event` over, after what the declined streams added up to before it.
+    fn event(&mut self, event: &Event<'_>) {
+        self.hand_over_followed();
+        self.observer.event(event);
+    }
+
+    fn hand_over_followed(&mut self) {
+        if self.followed.events > 0 {
+            let followed = std::mem::take(&mut self.followed);
+            self.observer.followed(&followed);
+        }
+    }
+}
+
+/// The observers of one connection, each seeing every event in order, but those of the streams it
+/// declined, which it sees added up. Empty, reporting an event costs one branch.
 #[derive(Default)]
-pub struct Observers(Vec<Box<dyn Observer>>);
+pub struct Observers(Vec<Watching>);
 
 impl Observers {
     /// Adds an observer; it sees the events from now on.
     pub fn add(&mut self, observer: Box<dyn Observer>) {
-        self.0.push(observer);
+        self.0.push(Watching {
+            observer,
+            followed: Followed::default(),
+        });
     }
 
     /// Whether anyone watches: callers ask before building an event that costs work.
@@ -159,23 +270,64 @@ impl Observers {
 
     /// Hands `event` to every observer, in the order they were added.
     pub fn emit(&mut self, event: &Event<'_>) {
-        for observer in &mut self.0 {
-            observer.event(event);
+        for watching in &mut self.0 {
+            watching.event(event);
         }
     }
 
-    /// Whether any observer wants the field steps of the next header block, of `stream_id`
-    /// ([`Observer::wants_fields`]).
-    pub fn want_fields(&mut self, stream_id: u32) -> bool {
-        self.0
-            .iter_mut()
-            .any(|observer| observer.wants_fields(stream_id))
+    /// Asks every observer whether it wants the events of `stream_id`, which is opening
+    /// ([`Observer::wants_stream`]).
+    pub fn watchers(&mut self, stream_id: u32) -> Watchers {
+        let mut watchers = Watchers(0);
+        for (index, watching) in self.0.iter_mut().enumerate() {
+            if watching.observer.wants_stream(stream_id) {
+                watchers.0 |= Watchers::bit(index);
+            }
+        }
+        watchers
+    }
+
+    /// An event of a stream watched by `watchers`: built (by `event`) and handed to them only if
+    /// there are any; the other observers add `followed`, what it stands for, to their count.
+    #[inline]
+    pub fn report<'a>(
+        &mut self,
+        watchers: Watchers,
+        followed: Followed,
+        event: impl FnOnce() -> Event<'a>,
+    ) {
+        if !self.is_watching() {
+            return;
+        }
+        if watchers.any() {
+            self.emit_to(watchers, &event());
+        }
+        self.follow(watchers, &followed);
+    }
+
+    /// Hands `event` to the observers among `watchers`, in the order they were added.
+    pub fn emit_to(&mut self, watchers: Watchers, event: &Event<'_>) {
+        for (index, watching) in self.0.iter_mut().enumerate() {
+            if watchers.has(index) {
+                watching.event(event);
+            }
+        }
+    }
+
+    /// Adds `followed` to the count of each observer not among `watchers`.
+    pub fn follow(&mut self, watchers: Watchers, followed: &Followed) {
+        for (index, watching) in self.0.iter_mut().enumerate() {
+            if !watchers.has(index) {
+                watching.followed.add(followed);
+            }
+        }
     }
 
     /// Tells every observer that the connection has finished a turn.
     pub fn end_turn(&mut self) {
-        for observer in &mut self.0 {
-            observer.end_turn();
+        for watching in &mut self.0 {
+            watching.hand_over_followed();
+            watching.observer.end_turn();
         }
     }
 }

@@ -25,7 +25,7 @@ pub mod pair;
 pub mod record;
 pub mod text;
 
-pub use event::{Direction, Event, Observer, Observers};
+pub use event::{Direction, Event, Followed, Observer, Observers, Watchers};
 
 /// The flags octet by name for this frame type (the table is [`FrameType::defined_flags`]), in
 /// bit order. Bits the type does not define are kept, in hex, because the RFC says to ignore them,

@@ -36,14 +36,14 @@ pub mod json;
 mod recorder;
 
 pub use entry::{Entry, KeptField, Payload, What};
-pub use recorder::Recorder;
+pub use recorder::{Recorder, STREAMS_BURST, STREAMS_PER_SECOND};
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
 
-use super::event::Direction;
+use super::event::{self, Direction};
 use crate::frame::{FrameHeader, SettingId};
 use crate::hpack::DEFAULT_TABLE_SIZE;
 
@@ -307,17 +307,19 @@ impl ConnectionRecord {
     /// Adds what the events of streams not recorded add up to; after the recorded events of the
     /// same time, which they follow.
     fn add_followed(&mut self, followed: &Followed) {
-        self.counts.events += followed.events;
+        let (recv, send) = (Direction::Recv as usize, Direction::Send as usize);
+        let events = &followed.events;
+        self.counts.events += events.events;
         self.counts.streams += followed.streams;
-        self.counts.frames_recv += followed.frames_recv;
-        self.counts.frames_sent += followed.frames_sent;
-        self.counts.octets_recv += followed.octets_recv;
-        self.counts.octets_sent += followed.octets_sent;
+        self.counts.frames_recv += events.frames[recv];
+        self.counts.frames_sent += events.frames[send];
+        self.counts.octets_recv += events.octets[recv];
+        self.counts.octets_sent += events.octets[send];
         self.streams_not_recorded += followed.streams;
-        if let Some(size) = followed.connection_window[Direction::Send as usize] {
+        if let Some(size) = events.connection_window[send] {
             self.send_window = size;
         }
-        if let Some(size) = followed.connection_window[Direction::Recv as usize] {
+        if let Some(size) = events.connection_window[recv] {
             self.recv_window = size;
             self.recv_window_reported = true;
         }
@@ -523,37 +525,18 @@ impl ConnectionRecord {
     }
 }
 
-/// What the events of streams that are not recorded add to a record: counts, and the connection
-/// windows their DATA left.
+/// What the streams that are not recorded add to a record: what their events add up to, and how
+/// many there were.
 #[derive(Debug, Default)]
 struct Followed {
-    /// Events followed, not kept.
-    events: u64,
+    events: event::Followed,
     /// New streams not recorded.
     streams: u64,
-    frames_recv: u64,
-    frames_sent: u64,
-    octets_recv: u64,
-    octets_sent: u64,
-    /// The connection's windows after the last change these events made, by [`Direction`]:
-    /// `None` when a recorded event changed it later.
-    connection_window: [Option<i64>; 2],
 }
 
 impl Followed {
-    /// Counts a frame of a stream that is not recorded.
-    fn count_frame(&mut self, direction: Direction, header: &FrameHeader) {
-        let octets = u64::from(header.length) + crate::frame::HEADER_LEN as u64;
-        match direction {
-            Direction::Recv => {
-                self.frames_recv += 1;
-                self.octets_recv += octets;
-            }
-            Direction::Send => {
-                self.frames_sent += 1;
-                self.octets_sent += octets;
-            }
-        }
+    fn is_empty(&self) -> bool {
+        self.events.events == 0 && self.streams == 0
     }
 }
 

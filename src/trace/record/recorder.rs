@@ -7,7 +7,7 @@ use std::time::Instant;
 use super::entry::{cut_text, Entry, KeptField, Payload, What};
 use super::{lock, ConnectionRecord, Followed, Table};
 use crate::hpack::{self, Field, Indexing, Representation};
-use crate::trace::event::{Direction, Event, Observer};
+use crate::trace::event::{self, Direction, Event, Observer};
 
 /// The observer that records one connection, owned by the connection's thread. It gathers events
 /// and files them in the shared record under one lock: when the turn ends, and every
@@ -15,10 +15,12 @@ use crate::trace::event::{Direction, Event, Observer};
 ///
 /// It records [`STREAMS_PER_SECOND`] streams a second whole, after a first [`STREAMS_BURST`]: a
 /// person's browser or curl stays well within that, and is recorded whole; a load generator goes
-/// past it at once. Its other streams are followed but not recorded: their frames and octets are
-/// counted, their windows' effect on the connection's is applied, and nothing else of them is
-/// kept, so that watching a busy connection costs little. The connection's own frames (stream 0),
-/// errors, and the changes of both HPACK tables are always recorded.
+/// past it at once. Its other streams are followed but not recorded: it declines their events
+/// ([`Observer::wants_stream`]), and the connection tells it only what they add up to
+/// ([`Observer::followed`]): their frames and octets are counted, their windows' effect on the
+/// connection's is applied, and nothing else of them is kept, so that watching a busy connection
+/// costs little. The connection's own frames (stream 0), errors, and the changes of both HPACK
+/// tables are always recorded.
 ///
 /// What it keeps of an event costs little to make: the clock is read once a turn (the events of
 /// a turn happen together: what one read brought, or what one write sent), and a header field
@@ -52,18 +54,7 @@ pub struct Recorder {
     stream_tokens: u64,
     /// Up to when, in microseconds since the connection began, `stream_tokens` was refilled.
     refilled_micros: u64,
-    /// The newest stream of each parity seen (client-initiated odd, server-initiated even): a
-    /// stream above it is new (RFC 9113 §5.1.1: stream ids only grow).
-    newest: [u32; 2],
-    /// Open streams that are not recorded, until they close; in order, for a binary search.
-    unrecorded: Vec<u32>,
-    /// The stream asked about last, and whether it is recorded: a stream's events come together
-    /// (a frame, then the state and window changes it makes).
-    last_asked: (u32, bool),
-    /// Whether the last frame was on a stream not recorded: the connection window change that
-    /// follows it is that frame's doing.
-    last_frame_unrecorded: bool,
-    /// What the events not recorded add to the record, since the last filing.
+    /// What the streams not recorded add to the record, since the last filing.
     followed: Followed,
 }
 
@@ -73,10 +64,6 @@ pub const STREAMS_PER_SECOND: u64 = 10;
 /// Streams that a recorder records whole before the rate counts: a page load of a hundred
 /// requests.
 pub const STREAMS_BURST: u64 = 100;
-
-/// Open streams not recorded that a recorder remembers; past that, the oldest one's later events
-/// are recorded (a stream whose closing was never reported, after a connection error say).
-const UNRECORDED_KEPT: usize = 256;
 
 /// The last index of the static table (RFC 7541 Appendix A); above it, dynamic entries.
 const STATIC_LAST: usize = 61;
@@ -94,14 +81,33 @@ impl Observer for Recorder {
         if !self.in_turn {
             self.begin_turn();
         }
-        if self.follow(event) {
-            return;
+        if let Event::Window {
+            direction,
+            stream_id: 0,
+            ..
+        } = *event
+        {
+            // Later than the connection window that the streams followed left.
+            self.followed.events.connection_window[direction as usize] = None;
         }
         self.keep(event);
     }
 
-    fn wants_fields(&mut self, stream_id: u32) -> bool {
-        !self.is_unrecorded(stream_id)
+    /// Yes while the rate allows: [`STREAMS_BURST`] streams, then [`STREAMS_PER_SECOND`].
+    fn wants_stream(&mut self, _stream_id: u32) -> bool {
+        if !self.in_turn {
+            self.begin_turn();
+        }
+        if self.stream_tokens > 0 {
+            self.stream_tokens -= 1;
+            return true;
+        }
+        self.followed.streams += 1;
+        false
+    }
+
+    fn followed(&mut self, followed: &event::Followed) {
+        self.followed.events.add(followed);
     }
 
     fn end_turn(&mut self) {
@@ -132,10 +138,6 @@ impl Recorder {
             next_literal: 0,
             stream_tokens: STREAMS_BURST,
             refilled_micros: 0,
-            newest: [0; 2],
-            unrecorded: Vec::new(),
-            last_asked: (0, true),
-            last_frame_unrecorded: false,
             followed: Followed::default(),
         }
     }
@@ -149,11 +151,7 @@ impl Recorder {
         self.refill();
     }
 
-    /// Gathers what the record keeps of `event`. Out of line, as are the other steps that most
-    /// events skip ([`Recorder::begin_turn`], [`Recorder::decide`], [`Recorder::forget`]): the
-    /// events of a busy connection's followed streams, nearly all of them, take the short way
-    /// through [`Recorder::follow`] and pay for none of this.
-    #[inline(never)]
+    /// Gathers what the record keeps of `event`.
     fn keep(&mut self, event: &Event<'_>) {
         let what = self.compact(event);
         self.pending.push(Entry {
@@ -165,103 +163,10 @@ impl Recorder {
         }
     }
 
-    /// Whether `event` belongs to a stream that is not recorded, and was followed without being
-    /// kept. A new stream is recorded if the rate allows.
-    fn follow(&mut self, event: &Event<'_>) -> bool {
-        let stream_id = match *event {
-            Event::Frame { header, .. } => header.stream_id,
-            Event::Hpack {
-                stream_id,
-                step: hpack::Event::Field { .. },
-                ..
-            } => stream_id,
-            Event::StreamState { stream_id, .. } | Event::Blocked { stream_id, .. } => stream_id,
-            Event::Window {
-                direction,
-                stream_id: 0,
-                size,
-                ..
-            } => {
-                if !self.last_frame_unrecorded {
-                    self.followed.connection_window[direction as usize] = None;
-                    return false;
-                }
-                self.followed.connection_window[direction as usize] = Some(size);
-                self.followed.events += 1;
-                return true;
-            }
-            Event::Window { stream_id, .. } => stream_id,
-            // Table changes, errors, limits, the preface and the end are always recorded.
-            _ => return false,
-        };
-        if stream_id == 0 {
-            return false;
-        }
-        let unrecorded = self.is_unrecorded(stream_id);
-        if let Event::Frame {
-            direction, header, ..
-        } = *event
-        {
-            self.last_frame_unrecorded = unrecorded;
-            if unrecorded {
-                self.followed.count_frame(direction, header);
-            }
-        }
-        if !unrecorded {
-            return false;
-        }
-        self.followed.events += 1;
-        if let Event::StreamState { to: "closed", .. } = *event {
-            self.forget(stream_id);
-        }
-        true
-    }
-
-    /// A stream not recorded has closed: its later events, if any, are recorded.
-    #[inline(never)]
-    fn forget(&mut self, stream_id: u32) {
-        if let Ok(position) = self.unrecorded.binary_search(&stream_id) {
-            self.unrecorded.remove(position);
-        }
-        self.last_asked = (stream_id, true);
-    }
-
-    /// Whether `stream_id` is not recorded; for a new stream, decides.
-    fn is_unrecorded(&mut self, stream_id: u32) -> bool {
-        if self.last_asked.0 == stream_id {
-            return !self.last_asked.1;
-        }
-        let unrecorded = self.decide(stream_id);
-        self.last_asked = (stream_id, !unrecorded);
-        unrecorded
-    }
-
-    /// [`Recorder::is_unrecorded`], looked up or decided.
-    #[inline(never)]
-    fn decide(&mut self, stream_id: u32) -> bool {
-        let newest = &mut self.newest[(stream_id % 2) as usize];
-        if stream_id <= *newest {
-            return self.unrecorded.binary_search(&stream_id).is_ok();
-        }
-        *newest = stream_id;
-        if self.stream_tokens > 0 {
-            self.stream_tokens -= 1;
-            return false;
-        }
-        if self.unrecorded.len() >= UNRECORDED_KEPT {
-            self.unrecorded.remove(0);
-        }
-        // The newest of its parity: after every stream of its parity, usually last.
-        let position = self.unrecorded.partition_point(|&id| id < stream_id);
-        self.unrecorded.insert(position, stream_id);
-        self.followed.streams += 1;
-        true
-    }
-
     /// Files the events gathered in the record, and what those followed add to it (after them:
     /// a connection window they set is the latest).
     fn file(&mut self) {
-        if self.pending.is_empty() && self.followed.events == 0 {
+        if self.pending.is_empty() && self.followed.is_empty() {
             return;
         }
         let mut record = lock(&self.record);

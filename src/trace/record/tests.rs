@@ -7,7 +7,7 @@ use crate::frame::{
     flags, Frame, FrameType, GoAway, Headers, Ping, PrioritySpec, Settings, WindowUpdate,
 };
 use crate::hpack::{self, Decoder, Encoder, Field, Representation};
-use crate::trace::event::{Event, Observer};
+use crate::trace::event::{self, Event, Observer};
 use serde_json::Value as Json;
 use std::time::Duration;
 
@@ -670,44 +670,43 @@ fn request_opens(recorder: &mut Recorder, stream_id: u32) {
     });
 }
 
+/// A request's HEADERS on `stream_id`, received, as the connection reports it: in full when
+/// the recorder wants the stream, else what it adds up to. Returns whether it was recorded.
+fn request_arrives(recorder: &mut Recorder, stream_id: u32) -> bool {
+    if !recorder.wants_stream(stream_id) {
+        let followed = event::Followed::frame(Direction::Recv, 29, 1);
+        recorder.followed(&followed);
+        return false;
+    }
+    request_opens(recorder, stream_id);
+    true
+}
+
 #[test]
 fn past_a_burst_streams_are_recorded_at_a_bounded_rate_and_the_others_counted() {
-    use super::recorder::{STREAMS_BURST, STREAMS_PER_SECOND};
     let store = Store::new(Limits::default());
     let mut recorder = store.recorder(1, None);
     let burst = u32::try_from(STREAMS_BURST).unwrap();
     for n in 0..burst + 3 {
         let stream_id = 2 * n + 1;
-        request_opens(&mut recorder, stream_id);
         assert_eq!(
-            recorder.wants_fields(stream_id),
+            request_arrives(&mut recorder, stream_id),
             n < burst,
             "stream {stream_id}"
         );
     }
-    // The last stream's DATA, sent, and the connection window it leaves: counted and applied,
-    // not kept.
-    let last = 2 * (burst + 2) + 1;
-    recorder.event(&Event::Frame {
-        direction: Direction::Send,
-        header: &header(FrameType::DATA, flags::END_STREAM, last, 100),
-        frame: None,
-        octets: &[],
-    });
-    for stream_id in [last, 0] {
-        recorder.event(&Event::Window {
-            direction: Direction::Send,
-            stream_id,
-            size: 65_435,
-            change: -100,
-        });
-    }
+    // The last stream's DATA, sent, its window and the connection window it leaves: counted and
+    // applied, not kept.
+    let followed =
+        event::Followed::frame(Direction::Send, 109, 1).connection_window(Direction::Send, 65_435);
+    recorder.followed(&followed);
     recorder.end_turn();
     let json = parse(&json::connection(&store, 1).unwrap());
     let counts = &json["counts"];
     assert_eq!(counts["streams_not_recorded"], 3);
     assert_eq!(counts["streams"], STREAMS_BURST + 3);
     assert_eq!(counts["frames_recv"], STREAMS_BURST + 3);
+    assert_eq!(counts["octets_recv"], 29 * (STREAMS_BURST + 3));
     assert_eq!(counts["frames_sent"], 1);
     assert_eq!(counts["octets_sent"], 109);
     assert_eq!(counts["events"], 2 * (STREAMS_BURST + 3) + 3);
@@ -728,11 +727,25 @@ fn past_a_burst_streams_are_recorded_at_a_bounded_rate_and_the_others_counted() 
     std::thread::sleep(stream * 6);
     ping(&mut recorder, 1);
     let recorded = (0..100)
-        .map(|n| 2 * (burst + 3 + n) + 1)
-        .filter(|&stream_id| {
-            request_opens(&mut recorder, stream_id);
-            recorder.wants_fields(stream_id)
-        })
+        .filter(|n| request_arrives(&mut recorder, 2 * (burst + 3 + n) + 1))
         .count();
     assert!((6..100).contains(&recorded), "{recorded} streams");
+}
+
+#[test]
+fn a_connection_window_event_is_later_than_what_the_followed_streams_left() {
+    let store = Store::new(Limits::default());
+    let mut recorder = store.recorder(1, None);
+    let followed =
+        event::Followed::frame(Direction::Send, 109, 1).connection_window(Direction::Send, 65_435);
+    recorder.followed(&followed);
+    recorder.event(&Event::Window {
+        direction: Direction::Send,
+        stream_id: 0,
+        size: 70_000,
+        change: 4_565,
+    });
+    let record = record_of(&mut recorder);
+    assert_eq!(record.send_window, 70_000);
+    assert_eq!(record.counts.events, 4);
 }
