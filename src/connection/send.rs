@@ -678,13 +678,7 @@ impl EncodedSteps {
         block: &mut Vec<u8>,
     ) -> EncodedSteps {
         let mut kept = EncodedSteps::default();
-        // A closure this small is inlined into the encoder, and a field step, built for nothing,
-        // is not built at all.
-        encoder.encode_with(fields, block, &mut |step| {
-            if !matches!(step, hpack::Event::Field { .. }) {
-                kept.keep_table_change(step);
-            }
-        });
+        encoder.encode_with_table_changes(fields, block, &mut |step| kept.keep_table_change(step));
         kept
     }
 
