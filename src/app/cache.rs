@@ -55,6 +55,8 @@ pub struct Found {
     pub validators: Validators,
     /// `content-type`, from the name asked for (not the name a symbolic link leads to).
     pub content_type: &'static str,
+    /// `len` as the `content-length` of a response with all of it.
+    pub content_length: Arc<str>,
     /// Its whole content, when it is at most [`SMALL_FILE`] octets: shared by every response
     /// that sends it.
     pub content: Option<Arc<[u8]>>,
@@ -156,6 +158,7 @@ impl Found {
             modified: self.modified,
             validators: self.validators.copy(),
             content_type: self.content_type,
+            content_length: Arc::from(&*self.content_length),
             content: self.content.as_deref().map(Arc::from),
         }
     }
@@ -172,6 +175,7 @@ mod tests {
             modified: SystemTime::UNIX_EPOCH,
             validators: Validators::new(content as u64, SystemTime::UNIX_EPOCH),
             content_type: "text/plain; charset=utf-8",
+            content_length: content.to_string().into(),
             content: Some(vec![0x61; content].into()),
         })
     }

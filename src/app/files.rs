@@ -116,6 +116,7 @@ fn find(path: PathBuf, name: &str) -> Option<Found> {
         modified,
         validators: Validators::new(len, modified),
         content_type: mime::content_type(name),
+        content_length: len.to_string().into(),
         content,
     })
 }
@@ -253,7 +254,7 @@ fn escape_html(text: &str) -> String {
 }
 
 /// The most fields of a file's response of its own: `content-type`, `last-modified`, `etag`,
-/// `accept-ranges`, and a 206's `content-range`.
+/// `accept-ranges`, and a 200's `content-length` or a 206's `content-range`.
 const FILE_FIELDS: usize = 5;
 
 /// A regular file, honouring the request's conditional and range fields. `None` when a large
@@ -293,6 +294,11 @@ fn file(found: &Found, request: &Request) -> Option<Response> {
         (None, Some(last)) => opened(found, first, last)?,
     };
     if whole {
+        // The length as the file's responses share it; `Response::complete` would make it anew.
+        headers.push((
+            "content-length".into(),
+            Arc::clone(&found.content_length).into(),
+        ));
         return Some(Response::new(200, headers, body));
     }
     Some(part(body, len, headers, first, last.unwrap_or_default()))
