@@ -41,8 +41,8 @@
 //! state machine; `flow.rs` a flow-control window; `settings.rs` both ends' SETTINGS;
 //! `header_block.rs` HEADERS + CONTINUATION assembly; `body.rs` a response body read in slices;
 //! `timers.rs` deadlines, the idle timer and graceful shutdown; `closed.rs` what is remembered of
-//! closed streams; `limits.rs` what a client may make us do for nothing; `access.rs` the access
-//! line each response ends with.
+//! closed streams; `open.rs` the streams held, by id; `limits.rs` what a client may make us do for
+//! nothing; `access.rs` the access line each response ends with.
 //!
 //! For lessons: `push.rs` pushes the responses a handler names (§8.4), and `send.rs` makes, when a
 //! response asks for one, the mistake of its [`Fault`] (DESIGN.md, "Faults on purpose").
@@ -58,6 +58,7 @@ mod closed;
 mod flow;
 pub mod header_block;
 mod limits;
+mod open;
 mod push;
 mod receive;
 mod send;
@@ -68,7 +69,7 @@ mod timers;
 pub use settings::{LocalSettings, PeerSettings};
 pub use timers::{Expired, Timeouts};
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -83,6 +84,7 @@ use closed::{ClosedStreams, Closure};
 use flow::{ReceiveWindow, Window, DEFAULT_WINDOW};
 use header_block::Assembler;
 use limits::Limits;
+use open::OpenStreams;
 use send::EncodedSteps;
 use stream::{Event, State};
 use timers::Timers;
@@ -235,7 +237,7 @@ pub struct Connection {
     assembler: Assembler,
     /// The streams that are open (or reserved), boxed: a map's nodes then move pointers, not
     /// whole streams, as streams come and go.
-    streams: BTreeMap<u32, Box<Stream>>,
+    streams: OpenStreams,
     closed: ClosedStreams,
     /// Counters against what a client may make us do for nothing (§10.5).
     limits: Limits,
@@ -279,7 +281,7 @@ impl Connection {
             decoder,
             encoder: Encoder::new(),
             assembler: Assembler::new(block_limit),
-            streams: BTreeMap::new(),
+            streams: OpenStreams::default(),
             closed: ClosedStreams::default(),
             limits: Limits::default(),
             last_processed: 0,
