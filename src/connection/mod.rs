@@ -610,12 +610,17 @@ fn report_state(
     (from, to): (State, State),
 ) {
     observers.report(watchers, Followed::events(1), || {
-        trace::Event::StreamState {
-            stream_id,
-            from: from.name(),
-            to: to.name(),
-        }
+        state_event(stream_id, (from, to))
     });
+}
+
+/// The event of a stream's state change.
+fn state_event(stream_id: u32, (from, to): (State, State)) -> trace::Event<'static> {
+    trace::Event::StreamState {
+        stream_id,
+        from: from.name(),
+        to: to.name(),
+    }
 }
 
 /// Tells the observers that a stream's window changed by `change` (§6.9).
@@ -628,11 +633,8 @@ fn report_window(
     window: &Window,
     change: i64,
 ) {
-    observers.report(watchers, Followed::events(1), || trace::Event::Window {
-        direction,
-        stream_id,
-        size: window.size(),
-        change,
+    observers.report(watchers, Followed::events(1), || {
+        window_event(direction, stream_id, window, change)
     });
 }
 
@@ -643,12 +645,22 @@ fn report_connection_window(
     window: &Window,
     change: i64,
 ) {
-    observers.emit(&trace::Event::Window {
+    observers.emit(&window_event(direction, 0, window, change));
+}
+
+/// The event of a window's change by `change`, on stream `stream_id` (0: the connection's).
+fn window_event(
+    direction: Direction,
+    stream_id: u32,
+    window: &Window,
+    change: i64,
+) -> trace::Event<'static> {
+    trace::Event::Window {
         direction,
-        stream_id: 0,
+        stream_id,
         size: window.size(),
         change,
-    });
+    }
 }
 
 /// A control frame waiting to be written, with what the observers learn once it is: the HPACK

@@ -6,7 +6,10 @@
 
 use super::header_block::HeaderBlock;
 use super::stream::{Event, State};
-use super::{report_connection_window, report_window, Closure, Connection, Phase, Queued, Stream};
+use super::{
+    report_connection_window, report_window, window_event, Closure, Connection, Phase, Queued,
+    Stream,
+};
 use crate::error::{ConnectionError, ErrorCode, ProtocolError, StreamError};
 use crate::frame::{
     flags, split_frame, Data, Frame, FrameHeader, FrameType, GoAway, Ping, RstStream, Settings,
@@ -237,13 +240,9 @@ impl Connection {
         let window = self.recv_window.window();
         let watchers = self.stream_watchers(stream_id);
         let followed = Followed::events(0).connection_window(Direction::Recv, window.size());
-        self.observers
-            .report(watchers, followed, || trace::Event::Window {
-                direction: Direction::Recv,
-                stream_id: 0,
-                size: window.size(),
-                change: taken,
-            });
+        self.observers.report(watchers, followed, || {
+            window_event(Direction::Recv, 0, window, taken)
+        });
         // Whatever happens to the frame below, it is consumed now: `give_back_credit` returns its
         // credit on the connection.
 

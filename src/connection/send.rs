@@ -12,7 +12,10 @@ use log::info;
 use super::access::AccessLine;
 use super::body::Outgoing;
 use super::stream::{Event, State};
-use super::{report_state, Closure, Connection, DataStep, Queued, StateChange, Stream};
+use super::{
+    report_state, state_event, window_event, Closure, Connection, DataStep, Queued, StateChange,
+    Stream,
+};
 use crate::error::{ConnectionError, ErrorCode, StreamError};
 use crate::frame::{Continuation, Data, DataInPlace, Frame, Headers, MAX_MAX_FRAME_SIZE};
 use crate::hpack::{self, Encoder, Field, Octets, Representation};
@@ -358,28 +361,14 @@ impl Connection {
         self.emit_written(watchers, out, start, None);
         let taken = -i64::try_from(octets.saturating_sub(crate::frame::HEADER_LEN)).unwrap_or(0);
         if let Some(stream) = self.streams.get(&stream_id) {
-            let event = trace::Event::Window {
-                direction: Direction::Send,
-                stream_id,
-                size: stream.send_window.size(),
-                change: taken,
-            };
+            let event = window_event(Direction::Send, stream_id, &stream.send_window, taken);
             self.observers.emit_to(watchers, &event);
         }
-        let event = trace::Event::Window {
-            direction: Direction::Send,
-            stream_id: 0,
-            size: self.send_window.size(),
-            change: taken,
-        };
+        let event = window_event(Direction::Send, 0, &self.send_window, taken);
         self.observers.emit_to(watchers, &event);
         if changed {
-            let event = trace::Event::StreamState {
-                stream_id,
-                from: state_change.0.name(),
-                to: state_change.1.name(),
-            };
-            self.observers.emit_to(watchers, &event);
+            self.observers
+                .emit_to(watchers, &state_event(stream_id, state_change));
         }
     }
 

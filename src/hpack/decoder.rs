@@ -11,7 +11,7 @@
 //! ```
 
 use super::table::DynamicTable;
-use super::{integer, static_table, string, DecodeError, Field, Octets, DEFAULT_TABLE_SIZE};
+use super::{integer, static_table, string, DecodeError, Field, DEFAULT_TABLE_SIZE};
 
 /// Decodes the header blocks that one peer sends on one connection, keeping the dynamic table
 /// in step with the peer's encoder.
@@ -345,10 +345,7 @@ impl Decoder {
             return Err(DecodeError::IndexZero { offset });
         }
         if let Some((name, value)) = static_table::get(index) {
-            return Ok(Field {
-                name: Octets::Static(name),
-                value: Octets::Static(value),
-            });
+            return Ok(Field::fixed(name, value));
         }
         // RFC 7541 §2.3.3: "Indices strictly greater than the sum of the lengths of both tables
         // MUST be treated as a decoding error."

@@ -60,18 +60,6 @@ impl Deref for Octets {
     }
 }
 
-impl AsRef<[u8]> for Octets {
-    fn as_ref(&self) -> &[u8] {
-        self
-    }
-}
-
-impl Default for Octets {
-    fn default() -> Octets {
-        Octets::Static("")
-    }
-}
-
 /// Shown as the octets are, whichever way they are held.
 impl fmt::Debug for Octets {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -154,18 +142,6 @@ impl<const N: usize> From<&[u8; N]> for Octets {
 impl From<&str> for Octets {
     fn from(text: &str) -> Octets {
         Octets::Owned(text.as_bytes().to_vec())
-    }
-}
-
-impl From<&String> for Octets {
-    fn from(text: &String) -> Octets {
-        Octets::Owned(text.as_bytes().to_vec())
-    }
-}
-
-impl From<Arc<[u8]>> for Octets {
-    fn from(octets: Arc<[u8]>) -> Octets {
-        Octets::Shared(octets)
     }
 }
 
